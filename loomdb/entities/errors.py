@@ -1,0 +1,33 @@
+"""The one error tree. Wire adapters map these to HTTP status codes and gRPC codes in exactly one place each.
+
+Messages follow Weaviate's wording where the official client or users depend on it.
+"""
+from __future__ import annotations
+
+
+class LoomError(Exception):
+    """Base of every error loomdb raises on purpose; `message` is what the user sees."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(LoomError):
+    """The request is malformed or violates the schema (REST 422, gRPC INVALID_ARGUMENT)."""
+
+
+class NotFound(LoomError):
+    """A collection, object or other named thing does not exist (REST 404, gRPC NOT_FOUND)."""
+
+
+class AlreadyExists(LoomError):
+    """A create collided with an existing name or id (REST 422, gRPC ALREADY_EXISTS)."""
+
+
+class Unsupported(LoomError):
+    """A valid Weaviate feature this loomdb version does not implement yet (REST 501, gRPC UNIMPLEMENTED)."""
+
+
+class DataDirLocked(LoomError):
+    """Another process holds the data directory."""
