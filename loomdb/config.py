@@ -1,0 +1,59 @@
+"""Settings: the only reader of os.environ. Weaviate's environment variable names work unchanged, so a
+compose file or manifest written for Weaviate configures loomdb; CLI flags override them."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_GRPC_MAX_MESSAGE_SIZE = 104_858_000
+
+
+def _int_env(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a whole number; unset it or give e.g. {name}={default}") from None
+
+
+def _bool_env(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on", "enabled")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_path: Path = Path("loomdb-data")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    grpc_port: int = 50051
+    query_defaults_limit: int = 10
+    query_maximum_results: int = 10_000
+    grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE_SIZE
+    autoschema_enabled: bool = True
+    disable_telemetry: bool = True     # accepted for compatibility; loomdb sends no telemetry at all
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        base = cls()
+        return cls(
+            data_path=Path(env.get("PERSISTENCE_DATA_PATH") or base.data_path),
+            host=env.get("LOOMDB_HOST") or base.host,
+            port=_int_env(env, "LOOMDB_PORT", base.port),
+            grpc_port=_int_env(env, "GRPC_PORT", base.grpc_port),
+            query_defaults_limit=_int_env(env, "QUERY_DEFAULTS_LIMIT", base.query_defaults_limit),
+            query_maximum_results=_int_env(env, "QUERY_MAXIMUM_RESULTS", base.query_maximum_results),
+            grpc_max_message_size=_int_env(env, "GRPC_MAX_MESSAGE_SIZE", base.grpc_max_message_size),
+            autoschema_enabled=_bool_env(env, "AUTOSCHEMA_ENABLED", base.autoschema_enabled),
+            disable_telemetry=_bool_env(env, "DISABLE_TELEMETRY", base.disable_telemetry),
+        )
+
+    def with_overrides(self, **changes) -> "Settings":
+        """Apply CLI flags (None means 'not given')."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

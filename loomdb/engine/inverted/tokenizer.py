@@ -1,0 +1,42 @@
+"""Weaviate's tokenizations for text properties: how a text value turns into the terms filters match on.
+
+word: split on anything that is not a letter or digit, lower-cased; lowercase: split on whitespace, lower-cased;
+whitespace: split on whitespace; field: the whole value, trimmed; trigram: lower-cased letter/digit 3-grams.
+"""
+from __future__ import annotations
+
+import re
+
+from ...entities.errors import Unsupported
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _trigrams(text: str) -> list[str]:
+    s = "".join(_WORD.findall(text.lower()))
+    return [s[i:i + 3] for i in range(max(len(s) - 2, 0))] if len(s) >= 3 else ([s] if s else [])
+
+
+_TOKENIZERS = {
+    "word": lambda t: _WORD.findall(t.lower()),
+    "lowercase": lambda t: t.lower().split(),
+    "whitespace": lambda t: t.split(),
+    "field": lambda t: [t.strip()] if t.strip() else [],
+    "trigram": _trigrams,
+}
+
+
+def tokenize(tokenization: str | None, text: str) -> list[str]:
+    """Terms of `text` under `tokenization` (None = the value as one term, used for uuid properties)."""
+    if tokenization is None:
+        return [text]
+    fn = _TOKENIZERS.get(tokenization)
+    if fn is None:
+        raise Unsupported(f"tokenization {tokenization!r} is not supported by loomdb yet "
+                          "(supported: word, lowercase, whitespace, field, trigram)")
+    return fn(text)
+
+
+def normalise_pattern(tokenization: str | None, pattern: str) -> str:
+    """Case-fold a Like pattern the way the tokenizer folds stored terms."""
+    return pattern.lower() if tokenization in ("word", "lowercase", "trigram") else pattern

@@ -1,0 +1,364 @@
+"""Validate and coerce object property values by schema type; infer types for auto-schema.
+
+Why: values reach the engine from REST JSON (ints stay ints) and from gRPC batches, where every number of a
+`Struct` arrives as a float (`2001` -> `2001.0`). Both must end up in one canonical, JSON-serialisable form so
+storage, filters and responses never care where a value came from. Error texts follow Weaviate's
+`usecases/objects/validation/properties_validation.go`; inference follows `usecases/objects/auto_schema.go`
+with its defaults (AUTOSCHEMA_DEFAULT_NUMBER=number, AUTOSCHEMA_DEFAULT_DATE=date, AUTOSCHEMA_DEFAULT_STRING=text).
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from ...entities.errors import InvalidInput
+from .dates import parse_datetime
+from .model import PropertySpec
+
+Coercer = Callable[[Any], Any]
+
+# Go's uuid.Parse accepts: canonical 36, 32 hex digits, {braced} and urn:uuid: forms.
+_UUID_FORMS = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                         r"|[0-9a-fA-F]{32}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                         r"[0-9a-fA-F]{12}\}|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                         r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$")
+# Go's time.RFC3339 layout: upper-case T, Z or ±hh:mm, optional fraction.
+_STRICT_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
+_TYPE_WORDS = {"int": "integer", "int[]": "integer array", "text[]": "text array", "number[]": "number array",
+               "boolean[]": "boolean array", "date[]": "date array", "uuid[]": "uuid array"}
+
+
+class UnknownProperties(InvalidInput):
+    """Raised by coerce_properties for keys the class does not define, so callers can run auto-schema first."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
+# ---------------------------------------------------------------------------------------------- Go-style rendering
+def _go_type(value: Any) -> str:
+    """The `%T` Weaviate would print for a decoded JSON value."""
+    if value is None:
+        return "<nil>"
+    for py, go in ((bool, "bool"), (str, "string"), (int, "json.Number"), (float, "float64"),
+                   (dict, "map[string]interface {}"), (list, "[]interface {}")):
+        if isinstance(value, py):
+            return go
+    return type(value).__name__
+
+
+def _go_value(value: Any) -> str:
+    """The `%v` Weaviate would print (integral floats without '.0', booleans lower-case)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    if value is None:
+        return "<nil>"
+    if isinstance(value, list):
+        return "[" + " ".join(_go_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_go_value(v)}" for k, v in sorted(value.items())) + "]"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------- scalar coercers
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a string, but {_go_type(value)}")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"requires an integer, the given value is '{_go_value(value)}'")
+    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise ValueError(f"requires an integer, the given value is '{_go_value(value)}'")
+    return int(value)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"requires a float, the given value is '{_go_value(value)}'")
+    return float(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"not a bool, but {_go_type(value)}")
+    return value
+
+
+def format_date(moment: datetime) -> str:
+    """Canonical RFC 3339 text as Go's RFC3339Nano prints it: offset kept, `Z` for zero, no trailing zeros."""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += ("." + f"{moment.microsecond:06d}").rstrip("0")
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _date(value: Any) -> str:
+    message = f"requires a string with a RFC3339 formatted date, but the given value is '{_go_value(value)}'"
+    if not isinstance(value, str) or not _STRICT_RFC3339.match(value):
+        raise ValueError(message)
+    try:
+        return format_date(parse_datetime(value))
+    except InvalidInput:
+        raise ValueError(message) from None
+
+
+def _uuid(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a string, but {_go_type(value)}")
+    if len(value) not in (32, 36, 38, 45):
+        raise ValueError(f"invalid UUID length: {len(value)}")
+    if not _UUID_FORMS.match(value):
+        raise ValueError("invalid UUID format")
+    digits = re.sub(r"[^0-9a-fA-F]", "", value[9:] if value.startswith("urn:") else value).lower()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def _coordinate(raw: Any, which: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise ValueError(f"invalid {which}: must be json.Number or float, but got {_go_type(raw)}")
+    return float(raw)
+
+
+def _geo(value: Any) -> dict:
+    """Weaviate only checks presence and type (no range check), and so do we."""
+    if not isinstance(value, dict):
+        raise ValueError(f"geoCoordinates must be a map, but got: {_go_type(value)}")
+    for field in ("longitude", "latitude"):
+        if field not in value:
+            raise ValueError(f"geoCoordinates is missing required field '{field}'")
+    return {"latitude": _coordinate(value["latitude"], "latitude"),
+            "longitude": _coordinate(value["longitude"], "longitude")}
+
+
+def _blob(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a blob base64 string, but {_go_type(value)}")
+    if not _BASE64.match(value):
+        raise ValueError("not a valid blob base64 string")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- phone numbers
+# Best effort without libphonenumber: calling codes for common ISO 3166-1 alpha-2 countries, "+CC rest" grouping,
+# `valid` means "8 to 15 digits in total" (E.164 bounds), not libphonenumber's per-country plan check.
+_CALLING_CODES = {
+    "US": 1, "CA": 1, "GB": 44, "DE": 49, "FR": 33, "NL": 31, "BE": 32, "ES": 34, "IT": 39, "PT": 351, "IE": 353,
+    "CH": 41, "AT": 43, "SE": 46, "NO": 47, "DK": 45, "FI": 358, "PL": 48, "CZ": 420, "GR": 30, "RU": 7,
+    "UA": 380, "TR": 90, "IL": 972, "IN": 91, "CN": 86, "JP": 81, "KR": 82, "SG": 65, "AU": 61, "NZ": 64,
+    "BR": 55, "MX": 52, "AR": 54, "ZA": 27, "NG": 234, "EG": 20, "AE": 971, "SA": 966, "HK": 852, "TW": 886,
+}
+_KNOWN_CODES = sorted({str(c) for c in _CALLING_CODES.values()}, key=len, reverse=True)
+_NO_TRUNK_ZERO = {"IT"}   # Italian national numbers keep their leading 0
+
+
+def _phone(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"phoneNumber must be a map, but got: {_go_type(value)}")
+    if "input" not in value:
+        raise ValueError("phoneNumber is missing required field 'input'")
+    if not isinstance(value["input"], str):
+        raise ValueError("phoneNumber.input must be a string")
+    country = value.get("defaultCountry", "")
+    if not isinstance(country, str):
+        raise ValueError("phoneNumber.defaultCountry must be a string")
+    country = country.upper()
+    raw = value["input"].strip()
+    digits = re.sub(r"\D", "", raw)
+    if not digits:
+        raise ValueError("invalid phone number: the phone number supplied is not a number")
+    if raw.startswith("+") or raw.startswith("00"):
+        digits = digits[2:] if raw.startswith("00") else digits
+        code = next((c for c in _KNOWN_CODES if digits.startswith(c)), digits[:min(3, len(digits) - 1) or 1])
+        national = digits[len(code):]
+    elif country in _CALLING_CODES:
+        code = str(_CALLING_CODES[country])
+        national = digits if country in _NO_TRUNK_ZERO else digits.lstrip("0")
+    else:
+        raise ValueError("invalid phone number: invalid or missing defaultCountry - this field is optional if the "
+                         "specified number is in the international format, but required if the number is in "
+                         "national format, use ISO 3166-1 alpha-2")
+    national_formatted = national if country in _NO_TRUNK_ZERO or code == "1" else "0" + national
+    return {"input": value["input"], "defaultCountry": country, "internationalFormatted": f"+{code} {national}",
+            "countryCode": int(code), "national": int(national or 0), "nationalFormatted": national_formatted,
+            "valid": 8 <= len(code) + len(national) <= 15 and bool(national)}
+
+
+_SCALARS: dict[str, Coercer] = {
+    "text": _text, "int": _int, "number": _number, "boolean": _boolean, "date": _date, "uuid": _uuid,
+    "geoCoordinates": _geo, "phoneNumber": _phone, "blob": _blob, "blobHash": _blob,
+}
+
+
+# ---------------------------------------------------------------------------------------------- dispatch
+def _array(value: Any, base: str, coerce: Callable[[Any], Any]) -> list:
+    word = "integer" if base in ("int", "number") else base
+    if not isinstance(value, list):
+        raise ValueError(f"not a{'n' if word[0] in 'aeiou' else ''} {word} array, but {_go_type(value)}")
+    out = []
+    for item in value:
+        try:
+            out.append(coerce(item))
+        except ValueError:
+            raise ValueError(f"invalid {word} array value: {_go_value(value)}") from None
+    return out
+
+
+def _object(value: Any, nested: dict[str, PropertySpec], path: str, class_name: str) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"object must be a map, but got: {_go_type(value)}")
+    out = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        name = f"{path}.{key}"
+        if key not in nested:
+            raise ValueError(f"unknown property '{name}'")
+        try:
+            out[key] = _coerce_one(nested[key], item, name, class_name)
+        except InvalidInput as exc:
+            raise ValueError(f"property '{name}': {exc.message}") from None
+    return out
+
+
+def _object_array(value: Any, nested: dict[str, PropertySpec], path: str, class_name: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"not an object array, but {_go_type(value)}")
+    out = []
+    for i, item in enumerate(value):
+        try:
+            out.append(_object(item, nested, path, class_name))
+        except ValueError as exc:
+            raise ValueError(f"invalid object '{i}' in array: {exc}") from None
+    return out
+
+
+def _coerce_one(spec: PropertySpec, value: Any, name: str, class_name: str) -> Any:
+    """One value against one spec; InvalidInput in Weaviate's 'invalid <type> property' wording."""
+    dt = spec.data_type
+    try:
+        if spec.is_reference:
+            return value                       # references are resolved by the reference layer, not here
+        if dt == "object":
+            return _object(value, spec.nested, name, class_name)
+        if dt == "object[]":
+            return _object_array(value, spec.nested, name, class_name)
+        if spec.is_array:
+            return _array(value, spec.base_type, _SCALARS[spec.base_type])
+        return _SCALARS[dt](value)
+    except ValueError as exc:
+        word = _TYPE_WORDS.get(dt, dt)
+        raise InvalidInput(f"invalid {word} property '{name}' on class '{class_name}': {exc}") from None
+
+
+def split_unknown(specs: dict[str, PropertySpec], values: dict) -> tuple[dict, dict]:
+    """(known, unknown) by property name, with a lower-cased first letter as Weaviate matches keys; None dropped."""
+    known: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if value is None:
+            continue
+        name = key[:1].lower() + key[1:]
+        (known if name in specs else unknown)[name if name in specs else key] = value
+    return known, unknown
+
+
+def coerce_properties(specs: dict[str, PropertySpec], values: dict, *, class_name: str = "") -> dict:
+    """Canonical property values; raises UnknownProperties for keys not in `specs` (run auto-schema first)."""
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise InvalidInput(f"could not recognize object's properties: {_go_value(values)}")
+    known, unknown = split_unknown(specs, values)
+    if unknown:
+        names = sorted(unknown)
+        raise UnknownProperties(f"no such prop with name '{names[0]}' found in class '{class_name}' in the schema. "
+                                "Check your schema files for which properties in this class are available", names)
+    return {name: _coerce_one(specs[name], value, name, class_name) for name, value in known.items()}
+
+
+# ---------------------------------------------------------------------------------------------- auto-schema
+def _string_type(value: str) -> str:
+    if _STRICT_RFC3339.match(value):
+        try:
+            parse_datetime(value)
+            return "date"
+        except InvalidInput:
+            pass
+    return "uuid" if _UUID_FORMS.match(value) else "text"
+
+
+def _scalar_type(value: Any, nested: bool, default_number: str) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return default_number                  # a JSON number is json.Number in Go -> AUTOSCHEMA_DEFAULT_NUMBER
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return _string_type(value)
+    if isinstance(value, dict):
+        if not nested and len(value) == 2 and value.get("latitude") is not None \
+                and value.get("longitude") is not None:
+            return "geoCoordinates"
+        if not nested and value.get("input") is not None and (len(value) == 1 or
+                                                              (len(value) == 2 and "defaultCountry" in value)):
+            return "phoneNumber"
+        return "object"
+    return None
+
+
+def _nested_of(values: list[dict], default_number: str) -> list[dict]:
+    """Union of the keys of all objects (first seen wins the type), like determineNestedPropertiesOfArray."""
+    props: dict[str, dict] = {}
+    for obj in values:
+        for key, item in obj.items():
+            if key not in props:
+                inferred = _infer(key, item, True, default_number)
+                if inferred is not None:
+                    props[key] = inferred
+    return list(props.values())
+
+
+def _infer(name: str, value: Any, nested: bool, default_number: str) -> dict | None:
+    if isinstance(value, list):
+        if not value:
+            return None
+        base = _scalar_type(value[0], True, default_number)
+        if base in (None, "geoCoordinates", "phoneNumber"):
+            return None
+        dt = base + "[]"
+        if dt == "object[]":
+            objs = [v for v in value if isinstance(v, dict)]
+            nested_props = _nested_of(objs, default_number)
+            return {"name": name, "dataType": [dt], "nestedProperties": nested_props} if nested_props else None
+        return {"name": name, "dataType": [dt]}
+    dt = _scalar_type(value, nested, default_number)
+    if dt is None:
+        return None
+    if dt == "object":
+        nested_props = _nested_of([value], default_number)
+        return {"name": name, "dataType": ["object"], "nestedProperties": nested_props} if nested_props else None
+    return {"name": name, "dataType": [dt]}
+
+
+def infer_property(name: str, value: Any, *, default_number: str = "number") -> dict | None:
+    """Auto-schema property JSON for a value (pass it through normalize_property); None when nothing can be inferred.
+
+    Empty lists, None and empty objects give None: there is nothing to infer a type from (Weaviate itself falls
+    back to text[] for an empty list, which then rejects later non-text values; loomdb waits for a real value).
+    """
+    return _infer(name, value, False, default_number)

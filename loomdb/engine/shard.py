@@ -1,0 +1,239 @@
+"""One shard: the durable object store plus every in-memory index derived from it.
+
+Write path (the only one): validate -> commit to SQLite (fsync) -> apply to memory under the write lock, so
+readers see a write wholly or not at all. Every overwrite gets a fresh slot and the old slot dies, so the
+in-memory columns are append-only. Slots are dense and rebuilt from the store on open.
+"""
+from __future__ import annotations
+
+import threading
+import uuid as uuid_mod
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from ..entities.errors import InvalidInput
+from ..entities.objects import ObjectWrite, StoredObject
+from .arrays import GrowableArray
+from .inverted.columns import ScalarColumn, TermsColumn
+from .rwlock import RWLock
+from .schema.model import PropertySpec, VectorSpec
+from .storage.object_store import ObjectRow, ObjectStore
+from .vector.flat import FlatIndex
+
+_SCALAR_KINDS = ("int", "number", "boolean", "date")
+_TERM_KINDS = ("text", "uuid", "int", "number", "boolean", "date")
+
+
+def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
+    """The filter column for a property, or None when the property is not filterable by value."""
+    if spec.is_reference or not (spec.index_filterable or spec.index_range_filters):
+        return None
+    if not spec.is_array and spec.data_type in _SCALAR_KINDS:
+        return ScalarColumn(spec.data_type)
+    if spec.base_type in _TERM_KINDS:
+        return TermsColumn(spec.base_type, spec.tokenization)
+    return None
+
+
+class Shard:
+    """Objects of one collection (one tenant, later) and their indexes."""
+
+    def __init__(self, path: Path, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec]) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.store = ObjectStore(self.path / "objects.sqlite")
+        self._write_lock = threading.Lock()   # serialises writers end to end (commit + apply)
+        self._mem = RWLock()                  # readers vs the short in-memory apply step
+        self._docs = GrowableArray(np.int64)          # slot -> store doc
+        self._uuids = GrowableArray("S16")            # slot -> uuid bytes (sortable big-endian)
+        self._alive = GrowableArray(bool)
+        self._created = GrowableArray(np.int64)
+        self._updated = GrowableArray(np.int64)
+        self._slot_of: dict[bytes, int] = {}
+        self._uuid_order: np.ndarray | None = None    # slots sorted by uuid, rebuilt lazily after writes
+        self.columns: dict[str, ScalarColumn | TermsColumn] = {}
+        self.indexes: dict[str, FlatIndex] = {}
+        self.properties: dict[str, PropertySpec] = {}
+        self.update_schema(properties, vectors)
+        self._next_doc = self.store.max_doc() + 1
+        self._load()
+
+    # ---- schema -------------------------------------------------------------------------------------------
+    def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec]) -> None:
+        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property)."""
+        with self._mem.write():
+            self.properties = dict(properties)
+            for name, spec in properties.items():
+                if name not in self.columns and (column := make_column(spec)) is not None:
+                    self.columns[name] = column
+            for name, vspec in vectors.items():
+                if name not in self.indexes:
+                    self.indexes[name] = FlatIndex(vspec.distance)
+
+    # ---- open ---------------------------------------------------------------------------------------------
+    def _load(self) -> None:
+        """Rebuild every in-memory structure from the store (the store is the truth)."""
+        for rows in self.store.scan_objects():
+            for doc, uid, created, updated, props in rows:
+                self._append_slot(doc, uid, created, updated, orjson.loads(props))
+        all_docs = self._docs.view()
+        for name, index in self.indexes.items():
+            docs, blobs = self.store.load_vectors(name)
+            slots = np.searchsorted(all_docs, docs)
+            for slot, blob in zip(slots.tolist(), blobs):
+                index.set(slot, np.frombuffer(blob, dtype=np.float32))
+
+    def _append_slot(self, doc: int, uid: bytes, created: int, updated: int, props: dict) -> int:
+        slot = len(self._docs)
+        self._docs.append(doc)
+        self._uuids.append(uid)
+        self._alive.append(True)
+        self._created.append(created)
+        self._updated.append(updated)
+        self._slot_of[uid] = slot
+        for name, column in self.columns.items():
+            column.add(slot, props.get(name))
+        return slot
+
+    # ---- writes -------------------------------------------------------------------------------------------
+    def put(self, writes: list[ObjectWrite], now_ms: int, keep_created: bool = True) -> list[str | None]:
+        """Insert-or-overwrite objects; returns one error message (or None) per write, in order.
+
+        Vectors must already be resolved to vector names. One bad object never fails the others."""
+        errors: list[str | None] = [None] * len(writes)
+        last = {uuid_mod.UUID(w.uuid).bytes: i for i, w in enumerate(writes)}   # same id twice: last wins
+        with self._write_lock:
+            rows: list[ObjectRow] = []
+            applied: list[tuple[dict, dict[str, np.ndarray]]] = []
+            replaced: list[int] = []
+            pending_dims: dict[str, int] = {}
+            for uid, i in last.items():
+                w = writes[i]
+                try:
+                    vectors = self._check_vectors(w.vectors, pending_dims)
+                except InvalidInput as exc:
+                    errors[i] = exc.message
+                    continue
+                old_slot = self._slot_of.get(uid)
+                if old_slot is not None:
+                    doc = int(self._docs[old_slot])
+                    created = int(self._created[old_slot]) if keep_created else now_ms
+                    replaced.append(doc)
+                else:
+                    doc, created = self._next_doc, now_ms
+                    self._next_doc += 1
+                rows.append(ObjectRow(doc, uid, created, now_ms, orjson.dumps(w.properties),
+                                      {n: v.astype(np.float32).tobytes() for n, v in vectors.items()}))
+                applied.append((w.properties, vectors))
+            if not rows:
+                return errors
+            self.store.put_many(rows, replaced)
+            with self._mem.write():
+                for row, (props, vectors) in zip(rows, applied):
+                    old_slot = self._slot_of.get(row.uuid)
+                    if old_slot is not None:
+                        self._kill(old_slot)
+                    slot = self._append_slot(row.doc, row.uuid, row.created, row.updated, props)
+                    for name, index in self.indexes.items():
+                        index.set(slot, vectors.get(name))
+                self._uuid_order = None
+        return errors
+
+    def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int]) -> dict[str, np.ndarray]:
+        out = {}
+        for name, vec in vectors.items():
+            if len(vec) == 0:
+                continue
+            index = self.indexes[name]
+            index.check(vec, pending.get(name))
+            pending.setdefault(name, len(vec))
+            out[name] = vec
+        return out
+
+    def _kill(self, slot: int) -> None:
+        self._alive[slot] = False
+        del self._slot_of[self._key(slot)]
+        for index in self.indexes.values():
+            index.remove(slot)
+
+    def _key(self, slot: int) -> bytes:
+        # numpy's S16 drops trailing zero bytes on the way out; pad them back
+        return bytes(self._uuids[slot]).ljust(16, b"\0")
+
+    def uuids_of(self, slots) -> list[str]:
+        return [str(uuid_mod.UUID(bytes=self._key(int(s)))) for s in slots]
+
+    def delete(self, uuids: list[str]) -> list[bool]:
+        """Delete objects by id; True for each id that existed."""
+        keys = [uuid_mod.UUID(u).bytes for u in uuids]
+        with self._write_lock:
+            slots = [self._slot_of.get(k) for k in keys]
+            docs = [int(self._docs[s]) for s in slots if s is not None]
+            if docs:
+                self.store.delete_many(docs)
+                with self._mem.write():
+                    for s in slots:
+                        if s is not None and self._alive[s]:
+                            self._kill(s)
+                    self._uuid_order = None
+        return [s is not None for s in slots]
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    def read(self):
+        """Context manager for a consistent read of the in-memory state."""
+        return self._mem.read()
+
+    @property
+    def slot_count(self) -> int:
+        return len(self._docs)
+
+    def alive_mask(self) -> np.ndarray:
+        return self._alive.view().copy()
+
+    def object_count(self) -> int:
+        return len(self._slot_of)
+
+    def slot_of(self, uuid: str) -> int | None:
+        return self._slot_of.get(uuid_mod.UUID(uuid).bytes)
+
+    def timestamps(self, which: str) -> np.ndarray:
+        return (self._created if which == "created" else self._updated).view()
+
+    def uuid_keys(self) -> np.ndarray:
+        return self._uuids.view()
+
+    def uuid_order(self) -> np.ndarray:
+        """Live slots sorted by uuid (cached until the next write): the order of unfiltered listing and of
+        the `after` cursor, as in Weaviate's uuid-keyed object bucket."""
+        order = self._uuid_order
+        if order is None:
+            live = np.flatnonzero(self._alive.view())
+            order = live[np.argsort(self._uuids.view()[live], kind="stable")]
+            self._uuid_order = order
+        return order
+
+    def fetch(self, slots: list[int], with_vectors: list[str] | None | bool = False) -> list[StoredObject | None]:
+        """Materialise objects for slots (None where the object vanished meanwhile).
+
+        `with_vectors`: False = none, True = all, list = those names."""
+        docs = [int(self._docs[s]) for s in slots]
+        rows = self.store.get_many(docs)
+        vecs: dict[int, dict[str, bytes]] = {}
+        if with_vectors:
+            vecs = self.store.get_vectors(docs, None if with_vectors is True else list(with_vectors))
+        out: list[StoredObject | None] = []
+        for doc in docs:
+            row = rows.get(doc)
+            if row is None:
+                out.append(None)
+                continue
+            uid, created, updated, props = row
+            vectors = {n: np.frombuffer(b, dtype=np.float32) for n, b in vecs.get(doc, {}).items()}
+            out.append(StoredObject(str(uuid_mod.UUID(bytes=uid)), orjson.loads(props), created, updated, vectors))
+        return out
+
+    def close(self) -> None:
+        with self._write_lock:
+            self.store.close()

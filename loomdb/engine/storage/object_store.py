@@ -1,0 +1,170 @@
+"""The durable object store of one shard: SQLite in WAL mode, the source of truth every index is rebuilt from.
+
+Crash safety: every write is one transaction committed with `synchronous=FULL` (fsync of the WAL) before the
+caller acknowledges it, so an acknowledged write survives kill -9 and power loss; an unacknowledged one is
+either wholly there or wholly absent.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    doc     INTEGER PRIMARY KEY,
+    uuid    BLOB    NOT NULL UNIQUE,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    props   BLOB    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vectors (
+    doc  INTEGER NOT NULL,
+    name TEXT    NOT NULL,
+    data BLOB    NOT NULL,
+    PRIMARY KEY (doc, name)
+) WITHOUT ROWID;
+"""
+_CHUNK = 500   # bound on SQL variables per statement (SQLite's default limit is 999 on old builds)
+
+
+@dataclass
+class ObjectRow:
+    """One object as stored: `doc` is the store's stable integer key, `props` the encoded property JSON."""
+
+    doc: int
+    uuid: bytes
+    created: int
+    updated: int
+    props: bytes
+    vectors: dict[str, bytes]
+
+
+class ObjectStore:
+    """objects.sqlite of one shard. One writer at a time (the shard serialises writes); readers use their own
+    per-thread connections, which WAL lets run concurrently with the writer."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._writer = self._connect()
+        self._writer.executescript(_SCHEMA)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("PRAGMA busy_timeout=10000")
+        return con
+
+    def _reader(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._connect()
+            con.execute("PRAGMA query_only=ON")
+            self._local.con = con
+            with self._readers_lock:
+                self._readers.append(con)
+        return con
+
+    # ---- writes -------------------------------------------------------------------------------------------
+    def put_many(self, rows: list[ObjectRow], replaced_docs: Iterable[int] = ()) -> None:
+        """Insert or overwrite `rows` (keyed by doc) in one durable transaction.
+
+        `replaced_docs` are docs whose old vectors must go (an overwrite replaces the whole object)."""
+        con = self._writer
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            replaced = [(d,) for d in replaced_docs]
+            if replaced:
+                con.executemany("DELETE FROM vectors WHERE doc = ?", replaced)
+            con.executemany(
+                "INSERT OR REPLACE INTO objects (doc, uuid, created, updated, props) VALUES (?, ?, ?, ?, ?)",
+                [(r.doc, r.uuid, r.created, r.updated, r.props) for r in rows])
+            con.executemany(
+                "INSERT OR REPLACE INTO vectors (doc, name, data) VALUES (?, ?, ?)",
+                [(r.doc, name, data) for r in rows for name, data in r.vectors.items()])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def delete_many(self, docs: list[int]) -> None:
+        """Remove objects and their vectors in one durable transaction."""
+        con = self._writer
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            params = [(d,) for d in docs]
+            con.executemany("DELETE FROM vectors WHERE doc = ?", params)
+            con.executemany("DELETE FROM objects WHERE doc = ?", params)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    def max_doc(self) -> int:
+        row = self._reader().execute("SELECT COALESCE(MAX(doc), 0) FROM objects").fetchone()
+        return int(row[0])
+
+    def get_many(self, docs: list[int]) -> dict[int, tuple[bytes, int, int, bytes]]:
+        """doc -> (uuid, created, updated, props) for the docs that exist."""
+        con = self._reader()
+        out: dict[int, tuple[bytes, int, int, bytes]] = {}
+        for i in range(0, len(docs), _CHUNK):
+            chunk = docs[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for doc, uid, created, updated, props in con.execute(
+                    f"SELECT doc, uuid, created, updated, props FROM objects WHERE doc IN ({marks})", chunk):
+                out[doc] = (uid, created, updated, props)
+        return out
+
+    def get_vectors(self, docs: list[int], names: list[str] | None) -> dict[int, dict[str, bytes]]:
+        """doc -> {vector name -> float32 bytes}; `names=None` means every vector."""
+        con = self._reader()
+        out: dict[int, dict[str, bytes]] = {}
+        for i in range(0, len(docs), _CHUNK):
+            chunk = docs[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for doc, name, data in con.execute(
+                    f"SELECT doc, name, data FROM vectors WHERE doc IN ({marks})", chunk):
+                if names is None or name in names:
+                    out.setdefault(doc, {})[name] = data
+        return out
+
+    def scan_objects(self, batch: int = 10_000) -> Iterator[list[tuple[int, bytes, int, int, bytes]]]:
+        """All objects in doc order, in batches, for rebuilding in-memory indexes on open."""
+        con = self._reader()
+        cur = con.execute("SELECT doc, uuid, created, updated, props FROM objects ORDER BY doc")
+        while rows := cur.fetchmany(batch):
+            yield rows
+
+    def load_vectors(self, name: str) -> tuple[np.ndarray, list[bytes]]:
+        """(docs ascending, raw float32 blobs) of one vector space."""
+        rows = self._reader().execute(
+            "SELECT doc, data FROM vectors WHERE name = ? ORDER BY doc", (name,)).fetchall()
+        docs = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return docs, [r[1] for r in rows]
+
+    def vector_names(self) -> list[str]:
+        return [r[0] for r in self._reader().execute("SELECT DISTINCT name FROM vectors")]
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close every connection."""
+        with self._readers_lock:
+            for con in self._readers:
+                try:
+                    con.close()
+                except sqlite3.ProgrammingError:
+                    pass   # owned by another thread that already closed it
+            self._readers.clear()
+        try:
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._writer.close()

@@ -1,0 +1,48 @@
+"""Weaviate's five distance definitions, computed for one query against many rows at once.
+
+cosine = 1 - cos(a, b) in [0, 2] (rows are stored normalised); dot = -a.b; l2-squared = sum (a-b)^2;
+manhattan = sum |a-b|; hamming = number of differing dimensions. Smaller is always closer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...entities.errors import InvalidInput
+
+_CHUNK_ROWS = 4096   # keeps the (rows x dim) temporaries of manhattan/hamming small
+
+
+def normalise(v: np.ndarray) -> np.ndarray:
+    """Unit-length copy (zero vectors stay zero), as Weaviate does for cosine at insert and query time."""
+    norm = np.linalg.norm(v, axis=-1, keepdims=True)
+    return np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
+
+
+def distances(metric: str, rows: np.ndarray, query: np.ndarray, row_sqnorms: np.ndarray | None = None
+              ) -> np.ndarray:
+    """Distance from `query` to every row of `rows` (float32 2-D). For cosine both sides must be normalised;
+    for l2-squared `row_sqnorms` (|row|^2) avoids materialising rows - query."""
+    if metric == "cosine":
+        return 1.0 - rows @ query
+    if metric == "dot":
+        return -(rows @ query)
+    if metric == "l2-squared":
+        sq = row_sqnorms if row_sqnorms is not None else np.einsum("ij,ij->i", rows, rows)
+        return np.maximum(sq - 2.0 * (rows @ query) + float(query @ query), 0.0)
+    if metric == "manhattan":
+        return _chunked(rows, lambda part: np.abs(part - query).sum(axis=1))
+    if metric == "hamming":
+        return _chunked(rows, lambda part: (part != query).sum(axis=1).astype(np.float32))
+    raise InvalidInput(f"unsupported distance metric {metric!r}")
+
+
+def _chunked(rows: np.ndarray, fn) -> np.ndarray:
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        out[start:start + _CHUNK_ROWS] = fn(rows[start:start + _CHUNK_ROWS])
+    return out
+
+
+def certainty(metric: str, distance: float) -> float:
+    """Weaviate's certainty is defined for cosine only: 1 - distance / 2."""
+    return 1.0 - distance / 2.0

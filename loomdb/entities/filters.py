@@ -1,0 +1,40 @@
+"""The filter language as a small tree, built by wire adapters and evaluated by the engine.
+
+Operators keep Weaviate's names so error messages read the same as Weaviate's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+COMPARISONS = ("Equal", "NotEqual", "GreaterThan", "GreaterThanEqual", "LessThan", "LessThanEqual")
+LEAF_OPERATORS = COMPARISONS + ("Like", "IsNull", "ContainsAny", "ContainsAll", "ContainsNone", "WithinGeoRange")
+BOOLEAN_OPERATORS = ("And", "Or", "Not")
+
+ID_PROPERTY = "_id"
+CREATION_TIME_PROPERTY = "_creationTimeUnix"
+UPDATE_TIME_PROPERTY = "_lastUpdateTimeUnix"
+
+
+@dataclass(frozen=True)
+class FilterLeaf:
+    """`property <operator> value`. `value_type` says which wire field carried the value ("text", "int",
+    "number", "boolean", "text[]", "int[]", "number[]", "boolean[]", "geo")."""
+
+    operator: str
+    property: str
+    value: Any
+    value_type: str
+    length: bool = False       # filter on len(property)
+    reference_path: tuple[str, ...] = ()   # non-empty for filters through references (not supported yet)
+
+
+@dataclass(frozen=True)
+class FilterNode:
+    """And / Or over operands, or Not over exactly one operand."""
+
+    operator: str
+    operands: tuple["Filter", ...]
+
+
+Filter = Union[FilterLeaf, FilterNode]

@@ -1,0 +1,52 @@
+"""Objects as the engine stores and returns them: wire-agnostic, snake_case."""
+from __future__ import annotations
+
+import uuid as uuid_mod
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidInput
+
+
+@dataclass
+class ObjectWrite:
+    """One object ready for the shard: properties coerced to the schema, vectors resolved to space names."""
+
+    uuid: str
+    properties: dict[str, Any]
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)   # vector space name -> float32 1-D
+
+
+@dataclass
+class IncomingObject:
+    """An object as a client sent it: raw property values, vectors by name and/or one unnamed vector."""
+
+    uuid: str
+    properties: dict[str, Any]
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    unnamed_vector: np.ndarray | None = None
+
+
+@dataclass
+class StoredObject:
+    """One object read back from a shard."""
+
+    uuid: str
+    properties: dict[str, Any]
+    created_ms: int
+    updated_ms: int
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def parse_uuid(value: Any) -> str:
+    """Canonical lower-case UUID string, or InvalidInput in Weaviate's words."""
+    if isinstance(value, uuid_mod.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid_mod.UUID(value))
+        except ValueError:
+            pass
+    raise InvalidInput(f"id in body must be of type uuid: \"{value}\"")

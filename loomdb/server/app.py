@@ -1,0 +1,122 @@
+"""Composition root: settings -> database -> use cases -> REST + gRPC doors, started and stopped together.
+
+`LoomServer` is what both `loomdb serve` and `loomdb.connect_embedded()` run."""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from concurrent import futures
+
+import grpc
+import uvicorn
+from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
+
+from ..config import Settings
+from ..engine.database import Database
+from ..usecases.cluster import ClusterService
+from ..usecases.objects import ObjectService
+from ..usecases.schema import SchemaService
+from ..usecases.search import SearchService
+from .context import ServerContext
+from .grpc.servicer import WeaviateService
+from .rest.app import build_rest_app
+
+log = logging.getLogger("loomdb")
+_GRPC_WORKERS = 16
+
+
+def _health_handler() -> grpc.GenericRpcHandler:
+    """grpc.health.v1.Health/Check, which the client calls (without auth) before anything else."""
+    def check(request, context):
+        return health_weaviate_pb2.WeaviateHealthCheckResponse(
+            status=health_weaviate_pb2.WeaviateHealthCheckResponse.SERVING)
+    return grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
+        "Check": grpc.unary_unary_rpc_method_handler(
+            check, request_deserializer=health_weaviate_pb2.WeaviateHealthCheckRequest.FromString,
+            response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
+
+
+class LoomServer:
+    """The database with its REST and gRPC listeners. Ports 0 mean 'pick free ones' (see .rest_port/.grpc_port)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database(settings.data_path, autoschema=settings.autoschema_enabled)
+        self.ctx = ServerContext(
+            settings=settings, schema=SchemaService(self.db),
+            objects=ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled),
+            search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
+            cluster=ClusterService(self.db))
+        self._grpc: grpc.Server | None = None
+        self._uvicorn: uvicorn.Server | None = None
+        self._rest_thread: threading.Thread | None = None
+        self._stopped = False
+
+    @property
+    def rest_port(self) -> int:
+        return self.ctx.rest_port
+
+    @property
+    def grpc_port(self) -> int:
+        return self.ctx.grpc_port
+
+    def start(self) -> "LoomServer":
+        try:
+            self._start_grpc()
+            self._start_rest()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_grpc(self) -> None:
+        size = self.settings.grpc_max_message_size
+        server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"), options=[
+            ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
+            ("grpc.so_reuseport", 0)])
+        weaviate_pb2_grpc.add_WeaviateServicer_to_server(
+            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search), server)
+        server.add_generic_rpc_handlers((_health_handler(),))
+        port = server.add_insecure_port(f"{self.settings.host}:{self.settings.grpc_port}")
+        if port == 0:
+            raise OSError(f"could not listen for gRPC on {self.settings.host}:{self.settings.grpc_port} "
+                          "(port in use?)")
+        server.start()
+        self._grpc, self.ctx.grpc_port = server, port
+
+    def _start_rest(self) -> None:
+        sock = socket.socket(socket.AF_INET6 if ":" in self.settings.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.settings.host, self.settings.port))
+        except OSError as exc:
+            sock.close()
+            raise OSError(f"could not listen for REST on {self.settings.host}:{self.settings.port}: "
+                          f"{exc.strerror}") from None
+        sock.listen(1024)
+        self.ctx.rest_port = sock.getsockname()[1]
+        config = uvicorn.Config(build_rest_app(self.ctx), log_level="warning", access_log=False,
+                                lifespan="off", timeout_graceful_shutdown=10)
+        self._uvicorn = uvicorn.Server(config)
+        self._rest_thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]},
+                                             name="loomdb-rest", daemon=True)
+        self._rest_thread.start()
+        while not self._uvicorn.started:
+            if not self._rest_thread.is_alive():
+                raise OSError("the REST server failed to start")
+            self._rest_thread.join(0.005)
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Finish in-flight requests (up to `grace` seconds), then flush and close the database."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+        done = self._grpc.stop(grace) if self._grpc is not None else None
+        if self._rest_thread is not None:
+            self._rest_thread.join(grace)
+        if done is not None:
+            done.wait(grace)
+        self.db.close()

@@ -1,0 +1,21 @@
+"""Everything a wire adapter may use: settings, the use cases, and the ports actually bound."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Settings
+from ..usecases.cluster import ClusterService
+from ..usecases.objects import ObjectService
+from ..usecases.schema import SchemaService
+from ..usecases.search import SearchService
+
+
+@dataclass
+class ServerContext:
+    settings: Settings
+    schema: SchemaService
+    objects: ObjectService
+    search: SearchService
+    cluster: ClusterService
+    rest_port: int = 0
+    grpc_port: int = 0

@@ -1,0 +1,34 @@
+"""weaviate.v1.BatchObject -> IncomingObject, one at a time, so one malformed object fails alone."""
+from __future__ import annotations
+
+import numpy as np
+from weaviate.proto.v1 import base_pb2, batch_pb2
+
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.objects import IncomingObject
+from .values import batch_properties, vector_from_bytes
+
+
+def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
+    if obj.tenant:
+        raise Unsupported("multi-tenancy is not supported by loomdb yet")
+    props = obj.properties
+    if props.single_target_ref_props or props.multi_target_ref_props:
+        raise Unsupported("cross-references are not supported by loomdb yet")
+    if not obj.uuid:
+        raise InvalidInput("id must be set")
+    named: dict[str, np.ndarray] = {}
+    unnamed = None
+    for v in obj.vectors:
+        if v.type == base_pb2.Vectors.VECTOR_TYPE_MULTI_FP32:
+            raise Unsupported("multi-vector embeddings are not supported by loomdb yet")
+        vec = vector_from_bytes(v.vector_bytes)
+        if v.name:
+            named[v.name] = vec
+        else:
+            unnamed = vec
+    if obj.vector_bytes:
+        unnamed = vector_from_bytes(obj.vector_bytes)
+    elif obj.vector:
+        unnamed = np.asarray(obj.vector, dtype=np.float32)
+    return IncomingObject(obj.uuid, batch_properties(props), named, unnamed)

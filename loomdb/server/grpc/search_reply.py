@@ -1,0 +1,55 @@
+"""Results -> weaviate.v1.SearchReply, with every field the official client reads (id_as_bytes, the
+*_present flags, timestamps in milliseconds, vectors as float32 bytes)."""
+from __future__ import annotations
+
+import time
+
+from weaviate.proto.v1 import base_pb2, search_get_pb2
+
+from ...entities.objects import StoredObject
+from ...entities.search import Hit
+from .search_parse import ReturnRequest
+from .values import encode_properties, float32_bytes, property_types, uuid_bytes
+
+
+def build_search_reply(results: list[tuple[Hit, StoredObject]], ret: ReturnRequest, class_doc: dict,
+                       metric: str | None, started: float) -> search_get_pb2.SearchReply:
+    types = property_types(class_doc)
+    legacy = "vectorConfig" not in class_doc or not class_doc.get("vectorConfig")
+    reply = search_get_pb2.SearchReply(took=time.perf_counter() - started)
+    for hit, obj in results:
+        result = reply.results.add()
+        props = obj.properties if ret.properties is None else {
+            k: obj.properties[k] for k in ret.properties if k in obj.properties}
+        result.properties.CopyFrom(search_get_pb2.PropertiesResult(
+            non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
+        _metadata(result.metadata, hit, obj, ret, metric, legacy)
+    return reply
+
+
+def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, ret: ReturnRequest,
+              metric: str | None, legacy: bool) -> None:
+    md.id = obj.uuid
+    md.id_as_bytes = uuid_bytes(obj.uuid)
+    if ret.creation_time:
+        md.creation_time_unix = obj.created_ms
+        md.creation_time_unix_present = True
+    if ret.update_time:
+        md.last_update_time_unix = obj.updated_ms
+        md.last_update_time_unix_present = True
+    if hit.distance is not None:
+        if ret.distance:
+            md.distance = hit.distance
+            md.distance_present = True
+        if ret.certainty and metric == "cosine":
+            md.certainty = 1.0 - hit.distance / 2.0
+            md.certainty_present = True
+    if ret.is_consistent:
+        md.is_consistent = True
+        md.is_consistent_present = True
+    for name, vec in obj.vectors.items():
+        if legacy and ret.vector:
+            md.vector_bytes = float32_bytes(vec)
+        elif ret.vector or name in ret.vectors:
+            md.vectors.append(base_pb2.Vectors(name=name, vector_bytes=float32_bytes(vec),
+                                               type=base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32))

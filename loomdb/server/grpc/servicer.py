@@ -1,0 +1,100 @@
+"""The weaviate.v1.Weaviate service: parse -> use case -> reply, nothing else."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import grpc
+from weaviate.proto.v1 import (aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2,
+                               weaviate_pb2_grpc)
+
+from ...entities.errors import InvalidInput, LoomError, Unsupported
+from ...entities.search import SearchParams
+from ...usecases.objects import ObjectService
+from ...usecases.schema import SchemaService
+from ...usecases.search import SearchService
+from .batch_parse import parse_batch_object
+from .errors import grpc_errors
+from .filters_parse import parse_filters
+from .search_parse import parse_search
+from .search_reply import build_search_reply
+from .values import uuid_bytes
+
+
+class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
+    def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService) -> None:
+        self.schema = schema
+        self.objects = objects
+        self.searcher = search
+
+    @grpc_errors
+    def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
+        started = time.perf_counter()
+        params, ret, near_object = parse_search(request)
+        class_doc = self.schema.get(params.collection)
+        if near_object is not None:
+            params = self.searcher.near_object_params(params, near_object)
+        with_vectors: bool | list[str] = True if ret.vector else (list(ret.vectors) or False)
+        results = self.searcher.search(params, with_vectors)
+        metric = None
+        if params.near_vector is not None and (ret.certainty or ret.distance):
+            metric = self.searcher.vector_distance_metric(params.collection, params.near_vector.target)
+        return build_search_reply(results, ret, class_doc, metric, started)
+
+    @grpc_errors
+    def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
+        started = time.perf_counter()
+        grouped: dict[str, list[tuple[int, object]]] = defaultdict(list)
+        errors: dict[int, str] = {}
+        for i, obj in enumerate(request.objects):
+            try:
+                grouped[obj.collection].append((i, parse_batch_object(obj)))
+            except LoomError as exc:
+                errors[i] = exc.message
+        errors.update(self.objects.batch_put(grouped, len(request.objects)))
+        return batch_pb2.BatchObjectsReply(
+            took=time.perf_counter() - started,
+            errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])
+
+    @grpc_errors
+    def BatchDelete(self, request: batch_delete_pb2.BatchDeleteRequest, context
+                    ) -> batch_delete_pb2.BatchDeleteReply:
+        started = time.perf_counter()
+        if request.tenant:
+            raise Unsupported("multi-tenancy is not supported by loomdb yet")
+        if not request.HasField("filters"):
+            raise InvalidInput("batch delete requires a filter")
+        outcome = self.objects.delete_many(request.collection, parse_filters(request.filters), request.dry_run)
+        reply = batch_delete_pb2.BatchDeleteReply(
+            took=time.perf_counter() - started, matches=outcome.matches, successful=outcome.successful,
+            failed=outcome.failed)
+        if request.verbose:
+            reply.objects.extend(batch_delete_pb2.BatchDeleteObject(uuid=uuid_bytes(u), successful=not request.dry_run)
+                                 for u in outcome.uuids)
+        return reply
+
+    @grpc_errors
+    def Aggregate(self, request: aggregate_pb2.AggregateRequest, context) -> aggregate_pb2.AggregateReply:
+        started = time.perf_counter()
+        if request.aggregations or request.HasField("group_by") or request.WhichOneof("search"):
+            raise Unsupported("aggregations other than total_count (with or without filters) are not supported "
+                              "by loomdb yet")
+        if request.tenant:
+            raise Unsupported("multi-tenancy is not supported by loomdb yet")
+        flt = parse_filters(request.filters) if request.HasField("filters") else None
+        total = self.searcher.count(SearchParams(collection=request.collection, limit=0, filters=flt))
+        return aggregate_pb2.AggregateReply(
+            took=time.perf_counter() - started,
+            single_result=aggregate_pb2.AggregateReply.Single(objects_count=total))
+
+    @grpc_errors
+    def TenantsGet(self, request: tenants_pb2.TenantsGetRequest, context) -> tenants_pb2.TenantsGetReply:
+        self.schema.get(request.collection)
+        raise Unsupported("multi-tenancy is not supported by loomdb yet")
+
+    def BatchStream(self, request_iterator, context):
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "batch.stream() / data.ingest() (BatchStream) is not supported "
+                                                     "by loomdb yet; use batch.dynamic() or batch.fixed_size()")
+
+    def BatchReferences(self, request, context):
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "BatchReferences is not supported by loomdb yet")

@@ -1,0 +1,155 @@
+"""Property values between protobuf and Python: batch inputs (Struct + typed array side-lists) in, typed
+`Value`s out (an int property must come back as int_value, a date as date_value, ...)."""
+from __future__ import annotations
+
+import uuid as uuid_mod
+from typing import Any
+
+import numpy as np
+from weaviate.proto.v1 import properties_pb2
+
+from ...entities.errors import InvalidInput
+
+
+# ---- in: batch object properties ---------------------------------------------------------------------------
+def struct_to_dict(st) -> dict[str, Any]:
+    return {k: _struct_value(v) for k, v in st.fields.items()}
+
+
+def _struct_value(v) -> Any:
+    kind = v.WhichOneof("kind")
+    if kind == "number_value":
+        return v.number_value
+    if kind == "string_value":
+        return v.string_value
+    if kind == "bool_value":
+        return v.bool_value
+    if kind == "struct_value":
+        return struct_to_dict(v.struct_value)
+    if kind == "list_value":
+        return [_struct_value(x) for x in v.list_value.values]
+    return None
+
+
+def batch_properties(props) -> dict[str, Any]:
+    """BatchObject.Properties / ObjectPropertiesValue -> plain dict (numbers from the Struct stay floats;
+    the engine coerces by schema type)."""
+    out = struct_to_dict(props.non_ref_properties) if props.HasField("non_ref_properties") else {}
+    for p in props.number_array_properties:
+        out[p.prop_name] = (np.frombuffer(p.values_bytes, dtype="<f8").tolist() if p.values_bytes
+                            else list(p.values))
+    for p in props.int_array_properties:
+        out[p.prop_name] = list(p.values)
+    for p in props.text_array_properties:
+        out[p.prop_name] = list(p.values)
+    for p in props.boolean_array_properties:
+        out[p.prop_name] = list(p.values)
+    for p in props.object_properties:
+        out[p.prop_name] = batch_properties(p.value)
+    for p in props.object_array_properties:
+        out[p.prop_name] = [batch_properties(v) for v in p.values]
+    for name in props.empty_list_props:
+        out[name] = []
+    return out
+
+
+def vector_from_bytes(data: bytes) -> np.ndarray:
+    if len(data) % 4:
+        raise InvalidInput(f"vector bytes length {len(data)} is not a multiple of 4")
+    return np.frombuffer(data, dtype="<f4")
+
+
+# ---- out: search result properties -------------------------------------------------------------------------
+def _scalar(value: Any, dtype: str) -> properties_pb2.Value:
+    if dtype == "text":
+        return properties_pb2.Value(text_value=str(value))
+    if dtype == "int":
+        return properties_pb2.Value(int_value=int(value))
+    if dtype == "number":
+        return properties_pb2.Value(number_value=float(value))
+    if dtype == "boolean":
+        return properties_pb2.Value(bool_value=bool(value))
+    if dtype == "date":
+        return properties_pb2.Value(date_value=str(value))
+    if dtype == "uuid":
+        return properties_pb2.Value(uuid_value=str(value))
+    if dtype == "blob":
+        return properties_pb2.Value(blob_value=str(value))
+    if dtype == "geoCoordinates":
+        return properties_pb2.Value(geo_value=properties_pb2.GeoCoordinate(
+            latitude=value["latitude"], longitude=value["longitude"]))
+    if dtype == "phoneNumber":
+        return properties_pb2.Value(phone_value=properties_pb2.PhoneNumber(
+            country_code=int(value.get("countryCode") or 0), default_country=value.get("defaultCountry") or "",
+            input=value.get("input") or "", international_formatted=value.get("internationalFormatted") or "",
+            national=int(value.get("national") or 0), national_formatted=value.get("nationalFormatted") or "",
+            valid=bool(value.get("valid"))))
+    return properties_pb2.Value(text_value=str(value))
+
+
+def _array(values: list, base: str, nested: dict | None) -> properties_pb2.Value:
+    if base == "int":
+        lv = properties_pb2.ListValue(int_values=properties_pb2.IntValues(
+            values=np.asarray(values, dtype="<i8").tobytes()))
+    elif base == "number":
+        lv = properties_pb2.ListValue(number_values=properties_pb2.NumberValues(
+            values=np.asarray(values, dtype="<f8").tobytes()))
+    elif base == "boolean":
+        lv = properties_pb2.ListValue(bool_values=properties_pb2.BoolValues(values=values))
+    elif base == "date":
+        lv = properties_pb2.ListValue(date_values=properties_pb2.DateValues(values=values))
+    elif base == "uuid":
+        lv = properties_pb2.ListValue(uuid_values=properties_pb2.UuidValues(values=values))
+    elif base == "object":
+        lv = properties_pb2.ListValue(object_values=properties_pb2.ObjectValues(
+            values=[encode_properties(v, nested or {}) for v in values]))
+    else:
+        lv = properties_pb2.ListValue(text_values=properties_pb2.TextValues(values=[str(v) for v in values]))
+    return properties_pb2.Value(list_value=lv)
+
+
+def encode_properties(props: dict[str, Any], types: dict[str, tuple[str, dict | None]]) -> properties_pb2.Properties:
+    """`types`: property name -> (dataType, nested types or None), from the class document."""
+    out = properties_pb2.Properties()
+    for name, value in props.items():
+        if value is None:
+            continue
+        dtype, nested = types.get(name, (_guess_type(value), None))
+        if dtype.endswith("[]"):
+            out.fields[name].CopyFrom(_array(value, dtype[:-2], nested))
+        elif dtype == "object":
+            out.fields[name].CopyFrom(properties_pb2.Value(object_value=encode_properties(value, nested or {})))
+        else:
+            out.fields[name].CopyFrom(_scalar(value, dtype))
+    return out
+
+
+def _guess_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return _guess_type(value[0]) + "[]" if value else "text[]"
+    return "text"
+
+
+def property_types(class_doc: dict) -> dict[str, tuple[str, dict | None]]:
+    """name -> (dataType, nested) for every property (nested recursively) of a class document."""
+    def walk(props: list[dict]) -> dict[str, tuple[str, dict | None]]:
+        return {p["name"]: (p["dataType"][0], walk(p["nestedProperties"]) if p.get("nestedProperties") else None)
+                for p in props}
+    return walk(class_doc.get("properties") or [])
+
+
+def uuid_bytes(uuid_str: str) -> bytes:
+    return uuid_mod.UUID(uuid_str).bytes
+
+
+def float32_bytes(vec: np.ndarray) -> bytes:
+    return np.asarray(vec, dtype="<f4").tobytes()
+

@@ -1,0 +1,19 @@
+"""The Starlette application: route tables of every /v1 family, plus Weaviate-shaped 404/405."""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from ..context import ServerContext
+from . import routes_meta, routes_objects, routes_schema
+from .errors import error_response
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    return error_response(exc.status_code, exc.detail or "request failed")
+
+
+def build_rest_app(ctx: ServerContext) -> Starlette:
+    routes = routes_meta.routes(ctx) + routes_schema.routes(ctx) + routes_objects.routes(ctx)
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})

@@ -1,0 +1,40 @@
+"""The one mapping from loomdb errors to HTTP: status code plus Weaviate's {"error":[{"message":...}]} body."""
+from __future__ import annotations
+
+import functools
+import logging
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported
+
+log = logging.getLogger("loomdb.rest")
+
+_STATUS: list[tuple[type[LoomError], int]] = [
+    (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501),
+]
+
+
+def error_response(status: int, message: str) -> Response:
+    return Response(orjson.dumps({"error": [{"message": message}]}), status_code=status,
+                    media_type="application/json")
+
+
+def status_for(exc: LoomError) -> int:
+    return next((code for kind, code in _STATUS if isinstance(exc, kind)), 500)
+
+
+def rest_errors(handler):
+    """LoomError -> its status with a Weaviate-shaped body; any other exception -> 500 (logged), never a crash."""
+    @functools.wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except LoomError as exc:
+            return error_response(status_for(exc), exc.message)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("internal error on %s %s", request.method, request.url.path)
+            return error_response(500, f"internal error: {type(exc).__name__}: {exc}")
+    return wrapper

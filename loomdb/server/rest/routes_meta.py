@@ -1,0 +1,55 @@
+"""/v1/meta, /v1/.well-known/*, /v1/nodes: what clients read at start-up and while batching."""
+from __future__ import annotations
+
+import socket
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ... import WEAVIATE_VERSION, __version__
+from ..context import ServerContext
+from ._json import json_response
+from .errors import rest_errors
+
+NODE_NAME = "node1"
+
+
+def routes(ctx: ServerContext) -> list[Route]:
+    async def meta(request: Request) -> Response:
+        return json_response({
+            "hostname": f"http://{ctx.settings.host}:{ctx.rest_port}", "version": WEAVIATE_VERSION,
+            "modules": {}, "grpcMaxMessageSize": ctx.settings.grpc_max_message_size,
+            "loomdb": {"version": __version__, "host": socket.gethostname()},
+        })
+
+    async def ok(request: Request) -> Response:
+        return Response(status_code=200)
+
+    async def no_oidc(request: Request) -> Response:
+        return Response(status_code=404)
+
+    @rest_errors
+    async def nodes(request: Request) -> Response:
+        only = request.path_params.get("collection")
+        verbose = request.query_params.get("output") == "verbose"
+        counts = ctx.cluster.shard_counts(only)
+        node = {
+            "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
+            "stats": {"objectCount": sum(c for _, _, c in counts), "shardCount": len(counts)},
+            "batchStats": {"queueLength": 0, "ratePerSecond": ctx.objects.batch_stats.rate_per_second()},
+        }
+        if verbose:
+            node["shards"] = [{"name": shard, "class": cls, "objectCount": count, "vectorIndexingStatus": "READY",
+                               "vectorQueueLength": 0, "compressed": False, "loaded": True}
+                              for cls, shard, count in counts]
+        return json_response({"nodes": [node]})
+
+    return [
+        Route("/v1/meta", meta),
+        Route("/v1/.well-known/ready", ok),
+        Route("/v1/.well-known/live", ok),
+        Route("/v1/.well-known/openid-configuration", no_oidc),
+        Route("/v1/nodes", nodes),
+        Route("/v1/nodes/{collection}", nodes),
+    ]

@@ -1,0 +1,120 @@
+"""/v1/objects: single-object insert, get, exists, replace, merge, delete."""
+from __future__ import annotations
+
+import uuid as uuid_mod
+from typing import Any
+
+import numpy as np
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.objects import IncomingObject, StoredObject, parse_uuid
+from ..context import ServerContext
+from ._json import json_response, read_json
+from .errors import rest_errors
+
+
+def _vector(value: Any, where: str) -> np.ndarray:
+    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                              for x in value):
+        raise InvalidInput(f"{where} must be a list of numbers")
+    return np.asarray(value, dtype=np.float32)
+
+
+def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObject]:
+    """REST object body -> (collection name, IncomingObject)."""
+    cls = body.get("class")
+    if not isinstance(cls, str) or not cls:
+        raise InvalidInput("the object needs a 'class'")
+    if body.get("tenant"):
+        raise Unsupported("multi-tenancy is not supported by loomdb yet")
+    props = body.get("properties") or {}
+    if not isinstance(props, dict):
+        raise InvalidInput("'properties' must be a JSON object")
+    oid = uuid or body.get("id") or str(uuid_mod.uuid4())
+    named: dict[str, np.ndarray] = {}
+    for name, vec in (body.get("vectors") or {}).items():
+        if vec and isinstance(vec[0], list):
+            raise Unsupported("multi-vector embeddings are not supported by loomdb yet")
+        named[name] = _vector(vec, f"vectors.{name}")
+    unnamed = _vector(body["vector"], "vector") if body.get("vector") else None
+    return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed)
+
+
+def object_json(cls: str, obj: StoredObject, with_vector: bool, legacy: bool) -> dict:
+    out: dict[str, Any] = {"class": cls, "id": obj.uuid, "properties": obj.properties,
+                           "creationTimeUnix": obj.created_ms, "lastUpdateTimeUnix": obj.updated_ms}
+    if with_vector and obj.vectors:
+        if legacy:
+            out["vector"] = next(iter(obj.vectors.values())).tolist()
+        else:
+            out["vectors"] = {n: v.tolist() for n, v in obj.vectors.items()}
+    return out
+
+
+def routes(ctx: ServerContext) -> list[Route]:
+    objects = ctx.objects
+
+    def path_ids(request: Request) -> tuple[str, str]:
+        cls = request.path_params["collection"]
+        if request.query_params.get("tenant"):
+            raise Unsupported("multi-tenancy is not supported by loomdb yet")
+        return cls[:1].upper() + cls[1:], parse_uuid(request.path_params["id"])
+
+    def render(cls: str, uuid: str, with_vector: bool) -> dict:
+        doc = ctx.schema.get(cls)
+        return object_json(doc["class"], objects.get(cls, uuid, with_vector), with_vector,
+                           not doc.get("vectorConfig"))
+
+    @rest_errors
+    async def create(request: Request) -> Response:
+        cls, obj = parse_object(await read_json(request))
+        await run_in_threadpool(objects.insert, cls, obj)
+        return json_response(render(cls, obj.uuid, True))
+
+    @rest_errors
+    async def get(request: Request) -> Response:
+        cls, uuid = path_ids(request)
+        with_vector = "vector" in (request.query_params.get("include") or "")
+        return json_response(await run_in_threadpool(render, cls, uuid, with_vector))
+
+    @rest_errors
+    async def head(request: Request) -> Response:
+        cls, uuid = path_ids(request)
+        return Response(status_code=204 if objects.exists(cls, uuid) else 404)
+
+    @rest_errors
+    async def replace(request: Request) -> Response:
+        cls, uuid = path_ids(request)
+        body = await read_json(request)
+        body.setdefault("class", cls)
+        _, obj = parse_object(body, uuid)
+        await run_in_threadpool(objects.replace, cls, obj)
+        return json_response(render(cls, uuid, True))
+
+    @rest_errors
+    async def merge(request: Request) -> Response:
+        cls, uuid = path_ids(request)
+        body = await read_json(request)
+        body.setdefault("class", cls)
+        _, obj = parse_object(body, uuid)
+        await run_in_threadpool(objects.merge, cls, obj)
+        return Response(status_code=204)
+
+    @rest_errors
+    async def delete(request: Request) -> Response:
+        cls, uuid = path_ids(request)
+        found = await run_in_threadpool(objects.delete, cls, uuid)
+        return Response(status_code=204 if found else 404)
+
+    return [
+        Route("/v1/objects", create, methods=["POST"]),
+        Route("/v1/objects/{collection}/{id}", head, methods=["HEAD"]),   # before GET, which also takes HEAD
+        Route("/v1/objects/{collection}/{id}", get, methods=["GET"]),
+        Route("/v1/objects/{collection}/{id}", replace, methods=["PUT"]),
+        Route("/v1/objects/{collection}/{id}", merge, methods=["PATCH"]),
+        Route("/v1/objects/{collection}/{id}", delete, methods=["DELETE"]),
+    ]

@@ -1,0 +1,63 @@
+"""/v1/schema: create, list, get, delete collections; add properties; list shards."""
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ...entities.errors import Unsupported
+from ..context import ServerContext
+from ._json import json_response, read_json
+from .errors import rest_errors
+
+
+def _name(request: Request) -> str:
+    name = request.path_params["collection"]
+    return name[:1].upper() + name[1:]
+
+
+def routes(ctx: ServerContext) -> list[Route]:
+    schema = ctx.schema
+
+    @rest_errors
+    async def create(request: Request) -> Response:
+        body = await read_json(request)
+        return json_response(await run_in_threadpool(schema.create, body))
+
+    @rest_errors
+    async def list_all(request: Request) -> Response:
+        return json_response({"classes": schema.list()})
+
+    @rest_errors
+    async def get_one(request: Request) -> Response:
+        return json_response(schema.get(_name(request)))
+
+    @rest_errors
+    async def delete(request: Request) -> Response:
+        await run_in_threadpool(schema.delete, _name(request))
+        return Response(status_code=200)
+
+    @rest_errors
+    async def update(request: Request) -> Response:
+        raise Unsupported("updating a collection's configuration is not supported by loomdb yet")
+
+    @rest_errors
+    async def add_property(request: Request) -> Response:
+        body = await read_json(request)
+        return json_response(await run_in_threadpool(schema.add_property, _name(request), body))
+
+    @rest_errors
+    async def shards(request: Request) -> Response:
+        return json_response([{"name": shard, "status": "READY", "vectorQueueSize": 0}
+                              for _, shard, _ in ctx.cluster.shard_counts(_name(request))])
+
+    return [
+        Route("/v1/schema", create, methods=["POST"]),
+        Route("/v1/schema", list_all, methods=["GET"]),
+        Route("/v1/schema/{collection}", get_one, methods=["GET"]),
+        Route("/v1/schema/{collection}", delete, methods=["DELETE"]),
+        Route("/v1/schema/{collection}", update, methods=["PUT"]),
+        Route("/v1/schema/{collection}/properties", add_property, methods=["POST"]),
+        Route("/v1/schema/{collection}/shards", shards, methods=["GET"]),
+    ]

@@ -1,0 +1,14 @@
+"""Node and shard status, as /v1/nodes and /v1/schema/{C}/shards report it."""
+from __future__ import annotations
+
+from .ports import DatabasePort
+
+
+class ClusterService:
+    def __init__(self, db: DatabasePort) -> None:
+        self.db = db
+
+    def shard_counts(self, only: str | None = None) -> list[tuple[str, str, int]]:
+        """(collection, shard name, object count) for every shard, or those of one collection."""
+        collections = [self.db.collection(only)] if only else self.db.collections()
+        return [(c.name, c.shard_name, c.object_count()) for c in collections]
