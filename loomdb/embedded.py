@@ -8,6 +8,8 @@ from pathlib import Path
 from .config import Settings
 from .server.app import LoomServer
 
+__all__ = ["LoomServer", "connect_embedded", "start_embedded"]
+
 
 def start_embedded(path: str | Path | None = None, *, port: int = 0, grpc_port: int = 0,
                    **settings) -> LoomServer:
