@@ -1,0 +1,4 @@
+"""`python -m loomdb ...` is the same as the `loomdb` command."""
+from .cli.main import cli
+
+cli()

@@ -1,0 +1,45 @@
+"""`loomdb serve`: clean shutdown on SIGTERM, data directory lock, Weaviate environment variables."""
+from __future__ import annotations
+
+from weaviate.classes.config import Configure
+
+
+def test_sigterm_exits_zero_and_keeps_data(server_process, tmp_path):
+    sp = server_process(tmp_path / "d")
+    with sp.client() as c:
+        c.collections.create("Keep", vector_config=Configure.Vectors.self_provided())
+        c.collections.get("Keep").data.insert({"a": "b"}, vector=[1.0, 2.0])
+    code, out, _ = sp.terminate()
+    assert code == 0
+    assert "stopped cleanly" in out
+    sp2 = server_process(tmp_path / "d")
+    with sp2.client() as c:
+        assert len(c.collections.get("Keep")) == 1
+
+
+def test_second_server_on_same_directory_is_refused(server_process, tmp_path):
+    first = server_process(tmp_path / "d")
+    second = server_process(tmp_path / "d", wait=False)
+    code = second.proc.wait(30)
+    err = second.proc.stderr.read()
+    assert code != 0
+    assert "in use by another loomdb process" in err and str(first.proc.pid) in err
+    with first.client() as c:            # the first one is unharmed
+        assert c.is_ready()
+
+
+def test_weaviate_environment_variables(server_process, tmp_path):
+    sp = server_process(env={"PERSISTENCE_DATA_PATH": str(tmp_path / "ignored-when-flag-given"),
+                             "QUERY_DEFAULTS_LIMIT": "3", "QUERY_MAXIMUM_RESULTS": "50",
+                             "GRPC_MAX_MESSAGE_SIZE": "2000000", "DISABLE_TELEMETRY": "true"})
+    with sp.client() as c:
+        assert c.get_meta()["grpcMaxMessageSize"] == 2_000_000
+        col = c.collections.create("Env", vector_config=Configure.Vectors.self_provided())
+        col.data.insert_many([{"i": i} for i in range(10)])
+        assert len(col.query.fetch_objects().objects) == 3          # QUERY_DEFAULTS_LIMIT
+        try:
+            col.query.fetch_objects(limit=40, offset=20)
+            raise AssertionError("expected the maximum-results error")
+        except Exception as exc:  # noqa: BLE001
+            assert "query maximum results exceeded" in str(exc)
+    assert (tmp_path / "data" / "collections" / "env").is_dir()   # --data wins over the env var
