@@ -62,8 +62,11 @@ class Database:
         doc = class_document.normalize_class(body)
         name = doc["class"]
         with self._schema_lock:
-            if self._find(name) is not None:
-                raise AlreadyExists(f"class name {name} already exists")
+            if (existing := self._find(name)) is not None:
+                if existing.name != name:     # Weaviate's validateClassNameUniqueness wording
+                    raise AlreadyExists(f'class name "{name}" already exists as a permutation of: '
+                                        f'"{existing.name}". class names must be unique when lowercased')
+                raise AlreadyExists(f'class name "{name}" already exists')
             folder = self._root / name.lower()
             if folder.exists():
                 shutil.rmtree(folder)

@@ -76,26 +76,32 @@ class Shard:
     def _load(self) -> None:
         """Rebuild every in-memory structure from the store (the store is the truth)."""
         for rows in self.store.scan_objects():
-            for doc, uid, created, updated, props in rows:
-                self._append_slot(doc, uid, created, updated, orjson.loads(props))
+            self._append_slots([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                               [r[3] for r in rows], [orjson.loads(r[4]) for r in rows])
         all_docs = self._docs.view()
         for name, index in self.indexes.items():
             docs, blobs = self.store.load_vectors(name)
+            if not len(docs):
+                continue
             slots = np.searchsorted(all_docs, docs)
+            vectors: list[np.ndarray | None] = [None] * (int(slots[-1]) + 1)
             for slot, blob in zip(slots.tolist(), blobs):
-                index.set(slot, np.frombuffer(blob, dtype=np.float32))
+                vectors[slot] = np.frombuffer(blob, dtype=np.float32)
+            index.add(0, vectors)
 
-    def _append_slot(self, doc: int, uid: bytes, created: int, updated: int, props: dict) -> int:
-        slot = len(self._docs)
-        self._docs.append(doc)
-        self._uuids.append(uid)
-        self._alive.append(True)
-        self._created.append(created)
-        self._updated.append(updated)
-        self._slot_of[uid] = slot
+    def _append_slots(self, docs: list[int], uids: list[bytes], created: list[int], updated: list[int],
+                      props: list[dict]) -> int:
+        """Append live slots in bulk; returns the first new slot."""
+        first = len(self._docs)
+        self._docs.extend(docs)
+        self._uuids.extend(uids)
+        self._alive.extend(np.ones(len(docs), bool))
+        self._created.extend(created)
+        self._updated.extend(updated)
+        self._slot_of.update(zip(uids, range(first, first + len(docs))))
         for name, column in self.columns.items():
-            column.add(slot, props.get(name))
-        return slot
+            column.add(first, [p.get(name) for p in props])
+        return first
 
     # ---- writes -------------------------------------------------------------------------------------------
     def put(self, writes: list[ObjectWrite], now_ms: int, keep_created: bool = True) -> list[str | None]:
@@ -131,13 +137,15 @@ class Shard:
                 return errors
             self.store.put_many(rows, replaced)
             with self._mem.write():
-                for row, (props, vectors) in zip(rows, applied):
+                for row in rows:
                     old_slot = self._slot_of.get(row.uuid)
                     if old_slot is not None:
                         self._kill(old_slot)
-                    slot = self._append_slot(row.doc, row.uuid, row.created, row.updated, props)
-                    for name, index in self.indexes.items():
-                        index.set(slot, vectors.get(name))
+                first = self._append_slots([r.doc for r in rows], [r.uuid for r in rows],
+                                           [r.created for r in rows], [r.updated for r in rows],
+                                           [props for props, _ in applied])
+                for name, index in self.indexes.items():
+                    index.add(first, [vectors.get(name) for _, vectors in applied])
                 self._uuid_order = None
         return errors
 

@@ -44,10 +44,11 @@ class _Column:
     def __init__(self) -> None:
         self.present = GrowableArray(bool)
 
-    def _mark(self, slot: int, has_value: bool) -> None:
-        while len(self.present) < slot:
-            self.present.append(False)
-        self.present.append(has_value)
+    def _mark(self, first_slot: int, has_value: list[bool]) -> None:
+        gap = first_slot - len(self.present)
+        if gap > 0:
+            self.present.extend(np.zeros(gap, bool))
+        self.present.extend(has_value)
 
     def _is_null(self, leaf: FilterLeaf, n: int) -> np.ndarray:
         if not isinstance(leaf.value, bool):
@@ -64,11 +65,13 @@ class ScalarColumn(_Column):
         self.kind = kind
         self.values = GrowableArray(_NUMERIC_DTYPES[kind])
 
-    def add(self, slot: int, value: Any) -> None:
-        while len(self.values) < slot:
-            self.values.append(0)
-        self._mark(slot, value is not None)
-        self.values.append(0 if value is None else self.to_domain(value))
+    def add(self, first_slot: int, values: list[Any]) -> None:
+        """Values of slots first_slot, first_slot+1, ... (None = no value)."""
+        gap = first_slot - len(self.values)
+        if gap > 0:
+            self.values.extend(np.zeros(gap, self.values.view().dtype))
+        self._mark(first_slot, [v is not None for v in values])
+        self.values.extend([0 if v is None else self.to_domain(v) for v in values])
 
     def to_domain(self, value: Any):
         if self.kind == "date":
@@ -113,13 +116,22 @@ class TermsColumn(_Column):
         self._vocab_array: np.ndarray | None = None
 
     # ---- building -----------------------------------------------------------------------------------------
-    def add(self, slot: int, value: Any) -> None:
-        items = value if isinstance(value, list) else ([] if value is None else [value])
-        terms = [t for item in items for t in self._terms_of(item, create=True)]
-        self._mark(slot, bool(items))
+    def add(self, first_slot: int, values: list[Any]) -> None:
+        """Values of slots first_slot, first_slot+1, ... (None or [] = no value)."""
+        terms: list = []
+        owners: list[int] = []
+        present: list[bool] = []
+        for slot, value in enumerate(values, first_slot):
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            present.append(bool(items))
+            for item in items:
+                item_terms = self._terms_of(item, create=True)
+                terms.extend(item_terms)
+                owners.extend([slot] * len(item_terms))
+        self._mark(first_slot, present)
         if terms:
             self.terms.extend(terms)
-            self.owners.extend(np.full(len(terms), slot, np.int64))
+            self.owners.extend(owners)
 
     def _terms_of(self, item: Any, create: bool = False) -> list:
         if not self.textual:

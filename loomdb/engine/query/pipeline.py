@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput
-from ...entities.search import Hit, SearchParams
+from ...entities.search import Hit, SearchParams, certainty_unsupported
 from .allowlist import FilterContext, allow_list
 
 if TYPE_CHECKING:
@@ -41,8 +41,7 @@ def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None,
     max_distance = nv.distance
     if nv.certainty is not None:
         if shard.indexes[target].metric != "cosine":
-            raise InvalidInput("can't compute and return certainty when vector index is not configured with "
-                               "cosine distance")
+            raise InvalidInput(certainty_unsupported(shard.indexes[target].metric))
         max_distance = 2.0 * (1.0 - nv.certainty)
     if allow is None:
         allow = shard.alive_mask()

@@ -145,8 +145,8 @@ def _fill_property(raw: Any, *, prefix: str | None) -> dict:
         raise InvalidInput("property must contain dataType")
     data_type = list(prop["dataType"]) if isinstance(prop["dataType"], (list, tuple)) else prop["dataType"]
     if isinstance(data_type, list) and len(data_type) == 1 and data_type[0] in _DEPRECATED:
-        if prop.get("tokenization") == "word":
-            prop["tokenization"] = "whitespace"  # Weaviate's string -> text migration keeps behaviour
+        if prop.get("tokenization") in (None, "", "word"):   # string's default tokenization was word, and
+            prop["tokenization"] = "whitespace"  # Weaviate's string -> text migration turns word into whitespace
         data_type = [_DEPRECATED[data_type[0]]]
     _validate_data_type(nested_name or name, data_type)
     dt = data_type[0]

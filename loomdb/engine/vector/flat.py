@@ -31,32 +31,56 @@ class FlatIndex:
         if not np.all(np.isfinite(vector)):
             raise InvalidInput("vector contains NaN or infinite values")
 
-    def set(self, slot: int, vector: np.ndarray | None) -> None:
-        """Record slot's vector (slots arrive in increasing order; a gap means 'no vector')."""
-        self._grow_to(slot)
-        if vector is None or len(vector) == 0:
-            self._present.append(False)
-            if self._rows is not None:
-                self._rows.append(0.0)
-            self._sqnorms.append(0.0)
-            return
-        if self.dim is None:
-            self.dim = len(vector)
+    def add(self, first_slot: int, vectors: list[np.ndarray | None]) -> None:
+        """Record vectors for slots first_slot, first_slot+1, ... (None = that slot has none), in one
+        matrix append. Slots arrive in increasing order; skipped slots get no vector. Vectors must have
+        passed `check` already."""
+        self._pad_to(first_slot)
+        dims = {len(v) for v in vectors if v is not None and len(v)}
+        if self.dim is None and dims:
+            self.dim = dims.pop()
             self._rows = GrowableArray(np.float32, width=self.dim)
             self._rows.extend(np.zeros((len(self._present), self.dim), np.float32))
-        self.check(vector)
-        row = normalise(vector.astype(np.float32)) if self.metric == "cosine" else vector.astype(np.float32)
-        self._rows.append(row)
-        self._present.append(True)
-        self._sqnorms.append(float(row @ row))
+        present = np.array([v is not None and len(v) > 0 for v in vectors], dtype=bool)
+        if self._rows is not None:
+            block = np.zeros((len(vectors), self.dim), np.float32)
+            if present.any():
+                block[present] = np.stack([v for v, p in zip(vectors, present) if p]).astype(np.float32)
+            if self.metric == "cosine":
+                block = normalise(block)
+            self._rows.extend(block)
+            self._sqnorms.extend(np.einsum("ij,ij->i", block, block))
+        else:
+            self._sqnorms.extend(np.zeros(len(vectors), np.float32))
+        self._present.extend(present)
 
-    def _grow_to(self, slot: int) -> None:
-        while len(self._present) < slot:
-            self.set(len(self._present), None)
+    def _pad_to(self, slot: int) -> None:
+        gap = slot - len(self._present)
+        if gap > 0:
+            self._present.extend(np.zeros(gap, bool))
+            self._sqnorms.extend(np.zeros(gap, np.float32))
+            if self._rows is not None:
+                self._rows.extend(np.zeros((gap, self.dim), np.float32))
 
     def remove(self, slot: int) -> None:
         if slot < len(self._present):
             self._present[slot] = False
+
+    def _exact_l2(self, rows: np.ndarray, q: np.ndarray, slots: np.ndarray, approx: np.ndarray, k: int,
+                  max_distance: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """|r|^2 - 2 r.q + |q|^2 in float32 loses ~1e-7 * (|r|^2 + |q|^2) to cancellation (an object's distance
+        to itself is not 0, near neighbours of large-norm vectors swap). Keep every candidate that could still be
+        within the threshold / among the k nearest given that error bound, and recompute those as sum (r-q)^2."""
+        slack = 1e-5 * (self._sqnorms.view()[slots] + float(q @ q)) + 1e-6
+        lower = approx - slack
+        keep = np.ones(len(slots), bool) if max_distance is None else lower <= max_distance
+        if keep.sum() > k:
+            upper = approx + slack
+            kth = np.partition(upper[keep], k - 1)[k - 1]
+            keep &= lower <= kth
+        slots = slots[keep]
+        diff = rows[slots] - q
+        return slots, np.einsum("ij,ij->i", diff, diff)
 
     def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -84,6 +108,8 @@ class FlatIndex:
             dist = distances(self.metric, rows, q, self._sqnorms.view())
             dist = dist[candidates]
             slots = candidates
+        if self.metric == "l2-squared":
+            slots, dist = self._exact_l2(rows, q, slots, dist, k, max_distance)
         if max_distance is not None:
             keep = dist <= max_distance
             slots, dist = slots[keep], dist[keep]
