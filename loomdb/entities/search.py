@@ -8,6 +8,11 @@ import numpy as np
 from .filters import Filter
 
 
+def certainty_unsupported(metric: str) -> str:
+    """Weaviate's message (usecases/traverser) for certainty on a non-cosine index, as argument or as metadata."""
+    return f"can't compute and return certainty when vector index is configured with {metric} distance"
+
+
 @dataclass(frozen=True)
 class NearVector:
     """Vector similarity: `vector` against the space `target` (None = the collection's only vector)."""

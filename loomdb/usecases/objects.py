@@ -108,4 +108,6 @@ class ObjectService:
 
     def delete_many(self, collection: str, flt: Filter, dry_run: bool) -> DeleteOutcome:
         uuids, matches = self.db.collection(collection).delete_where(flt, dry_run, self.query_maximum_results)
-        return DeleteOutcome(matches=len(uuids), uuids=uuids, successful=0 if dry_run else len(uuids), failed=0)
+        # Weaviate counts every matched object without error as successful, in a dry run too
+        # (grpc/v1 batchDeleteReplyFromObjects)
+        return DeleteOutcome(matches=len(uuids), uuids=uuids, successful=len(uuids), failed=0)

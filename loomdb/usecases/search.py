@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from ..entities.errors import InvalidInput, NotFound
 from ..entities.objects import StoredObject
-from ..entities.search import Hit, SearchParams
+from ..entities.search import Hit, SearchParams, certainty_unsupported
 from .ports import DatabasePort
 
 
@@ -40,6 +40,12 @@ class SearchService:
         if obj is None or target not in obj.vectors:
             raise NotFound(f"near_object: object {uuid} not found or has no vector {target!r}")
         return replace(params, near_vector=replace(params.near_vector, vector=obj.vectors[target], target=target))
+
+    def check_certainty(self, collection: str, target: str | None) -> None:
+        """Returning certainty from a vector search needs a cosine index (Weaviate refuses it otherwise)."""
+        metric = self.vector_distance_metric(collection, target)
+        if metric != "cosine":
+            raise InvalidInput(certainty_unsupported(metric))
 
     def vector_distance_metric(self, collection: str, target: str | None) -> str:
         """The distance metric a vector query runs with (needed to report certainty)."""

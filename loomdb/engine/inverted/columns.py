@@ -16,7 +16,7 @@ from ...entities.errors import InvalidInput
 from ...entities.filters import FilterLeaf
 from ..arrays import GrowableArray
 from ..schema.dates import to_micros
-from .tokenizer import normalise_pattern, tokenize
+from .tokenizer import tokenize, tokenize_pattern
 
 _NUMERIC_DTYPES = {"int": np.int64, "number": np.float64, "boolean": np.int64, "date": np.int64}
 _RANGE_OPS = {
@@ -173,6 +173,23 @@ class TermsColumn(_Column):
             out &= self._slots_with(self.terms.view() == t, n)
         return out
 
+    def _slots_with_any_group(self, groups: list[list], n: int) -> np.ndarray:
+        """Slots holding every term of at least one group (single-term groups in one vectorised pass)."""
+        hit = self._slots_with_any([g[0] for g in groups if len(g) == 1], n)
+        for group in groups:
+            if len(group) > 1:
+                hit |= self._slots_with_all(group, n)
+        return hit
+
+    def _every_pattern(self, patterns: list[str], vocab_predicate, n: int) -> np.ndarray:
+        """Slots where, for every pattern, some term satisfies `vocab_predicate(pattern)` (no patterns: none)."""
+        if not patterns:
+            return np.zeros(n, bool)
+        hit = np.ones(n, bool)
+        for pattern in dict.fromkeys(patterns):
+            hit &= self._slots_with_any(self._vocab_ids(vocab_predicate(pattern)), n)
+        return hit
+
     def _value_terms(self, value: Any) -> list:
         return self._terms_of(value)
 
@@ -186,26 +203,31 @@ class TermsColumn(_Column):
         op, value = leaf.operator, leaf.value
         if op == "IsNull":
             return self._is_null(leaf, n)
-        if op in ("Equal", "NotEqual"):
-            hit = self._slots_with_all(self._value_terms(value), n)
-            return hit if op == "Equal" else ~hit
+        # A text value with several tokens becomes Weaviate's AND of one clause per token with the same
+        # operator (inverted/searcher.go extractTokenizableProp): Equal = all tokens present, NotEqual = none
+        # of them present, Like/ranges = every token pattern matches some term. Contains* operands are
+        # per-value Equal clauses, so ContainsAny = OR over values of (AND over that value's tokens).
+        if op == "Equal":
+            return self._slots_with_all(self._value_terms(value), n)
+        if op == "NotEqual":
+            return ~self._slots_with_any(self._value_terms(value), n)
         if op in ("ContainsAny", "ContainsNone"):
-            terms = [t for v in value for t in self._value_terms(v)]
-            hit = self._slots_with_any(terms, n)
+            hit = self._slots_with_any_group([self._value_terms(v) for v in value], n)
             return hit if op == "ContainsAny" else ~hit
         if op == "ContainsAll":
             return self._slots_with_all([t for v in value for t in self._value_terms(v)], n)
         if op in _RANGE_OPS:
             cmp = _RANGE_OPS[op]
             if self.textual:
-                bound = normalise_pattern(self.tokenization, str(value))
-                return self._slots_with_any(self._vocab_ids(lambda vocab: cmp(vocab, bound).astype(bool)), n)
+                bounds = tokenize(self.tokenization if self.kind == "text" else None, str(value))
+                return self._every_pattern(bounds, lambda b: lambda vocab: cmp(vocab, b).astype(bool), n)
             bound = to_micros(value) if self.kind == "date" else value
             return self._slots_with(cmp(self.terms.view(), bound), n)
         if op == "Like":
             if not self.textual:
                 raise InvalidInput(f"Like filter is only supported on text properties, not '{leaf.property}'")
-            rx = like_regex(normalise_pattern(self.tokenization, str(value)))
-            ids = self._vocab_ids(np.vectorize(lambda term: rx.fullmatch(term) is not None, otypes=[bool]))
-            return self._slots_with_any(ids, n)
+            patterns = tokenize_pattern(self.tokenization if self.kind == "text" else None, str(value))
+            return self._every_pattern(
+                patterns, lambda p: np.vectorize(lambda term, rx=like_regex(p): rx.fullmatch(term) is not None,
+                                                 otypes=[bool]), n)
         raise InvalidInput(f"operator {op} is not supported for property '{leaf.property}'")

@@ -37,6 +37,21 @@ def tokenize(tokenization: str | None, text: str) -> list[str]:
     return fn(text)
 
 
+_WORD_WILDCARDS = re.compile(r"(?:[^\W_]|[*?])+", re.UNICODE)
+
+
+def tokenize_pattern(tokenization: str | None, pattern: str) -> list[str]:
+    """A Like pattern split like a value but keeping `*` and `?` (Weaviate's TokenizeWithWildcards); every
+    resulting pattern must match some term of an object."""
+    if tokenization == "word":
+        return _WORD_WILDCARDS.findall(pattern.lower())
+    if tokenization in ("lowercase", "whitespace"):
+        return (pattern.lower() if tokenization == "lowercase" else pattern).split()
+    if tokenization == "field":
+        return [pattern.strip()] if pattern.strip() else []
+    return [normalise_pattern(tokenization, pattern)]
+
+
 def normalise_pattern(tokenization: str | None, pattern: str) -> str:
     """Case-fold a Like pattern the way the tokenizer folds stored terms."""
     return pattern.lower() if tokenization in ("word", "lowercase", "trigram") else pattern

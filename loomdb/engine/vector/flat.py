@@ -97,17 +97,20 @@ class FlatIndex:
         mask = self._present.view()
         if allow is not None:
             mask = mask & allow[:n]
-        candidates = np.flatnonzero(mask)
-        if len(candidates) == 0:
+        allowed = int(np.count_nonzero(mask))
+        if allowed == 0:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        rows = self._rows.view()
-        if len(candidates) < _GATHER_BELOW * n:
-            dist = distances(self.metric, rows[candidates], q, self._sqnorms.view()[candidates])
-            slots = candidates
-        else:
-            dist = distances(self.metric, rows, q, self._sqnorms.view())
-            dist = dist[candidates]
-            slots = candidates
+        rows, sqnorms = self._rows.view(), self._sqnorms.view()
+        if allowed < _GATHER_BELOW * n:       # few allowed rows: score only those
+            slots = np.flatnonzero(mask)
+            dist = distances(self.metric, rows[slots], q, sqnorms[slots])
+        else:                                  # most rows allowed: one pass over the whole matrix
+            dist = distances(self.metric, rows, q, sqnorms)
+            if allowed == n:
+                slots = np.arange(n)
+            else:
+                slots = np.flatnonzero(mask)
+                dist = dist[slots]
         if self.metric == "l2-squared":
             slots, dist = self._exact_l2(rows, q, slots, dist, k, max_distance)
         if max_distance is not None:

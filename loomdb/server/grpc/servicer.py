@@ -34,6 +34,8 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
         class_doc = self.schema.get(params.collection)
         if near_object is not None:
             params = self.searcher.near_object_params(params, near_object)
+        if ret.certainty and params.near_vector is not None:
+            self.searcher.check_certainty(params.collection, params.near_vector.target)
         with_vectors: bool | list[str] = True if ret.vector else (list(ret.vectors) or False)
         results = self.searcher.search(params, with_vectors)
         metric = None
@@ -69,7 +71,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
             took=time.perf_counter() - started, matches=outcome.matches, successful=outcome.successful,
             failed=outcome.failed)
         if request.verbose:
-            reply.objects.extend(batch_delete_pb2.BatchDeleteObject(uuid=uuid_bytes(u), successful=not request.dry_run)
+            reply.objects.extend(batch_delete_pb2.BatchDeleteObject(uuid=uuid_bytes(u), successful=True)
                                  for u in outcome.uuids)
         return reply
 
