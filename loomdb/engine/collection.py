@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..entities.errors import AlreadyExists, InvalidInput, NotFound
+from ..entities.errors import AlreadyExists, InvalidInput, NotFound, Unsupported
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_uuid
 from ..entities.search import Hit, SearchParams
@@ -113,6 +113,10 @@ class Collection:
             name = next(iter(unknown))
             raise InvalidInput(f"invalid object: no such prop with name '{name}' found in class '{self.name}' in "
                                "the schema. Check your schema files for which properties in this class are available")
+        refs = [name for name in known if self.properties[name].is_reference]
+        if refs:    # until a reference layer exists, never store beacons as opaque values
+            raise Unsupported(f"property '{refs[0]}' on class '{self.name}': cross-references are not supported by "
+                              "loomdb yet")
         props = datatypes.coerce_properties(self.properties, known, class_name=self.name)
         return ObjectWrite(parse_uuid(obj.uuid), props, self._resolve_vectors(obj))
 
@@ -144,7 +148,7 @@ class Collection:
                 try:
                     writes.append(self._prepare(obj))
                     positions.append(i)
-                except InvalidInput as exc:
+                except (InvalidInput, Unsupported) as exc:     # fails this object only
                     errors[i] = exc.message
             for pos, err in zip(positions, self.shard.put(writes, now_ms())):
                 errors[pos] = err

@@ -95,7 +95,7 @@ def _boolean(value: Any) -> bool:
 
 def format_date(moment: datetime) -> str:
     """Canonical RFC 3339 text as Go's RFC3339Nano prints it: offset kept, `Z` for zero, no trailing zeros."""
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    text = f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S")   # glibc's %Y does not pad years < 1000
     if moment.microsecond:
         text += ("." + f"{moment.microsecond:06d}").rstrip("0")
     offset = moment.utcoffset() or timedelta(0)

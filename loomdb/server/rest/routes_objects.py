@@ -86,21 +86,24 @@ def routes(ctx: ServerContext) -> list[Route]:
         cls, uuid = path_ids(request)
         return Response(status_code=204 if objects.exists(cls, uuid) else 404)
 
-    @rest_errors
-    async def replace(request: Request) -> Response:
+    async def update_body(request: Request) -> tuple[str, IncomingObject]:
+        """Path ids + body of a PUT/PATCH; the body may not move the object to another id."""
         cls, uuid = path_ids(request)
         body = await read_json(request)
         body.setdefault("class", cls)
-        _, obj = parse_object(body, uuid)
+        if body.get("id") is not None and parse_uuid(body["id"]) != uuid:
+            raise InvalidInput("invalid update: field 'id' is immutable")    # Weaviate's UpdateObject check
+        return cls, parse_object(body, uuid)[1]
+
+    @rest_errors
+    async def replace(request: Request) -> Response:
+        cls, obj = await update_body(request)
         await run_in_threadpool(objects.replace, cls, obj)
-        return json_response(render(cls, uuid, True))
+        return json_response(render(cls, obj.uuid, True))
 
     @rest_errors
     async def merge(request: Request) -> Response:
-        cls, uuid = path_ids(request)
-        body = await read_json(request)
-        body.setdefault("class", cls)
-        _, obj = parse_object(body, uuid)
+        cls, obj = await update_body(request)
         await run_in_threadpool(objects.merge, cls, obj)
         return Response(status_code=204)
 
@@ -110,7 +113,13 @@ def routes(ctx: ServerContext) -> list[Route]:
         found = await run_in_threadpool(objects.delete, cls, uuid)
         return Response(status_code=204 if found else 404)
 
+    @rest_errors
+    async def references(request: Request) -> Response:
+        raise Unsupported("cross-references are not supported by loomdb yet")
+
     return [
+        Route("/v1/objects/{collection}/{id}/references/{prop}", references, methods=["POST", "PUT", "DELETE"]),
+        Route("/v1/batch/references", references, methods=["POST"]),
         Route("/v1/objects", create, methods=["POST"]),
         Route("/v1/objects/{collection}/{id}", head, methods=["HEAD"]),   # before GET, which also takes HEAD
         Route("/v1/objects/{collection}/{id}", get, methods=["GET"]),
