@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import warnings
 from pathlib import Path
 
@@ -83,13 +84,23 @@ def bench_size(client: weaviate.WeaviateClient, n: int, dim: int, queries: int, 
                                                       Property(name="year", data_type=DataType.INT)],
                                     vector_config=Configure.Vectors.self_provided())
     rows = vecs.tolist()
+    uuids = [str(uuid.UUID(int=i + 1)) for i in range(n)]
     t0 = time.perf_counter()
     with col.batch.dynamic() as batch:
         for i in range(n):
-            batch.add_object(properties={"title": f"t{i}", "year": 2000 + i % 25}, vector=rows[i])
+            batch.add_object(properties={"title": f"t{i}", "year": 2000 + i % 25}, vector=rows[i],
+                             uuid=uuids[i])
     import_s = time.perf_counter() - t0
     failed = len(col.batch.failed_objects)
     assert len(col) == n, f"stored {len(col)} of {n}"
+    # the same objects again (as overwrites) with fixed 1000-object batches: server capacity without the
+    # dynamic mode's ramp-up (+50 objects per request per second while the server reports no queue)
+    t0 = time.perf_counter()
+    with col.batch.fixed_size(batch_size=1000, concurrent_requests=2) as batch:
+        for i in range(n):
+            batch.add_object(properties={"title": f"t{i}", "year": 2000 + i % 25}, vector=rows[i],
+                             uuid=uuids[i])
+    fixed_s = time.perf_counter() - t0
 
     def timed(fn) -> np.ndarray:
         lat = []
@@ -107,6 +118,7 @@ def bench_size(client: weaviate.WeaviateClient, n: int, dim: int, queries: int, 
     filtered = timed(lambda q: col.query.near_vector(q, limit=10, filters=flt,
                                                       return_metadata=MetadataQuery(distance=True)))
     return {"objects": n, "dim": dim, "import_s": round(import_s, 2), "import_obj_per_s": round(n / import_s),
+            "import_fixed_size_obj_per_s": round(n / fixed_s),
             "failed": failed,
             "near_vector_p50_ms": round(float(np.percentile(plain, 50)), 2),
             "near_vector_p99_ms": round(float(np.percentile(plain, 99)), 2),
@@ -127,8 +139,8 @@ def main() -> None:
         for n in args.sizes:
             r = bench_size(client, n, args.dim, args.queries, args.seed)
             results.append(r)
-            print(f"{n:>8} x {args.dim}: import {r['import_obj_per_s']:>7} obj/s ({r['import_s']} s, "
-                  f"{r['failed']} failed) | near_vector p50 {r['near_vector_p50_ms']} ms p99 "
+            print(f"{n:>8} x {args.dim}: import dynamic() {r['import_obj_per_s']:>6} obj/s ({r['import_s']} s, "
+                  f"{r['failed']} failed), fixed_size(1000) {r['import_fixed_size_obj_per_s']:>6} obj/s | near_vector p50 {r['near_vector_p50_ms']} ms p99 "
                   f"{r['near_vector_p99_ms']} ms | filtered (year>2010) p50 {r['filtered_near_vector_p50_ms']} ms "
                   f"p99 {r['filtered_near_vector_p99_ms']} ms", flush=True)
     OUT.mkdir(exist_ok=True)

@@ -37,6 +37,13 @@ class GrowableArray:
         self._data[self._size: self._size + len(values)] = values
         self._size += len(values)
 
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the entries where `mask` (over the filled prefix) is False, keeping order."""
+        kept = self.view()[mask[: self._size]]
+        self._data = np.zeros((max(len(kept), 1024),) + self._data.shape[1:], dtype=self._data.dtype)
+        self._data[: len(kept)] = kept
+        self._size = len(kept)
+
     def view(self) -> np.ndarray:
         return self._data[: self._size]
 

@@ -205,10 +205,10 @@ class Collection:
 
     # ---- reads --------------------------------------------------------------------------------------------
     def get(self, uuid: str, with_vectors: bool | list[str] = False) -> StoredObject | None:
-        slot = self.shard.slot_of(parse_uuid(uuid))
-        if slot is None:
+        doc = self.shard.doc_of(parse_uuid(uuid))
+        if doc is None:
             return None
-        return self.shard.fetch([slot], with_vectors)[0]
+        return self.shard.fetch([doc], with_vectors)[0]
 
     def exists(self, uuid: str) -> bool:
         return self.shard.slot_of(parse_uuid(uuid)) is not None
@@ -234,7 +234,7 @@ class Collection:
         return count(self.shard, params, self.filter_context)
 
     def fetch(self, hits: list[Hit], with_vectors: bool | list[str] = False) -> list[StoredObject | None]:
-        return self.shard.fetch([h.slot for h in hits], with_vectors)
+        return self.shard.fetch([h.doc for h in hits], with_vectors)
 
     def object_count(self) -> int:
         return self.shard.object_count()

@@ -23,6 +23,8 @@ from .storage.object_store import ObjectRow, ObjectStore
 from .vector.flat import FlatIndex
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
+_COMPACT_MIN_DEAD = 1024        # compact once this many slots are dead ...
+_COMPACT_DEAD_SHARE = 0.25      # ... and they are at least this share of all slots
 _TERM_KINDS = ("text", "uuid", "int", "number", "boolean", "date")
 
 
@@ -147,6 +149,7 @@ class Shard:
                 for name, index in self.indexes.items():
                     index.add(first, [vectors.get(name) for _, vectors in applied])
                 self._uuid_order = None
+                self._maybe_compact()
         return errors
 
     def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int]) -> dict[str, np.ndarray]:
@@ -165,6 +168,26 @@ class Shard:
         del self._slot_of[self._key(slot)]
         for index in self.indexes.values():
             index.remove(slot)
+
+    def _maybe_compact(self) -> None:
+        """Renumber slots without the dead ones once they are many (overwrites and deletes leave dead slots
+        that every exact search and filter would otherwise keep scanning). Call under the memory write lock;
+        O(live slots), vectorised."""
+        n = len(self._docs)
+        dead = n - len(self._slot_of)
+        if dead < _COMPACT_MIN_DEAD or dead < _COMPACT_DEAD_SHARE * n:
+            return
+        keep = self._alive.view().copy()
+        remap = np.full(n, -1, np.int64)
+        remap[keep] = np.arange(int(keep.sum()))
+        for arr in (self._docs, self._uuids, self._alive, self._created, self._updated):
+            arr.keep(keep)
+        for column in self.columns.values():
+            column.compact(keep, remap)
+        for index in self.indexes.values():
+            index.compact(keep)
+        self._slot_of = {k: int(remap[s]) for k, s in self._slot_of.items()}
+        self._uuid_order = None
 
     def _key(self, slot: int) -> bytes:
         # numpy's S16 drops trailing zero bytes on the way out; pad them back
@@ -186,6 +209,7 @@ class Shard:
                         if s is not None and self._alive[s]:
                             self._kill(s)
                     self._uuid_order = None
+                    self._maybe_compact()
         return [s is not None for s in slots]
 
     # ---- reads --------------------------------------------------------------------------------------------
@@ -222,11 +246,19 @@ class Shard:
             self._uuid_order = order
         return order
 
-    def fetch(self, slots: list[int], with_vectors: list[str] | None | bool = False) -> list[StoredObject | None]:
-        """Materialise objects for slots (None where the object vanished meanwhile).
+    def docs_of(self, slots) -> np.ndarray:
+        """Store keys of slots. Slots are only meaningful under `read()`; docs stay valid after it."""
+        return self._docs.view()[np.asarray(slots, dtype=np.int64)]
+
+    def doc_of(self, uuid: str) -> int | None:
+        with self._mem.read():
+            slot = self._slot_of.get(uuid_mod.UUID(uuid).bytes)
+            return None if slot is None else int(self._docs[slot])
+
+    def fetch(self, docs: list[int], with_vectors: list[str] | None | bool = False) -> list[StoredObject | None]:
+        """Materialise objects by store key (None where the object vanished meanwhile).
 
         `with_vectors`: False = none, True = all, list = those names."""
-        docs = [int(self._docs[s]) for s in slots]
         rows = self.store.get_many(docs)
         vecs: dict[int, dict[str, bytes]] = {}
         if with_vectors:

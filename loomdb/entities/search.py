@@ -38,9 +38,10 @@ class SearchParams:
 
 @dataclass
 class Hit:
-    """A matched object slot with its score data; objects are fetched only for the returned page."""
+    """A matched object (by its stable store key) with its score data; objects are fetched only for the
+    returned page."""
 
-    slot: int
+    doc: int
     distance: float | None = None
 
 

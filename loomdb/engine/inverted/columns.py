@@ -50,6 +50,10 @@ class _Column:
             self.present.extend(np.zeros(gap, bool))
         self.present.extend(has_value)
 
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        """Forget dead slots: `keep` masks live slots, `remap` maps old slot -> new slot (-1 = dead)."""
+        self.present.keep(keep)
+
     def _is_null(self, leaf: FilterLeaf, n: int) -> np.ndarray:
         if not isinstance(leaf.value, bool):
             raise InvalidInput("IsNull filter requires a boolean value")
@@ -72,6 +76,10 @@ class ScalarColumn(_Column):
             self.values.extend(np.zeros(gap, self.values.view().dtype))
         self._mark(first_slot, [v is not None for v in values])
         self.values.extend([0 if v is None else self.to_domain(v) for v in values])
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        super().compact(keep, remap)
+        self.values.keep(keep)
 
     def to_domain(self, value: Any):
         if self.kind == "date":
@@ -140,6 +148,15 @@ class TermsColumn(_Column):
         if create:
             return [self._intern(t) for t in tokens]
         return [self._vocab.get(t, -1) for t in tokens]
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        super().compact(keep, remap)
+        owners = self.owners.view()
+        live = keep[owners]
+        new_owners = remap[owners[live]]
+        self.terms.keep(live)
+        self.owners = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
+        self.owners.extend(new_owners)
 
     def _intern(self, token: str) -> int:
         tid = self._vocab.get(token)

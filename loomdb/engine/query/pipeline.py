@@ -47,7 +47,8 @@ def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None,
         allow = shard.alive_mask()
     slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)
     page = range(params.offset, min(len(slots), params.offset + params.limit))
-    return [Hit(int(slots[i]), float(dists[i])) for i in page]
+    docs = shard.docs_of(slots)
+    return [Hit(int(docs[i]), float(dists[i])) for i in page]
 
 
 def _listing(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
@@ -58,7 +59,7 @@ def _listing(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> 
     else:
         slots = np.flatnonzero(allow)
     page = slots[params.offset: params.offset + params.limit]
-    return [Hit(int(s)) for s in page]
+    return [Hit(int(d)) for d in shard.docs_of(page)]
 
 
 def _after_cursor(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
@@ -73,4 +74,4 @@ def _after_cursor(shard: "Shard", params: SearchParams, allow: np.ndarray | None
     order = shard.uuid_order()
     keys = shard.uuid_keys()[order]
     start = int(np.searchsorted(keys, np.array(key, dtype="S16"), side="right"))
-    return [Hit(int(s)) for s in order[start: start + params.limit]]
+    return [Hit(int(d)) for d in shard.docs_of(order[start: start + params.limit])]

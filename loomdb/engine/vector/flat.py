@@ -62,6 +62,13 @@ class FlatIndex:
             if self._rows is not None:
                 self._rows.extend(np.zeros((gap, self.dim), np.float32))
 
+    def compact(self, keep: np.ndarray) -> None:
+        """Drop dead slots (`keep` masks the live ones), so search never scans rows of deleted objects."""
+        self._present.keep(keep)
+        self._sqnorms.keep(keep)
+        if self._rows is not None:
+            self._rows.keep(keep)
+
     def remove(self, slot: int) -> None:
         if slot < len(self._present):
             self._present[slot] = False
