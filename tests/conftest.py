@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+import loomdb.server  # noqa: F401  (silences authlib's import-time httpx warning before weaviate is imported)
+
 
 def free_port() -> int:
     with socket.socket() as s:
