@@ -1,7 +1,7 @@
 """What a query asks for and what it gets back, independent of REST/gRPC encodings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +24,50 @@ class NearVector:
 
 
 @dataclass(frozen=True)
+class Bm25:
+    """Keyword search. `properties` may carry boosts ("title^2"); empty = every searchable text property."""
+
+    query: str
+    properties: tuple[str, ...] = ()
+    operator: str = "Or"                     # "Or" | "And"
+    minimum_or_tokens_match: int = 0
+
+
+@dataclass(frozen=True)
+class Hybrid:
+    """Keyword + vector fusion. `vector` None with `near_vector` None means: the collection's own vectorizer
+    (not available yet) or, with alpha 0, keyword only."""
+
+    query: str
+    alpha: float = 0.75
+    fusion: str = "relativeScoreFusion"      # or "rankedFusion"
+    properties: tuple[str, ...] = ()
+    vector: np.ndarray | None = None
+    near_vector: NearVector | None = None   # sub-search with its own thresholds
+    target: str | None = None
+    max_vector_distance: float | None = None
+    operator: str = "Or"
+    minimum_or_tokens_match: int = 0
+
+
+@dataclass(frozen=True)
+class SortBy:
+    """One sort key: a property name, or "_id" / "_creationTimeUnix" / "_lastUpdateTimeUnix"."""
+
+    path: str
+    ascending: bool = True
+
+
+@dataclass(frozen=True)
+class GroupBy:
+    """Group results by a property value."""
+
+    property: str
+    number_of_groups: int
+    objects_per_group: int
+
+
+@dataclass(frozen=True)
 class SearchParams:
     """One query over one collection (and later one tenant)."""
 
@@ -33,6 +77,12 @@ class SearchParams:
     after: str | None = None
     filters: Filter | None = None
     near_vector: NearVector | None = None
+    bm25: Bm25 | None = None
+    hybrid: Hybrid | None = None
+    sort: tuple[SortBy, ...] = ()
+    autocut: int = 0
+    group_by: GroupBy | None = None
+    explain_score: bool = False
     tenant: str = ""
 
 
@@ -43,13 +93,16 @@ class Hit:
 
     doc: int
     distance: float | None = None
+    score: float | None = None
+    explain_score: str = ""
 
 
 @dataclass
-class ReturnSpec:
-    """Which parts of each object the caller wants materialised."""
+class Group:
+    """One group of a group_by search: the shared value and its hits, best first."""
 
-    properties: tuple[str, ...] | None = None    # None = all non-reference properties
-    vectors: tuple[str, ...] = ()                # names of vectors to return; empty = none
-    all_vectors: bool = False
-    extra: dict = field(default_factory=dict)
+    name: str
+    value: object
+    hits: list[Hit]
+    min_distance: float = 0.0
+    max_distance: float = 0.0
