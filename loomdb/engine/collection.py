@@ -14,12 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..entities.aggregate import AggregateParams, AggregateResult
 from ..entities.errors import AlreadyExists, InvalidInput, NotFound, Unsupported
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_uuid
-from ..entities.search import Hit, SearchParams
+from ..entities.search import Group, Hit, SearchParams
+from .inverted.stopwords import stopword_set
+from .query.aggregate import aggregate
 from .query.allowlist import FilterContext, allow_list
-from .query.pipeline import count, select
+from .query.keyword import KeywordConfig
+from .query.pipeline import count, select, select_groups
 from .schema import class_document, datatypes
 from .schema.model import PropertySpec, VectorSpec
 from .shard import Shard
@@ -59,7 +63,13 @@ class Collection:
         self.vectors: dict[str, VectorSpec] = class_document.vector_specs(doc)
         inverted = doc.get("invertedIndexConfig", {})
         self.filter_context = FilterContext(self.name, bool(inverted.get("indexTimestamps")),
-                                            bool(inverted.get("indexNullState")))
+                                            bool(inverted.get("indexNullState")),
+                                            bool(inverted.get("indexPropertyLength")))
+        bm25 = inverted.get("bm25") or {}
+        stop = inverted.get("stopwords") or {}
+        self.keyword_config = KeywordConfig(
+            self.name, float(bm25.get("k1", 1.2)), float(bm25.get("b", 0.75)),
+            stopword_set(stop.get("preset"), stop.get("additions"), stop.get("removals")))
 
     @property
     def shard_name(self) -> str:
@@ -227,11 +237,30 @@ class Collection:
         return target
 
     def search(self, params: SearchParams) -> list[Hit]:
-        target = self.resolve_target(params.near_vector.target) if params.near_vector is not None else None
-        return select(self.shard, params, self.filter_context, target)
+        return select(self.shard, params, self.filter_context, self._target(params), self.keyword_config)
+
+    def search_groups(self, params: SearchParams) -> list[Group]:
+        """A group_by search: groups of hits (objects are fetched by the caller)."""
+        return select_groups(self.shard, params, self.filter_context, self._target(params), self.keyword_config)
+
+    def _target(self, params: SearchParams) -> str | None:
+        """The vector space a search runs against (None when it uses none)."""
+        target = None
+        if params.near_vector is not None:
+            target = self.resolve_target(params.near_vector.target)
+        elif params.hybrid is not None and params.hybrid.alpha > 0:
+            h = params.hybrid
+            target = self.resolve_target(h.near_vector.target if h.near_vector is not None and
+                                         h.near_vector.target else h.target)
+        return target
 
     def count(self, params: SearchParams) -> int:
         return count(self.shard, params, self.filter_context)
+
+    def aggregate(self, params: AggregateParams) -> AggregateResult:
+        """Metrics over the matched objects (all / filtered / nearest by vector), optionally grouped."""
+        target = self.resolve_target(params.near_vector.target) if params.near_vector is not None else None
+        return aggregate(self.shard, params, self.filter_context, target)
 
     def fetch(self, hits: list[Hit], with_vectors: bool | list[str] = False) -> list[StoredObject | None]:
         return self.shard.fetch([h.doc for h in hits], with_vectors)

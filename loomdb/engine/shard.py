@@ -16,7 +16,8 @@ import orjson
 from ..entities.errors import InvalidInput
 from ..entities.objects import ObjectWrite, StoredObject
 from .arrays import GrowableArray
-from .inverted.columns import ScalarColumn, TermsColumn
+from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
+from .inverted.searchable import SearchableIndex
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
@@ -36,6 +37,8 @@ def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
         return ScalarColumn(spec.data_type)
     if spec.base_type in _TERM_KINDS:
         return TermsColumn(spec.base_type, spec.tokenization)
+    if spec.data_type == "geoCoordinates":
+        return GeoColumn()
     return None
 
 
@@ -55,8 +58,11 @@ class Shard:
         self._updated = GrowableArray(np.int64)
         self._slot_of: dict[bytes, int] = {}
         self._uuid_order: np.ndarray | None = None    # slots sorted by uuid, rebuilt lazily after writes
-        self.columns: dict[str, ScalarColumn | TermsColumn] = {}
+        self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
+        # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
+        self.sort_columns: dict[str, TextSortColumn] = {}
         self.indexes: dict[str, FlatIndex] = {}
+        self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
         self.update_schema(properties, vectors)
         self._next_doc = self.store.max_doc() + 1
@@ -70,6 +76,10 @@ class Shard:
             for name, spec in properties.items():
                 if name not in self.columns and (column := make_column(spec)) is not None:
                     self.columns[name] = column
+                if name not in self.sort_columns and spec.data_type == "text":
+                    self.sort_columns[name] = TextSortColumn()
+                if name not in self.searchable and spec.index_searchable and spec.base_type == "text":
+                    self.searchable[name] = SearchableIndex(spec.tokenization)
             for name, vspec in vectors.items():
                 if name not in self.indexes:
                     self.indexes[name] = FlatIndex(vspec.distance)
@@ -103,6 +113,10 @@ class Shard:
         self._slot_of.update(zip(uids, range(first, first + len(docs))))
         for name, column in self.columns.items():
             column.add(first, [p.get(name) for p in props])
+        for name, sort_column in self.sort_columns.items():
+            sort_column.add(first, [p.get(name) for p in props])
+        for name, index in self.searchable.items():
+            index.add(first, [p.get(name) for p in props])
         return first
 
     # ---- writes -------------------------------------------------------------------------------------------
@@ -184,6 +198,10 @@ class Shard:
             arr.keep(keep)
         for column in self.columns.values():
             column.compact(keep, remap)
+        for sort_column in self.sort_columns.values():
+            sort_column.compact(keep, remap)
+        for searchable in self.searchable.values():
+            searchable.compact(keep, remap)
         for index in self.indexes.values():
             index.compact(keep)
         self._slot_of = {k: int(remap[s]) for k, s in self._slot_of.items()}
@@ -192,6 +210,9 @@ class Shard:
     def _key(self, slot: int) -> bytes:
         # numpy's S16 drops trailing zero bytes on the way out; pad them back
         return bytes(self._uuids[slot]).ljust(16, b"\0")
+
+    def uuids_of_one(self, slot: int) -> str:
+        return str(uuid_mod.UUID(bytes=self._key(slot)))
 
     def uuids_of(self, slots) -> list[str]:
         return [str(uuid_mod.UUID(bytes=self._key(int(s)))) for s in slots]
@@ -254,6 +275,11 @@ class Shard:
         with self._mem.read():
             slot = self._slot_of.get(uuid_mod.UUID(uuid).bytes)
             return None if slot is None else int(self._docs[slot])
+
+    def property_values(self, docs: list[int], name: str) -> list:
+        """One property's stored value per doc (None when unset or the object vanished), read from the store."""
+        rows = self.store.get_many(docs)
+        return [orjson.loads(rows[d][3]).get(name) if d in rows else None for d in docs]
 
     def fetch(self, docs: list[int], with_vectors: list[str] | None | bool = False) -> list[StoredObject | None]:
         """Materialise objects by store key (None where the object vanished meanwhile).

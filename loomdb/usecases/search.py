@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..entities.errors import InvalidInput, NotFound
+from ..entities.aggregate import AggregateParams, AggregateResult
+from ..entities.errors import InvalidInput, NotFound, Unsupported
 from ..entities.objects import StoredObject
-from ..entities.search import Hit, SearchParams, certainty_unsupported
+from ..entities.search import Group, Hit, SearchParams, certainty_unsupported
 from .ports import DatabasePort
 
 
@@ -29,8 +30,31 @@ class SearchService:
         objects = collection.fetch(hits, with_vectors)
         return [(h, o) for h, o in zip(hits, objects) if o is not None]
 
+    def search_groups(self, params: SearchParams, with_vectors: bool | list[str] = False
+                      ) -> list[tuple[Group, list[tuple[Hit, StoredObject]]]]:
+        """group_by: each group with its hits' objects (objects deleted meanwhile are dropped)."""
+        collection = self.db.collection(params.collection)
+        groups = collection.search_groups(self._paged(params))
+        hits = [h for g in groups for h in g.hits]
+        objects = dict(zip((id(h) for h in hits), collection.fetch(hits, with_vectors)))
+        return [(g, [(h, objects[id(h)]) for h in g.hits if objects[id(h)] is not None]) for g in groups]
+
     def count(self, params: SearchParams) -> int:
         return self.db.collection(params.collection).count(params)
+
+    def aggregate(self, params: AggregateParams) -> AggregateResult:
+        """Aggregate metrics; near_object becomes near_vector with the object's own vector first."""
+        if params.tenant:
+            raise Unsupported("multi-tenancy is not supported by loomdb yet")
+        collection = self.db.collection(params.collection)
+        if params.near_object is not None:
+            target = collection.resolve_target(params.near_vector.target)
+            obj = collection.get(params.near_object, with_vectors=[target])
+            if obj is None or target not in obj.vectors:
+                raise NotFound(f"near_object: object {params.near_object} not found or has no vector {target!r}")
+            params = replace(params, near_object=None,
+                             near_vector=replace(params.near_vector, vector=obj.vectors[target], target=target))
+        return collection.aggregate(params)
 
     def near_object_params(self, params: SearchParams, uuid: str) -> SearchParams:
         """near_object is near_vector with the vector of an existing object of the same collection."""

@@ -122,6 +122,10 @@ class TermsColumn(_Column):
         self._vocab: dict[str, int] = {}
         self._vocab_list: list[str] = []
         self._vocab_array: np.ndarray | None = None
+        self._vocab_sorted: tuple[np.ndarray, np.ndarray] | None = None   # (terms as U, their ids), for Like
+        # len(property) per slot, for property-length filters (Weaviate: character count of a text value,
+        # element count of an array, 0 for null); maintained whether or not indexPropertyLength is on
+        self.lengths = GrowableArray(np.int64)
 
     # ---- building -----------------------------------------------------------------------------------------
     def add(self, first_slot: int, values: list[Any]) -> None:
@@ -129,13 +133,19 @@ class TermsColumn(_Column):
         terms: list = []
         owners: list[int] = []
         present: list[bool] = []
+        lengths: list[int] = []
         for slot, value in enumerate(values, first_slot):
             items = value if isinstance(value, list) else ([] if value is None else [value])
             present.append(bool(items))
+            lengths.append(len(value) if isinstance(value, (list, str)) else 0)
             for item in items:
                 item_terms = self._terms_of(item, create=True)
                 terms.extend(item_terms)
                 owners.extend([slot] * len(item_terms))
+        gap = first_slot - len(self.lengths)
+        if gap > 0:
+            self.lengths.extend(np.zeros(gap, np.int64))
+        self.lengths.extend(lengths)
         self._mark(first_slot, present)
         if terms:
             self.terms.extend(terms)
@@ -151,6 +161,7 @@ class TermsColumn(_Column):
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         super().compact(keep, remap)
+        self.lengths.keep(keep)
         owners = self.owners.view()
         live = keep[owners]
         new_owners = remap[owners[live]]
@@ -164,6 +175,7 @@ class TermsColumn(_Column):
             tid = self._vocab[token] = len(self._vocab_list)
             self._vocab_list.append(token)
             self._vocab_array = None
+            self._vocab_sorted = None
         return tid
 
     def _vocabulary(self) -> np.ndarray:
@@ -216,6 +228,57 @@ class TermsColumn(_Column):
             return []
         return np.flatnonzero(predicate(vocab)).tolist()
 
+    def _sorted_vocabulary(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary as a sorted fixed-width unicode array plus the term id of each entry (rebuilt lazily
+        after new terms appear)."""
+        if self._vocab_sorted is None or len(self._vocab_sorted[0]) != len(self._vocab_list):
+            terms = np.array(self._vocab_list, dtype=str) if self._vocab_list else np.empty(0, "U1")
+            order = np.argsort(terms, kind="stable")
+            self._vocab_sorted = (terms[order], order)
+        return self._vocab_sorted
+
+    def _like_ids(self, pattern: str) -> list[int]:
+        """Term ids matching one Like pattern: exact terms by dictionary lookup, `prefix*` by binary search
+        over the sorted vocabulary, `*infix*` / `*suffix` by numpy's vectorised string functions, and only
+        patterns with `?` or inner `*` by a regex per term."""
+        if "*" not in pattern and "?" not in pattern:
+            tid = self._vocab.get(pattern)
+            return [] if tid is None else [tid]
+        if "?" not in pattern:
+            stripped = pattern.strip("*")
+            if "*" not in stripped:
+                head, tail = pattern.startswith("*"), pattern.endswith("*")
+                terms, ids = self._sorted_vocabulary()
+                if not stripped:                              # "*", "**": every term
+                    return ids.tolist()
+                if tail and not head:
+                    lo = int(np.searchsorted(terms, stripped, side="left"))
+                    hi = int(np.searchsorted(terms, stripped + "\U0010ffff", side="left"))
+                    return ids[lo:hi].tolist()
+                if head and tail:
+                    return ids[np.char.find(terms, stripped) >= 0].tolist()
+                return ids[np.char.endswith(terms, stripped)].tolist()
+        rx = like_regex(pattern)
+        return [i for i, term in enumerate(self._vocab_list) if rx.fullmatch(term) is not None]
+
+    def evaluate_length(self, leaf: FilterLeaf, n: int) -> np.ndarray:
+        """A filter on len(property): Equal/NotEqual/ranges against the per-slot length (nulls have length 0)."""
+        if leaf.operator == "IsNull":
+            return self._is_null(leaf, n)
+        value = leaf.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidInput(f"filtering by the length of property '{leaf.property}' needs an int value")
+        lengths = self.lengths.view()[:n]
+        if len(lengths) < n:     # slots written before the property existed: null, length 0
+            lengths = np.concatenate([lengths, np.zeros(n - len(lengths), np.int64)])
+        if leaf.operator == "Equal":
+            return lengths == value
+        if leaf.operator == "NotEqual":
+            return lengths != value
+        if leaf.operator in _RANGE_OPS:
+            return _RANGE_OPS[leaf.operator](lengths, value)
+        raise InvalidInput(f"operator {leaf.operator} is not supported when filtering by property length")
+
     def evaluate(self, leaf: FilterLeaf, n: int) -> np.ndarray:
         op, value = leaf.operator, leaf.value
         if op == "IsNull":
@@ -244,7 +307,95 @@ class TermsColumn(_Column):
             if not self.textual:
                 raise InvalidInput(f"Like filter is only supported on text properties, not '{leaf.property}'")
             patterns = tokenize_pattern(self.tokenization if self.kind == "text" else None, str(value))
-            return self._every_pattern(
-                patterns, lambda p: np.vectorize(lambda term, rx=like_regex(p): rx.fullmatch(term) is not None,
-                                                 otypes=[bool]), n)
+            if not patterns:
+                return np.zeros(n, bool)
+            hit = np.ones(n, bool)
+            for pattern in dict.fromkeys(patterns):
+                hit &= self._slots_with_any(self._like_ids(pattern), n)
+            return hit
         raise InvalidInput(f"operator {op} is not supported for property '{leaf.property}'")
+
+
+EARTH_RADIUS_M = 6371e3      # Weaviate's geo distancer (hnsw/distancer/geo_spatial.go)
+
+
+def great_circle_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Haversine distance in meters, as Weaviate's geo index computes it (inputs in degrees; arrays welcome)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat, dlon = np.radians(np.subtract(lat2, lat1)), np.radians(np.subtract(lon2, lon1))
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return EARTH_RADIUS_M * 2 * np.arctan2(np.sqrt(a), np.sqrt(np.maximum(1 - a, 0.0)))
+
+
+class GeoColumn(_Column):
+    """geoCoordinates: latitude/longitude per slot (float32 like Weaviate's geo index) for WithinGeoRange and
+    IsNull; the range test is one vectorised haversine over the column."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lat = GrowableArray(np.float32)
+        self.lon = GrowableArray(np.float32)
+
+    def add(self, first_slot: int, values: list[Any]) -> None:
+        gap = first_slot - len(self.lat)
+        if gap > 0:
+            self.lat.extend(np.zeros(gap, np.float32))
+            self.lon.extend(np.zeros(gap, np.float32))
+        self._mark(first_slot, [isinstance(v, dict) for v in values])
+        self.lat.extend([v["latitude"] if isinstance(v, dict) else 0.0 for v in values])
+        self.lon.extend([v["longitude"] if isinstance(v, dict) else 0.0 for v in values])
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        super().compact(keep, remap)
+        self.lat.keep(keep)
+        self.lon.keep(keep)
+
+    def evaluate(self, leaf: FilterLeaf, n: int) -> np.ndarray:
+        if leaf.operator == "IsNull":
+            return self._is_null(leaf, n)
+        if leaf.operator != "WithinGeoRange":
+            raise InvalidInput(f"operator {leaf.operator} is not supported for geoCoordinates property "
+                               f"'{leaf.property}': use WithinGeoRange")
+        if leaf.value_type != "geo":
+            raise InvalidInput("WithinGeoRange filter requires a geo range value (coordinates and distance)")
+        lat, lon, max_distance = leaf.value
+        dist = great_circle_m(self.lat.view().astype(np.float64), self.lon.view().astype(np.float64),
+                              float(np.float32(lat)), float(np.float32(lon)))
+        return _pad(self.present.view() & (dist.astype(np.float32) <= np.float32(max_distance)), n)
+
+
+class TextSortColumn:
+    """Whole text values per slot, kept only to sort by a scalar text property (TermsColumn holds tokens).
+
+    Weaviate compares text sort keys case-insensitively (sorter/basic_comparators.go: EqualFold, then
+    ToLower(a) < ToLower(b)), so the lower-cased value is stored; None marks a null. `ranks()` turns the column
+    into dense int64 ranks (null = -1, below every value) once per write generation, so a sort is a gather plus
+    an integer lexsort. Cost: one Python string reference per slot plus 8 bytes of ranks."""
+
+    def __init__(self) -> None:
+        self.values: list[str | None] = []
+        self._ranks: np.ndarray | None = None
+
+    def add(self, first_slot: int, values: list[Any]) -> None:
+        if first_slot > len(self.values):
+            self.values.extend([None] * (first_slot - len(self.values)))
+        self.values.extend(v.lower() if isinstance(v, str) else None for v in values)
+        self._ranks = None
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        self.values = [v for v, k in zip(self.values, keep.tolist()) if k]
+        self._ranks = None
+
+    def ranks(self, n: int) -> np.ndarray:
+        ranks = self._ranks
+        if ranks is None or len(ranks) != len(self.values):
+            present = [i for i, v in enumerate(self.values) if v is not None]
+            ranks = np.full(len(self.values), -1, np.int64)
+            if present:
+                texts = np.array([self.values[i] for i in present], dtype=str)
+                _, inverse = np.unique(texts, return_inverse=True)
+                ranks[np.asarray(present, np.int64)] = inverse.reshape(-1)
+            self._ranks = ranks
+        if len(ranks) >= n:
+            return ranks[:n]
+        return np.concatenate([ranks, np.full(n - len(ranks), -1, np.int64)])

@@ -8,6 +8,7 @@ import numpy as np
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.filters import (CREATION_TIME_PROPERTY, ID_PROPERTY, UPDATE_TIME_PROPERTY, Filter, FilterLeaf,
                                   FilterNode)
+from ..inverted.columns import TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 # which filter value types each property base type accepts
 _ACCEPTS = {
     "text": {"text"}, "uuid": {"text"}, "date": {"text"}, "int": {"int", "number"},
-    "number": {"number", "int"}, "boolean": {"boolean"},
+    "number": {"number", "int"}, "boolean": {"boolean"}, "geoCoordinates": {"geo"},
 }
 _ARRAY_OPERATORS = ("ContainsAny", "ContainsAll", "ContainsNone")
 
@@ -25,10 +26,12 @@ _ARRAY_OPERATORS = ("ContainsAny", "ContainsAll", "ContainsNone")
 class FilterContext:
     """What evaluating a filter needs to know about the collection beyond the shard's columns."""
 
-    def __init__(self, class_name: str, index_timestamps: bool, index_null_state: bool) -> None:
+    def __init__(self, class_name: str, index_timestamps: bool, index_null_state: bool,
+                 index_property_length: bool = False) -> None:
         self.class_name = class_name
         self.index_timestamps = index_timestamps
         self.index_null_state = index_null_state
+        self.index_property_length = index_property_length
 
 
 def allow_list(shard: "Shard", flt: Filter, ctx: FilterContext) -> np.ndarray:
@@ -56,9 +59,7 @@ def _leaf(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.nd
     if leaf.reference_path:
         raise Unsupported("filtering through cross-references is not supported by loomdb yet")
     if leaf.length:
-        raise Unsupported("filtering by property length is not supported by loomdb yet")
-    if leaf.operator == "WithinGeoRange":
-        raise Unsupported("WithinGeoRange filters are not supported by loomdb yet")
+        return _by_length(shard, leaf, ctx, n)
     if leaf.operator == "IsNull" and not ctx.index_null_state:
         raise InvalidInput("Nullstate must be indexed to be filterable! Add `indexNullState: true` to the "
                            "invertedIndexConfig")
@@ -70,6 +71,10 @@ def _leaf(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.nd
     if spec is None:
         raise InvalidInput(f"no such prop with name '{leaf.property}' found in class '{ctx.class_name}' "
                            "in the schema. Check your schema files for which properties in this class are available")
+    if (leaf.operator == "WithinGeoRange") != (spec.data_type == "geoCoordinates") and leaf.operator != "IsNull":
+        raise InvalidInput(f"operator {leaf.operator} is not supported for {spec.data_type} property "
+                           f"'{spec.name}'" + (": WithinGeoRange needs a geoCoordinates property"
+                                               if leaf.operator == "WithinGeoRange" else ""))
     _check_value_type(spec, leaf)
     column = shard.columns.get(leaf.property)
     if column is None:
@@ -93,6 +98,21 @@ def _check_value_type(spec: PropertySpec, leaf: FilterLeaf) -> None:
     if base not in accepted:
         raise InvalidInput(f"invalid filter value for property '{spec.name}' of type {spec.data_type}: "
                            f"got a {base} value")
+
+
+def _by_length(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
+    """len(property): character count of text, element count of arrays, 0 for null (Weaviate's property-length
+    index, adapters/repos/db/inverted/objects.go). Needs indexPropertyLength; other types have no length."""
+    spec = shard.properties.get(leaf.property)
+    column = shard.columns.get(leaf.property)
+    if (not ctx.index_property_length or spec is None or not (spec.is_array or spec.data_type == "text")
+            or not isinstance(column, TermsColumn)):
+        raise InvalidInput("Property length must be indexed to be filterable! add `IndexPropertyLength: true` to "
+                           f"the invertedIndexConfig in {ctx.class_name}.  Geo-coordinates, phone numbers and "
+                           "data blobs are not supported by property length.")
+    if leaf.value_type != "int" and leaf.operator != "IsNull":
+        raise InvalidInput(f"filtering by the length of property '{leaf.property}' needs an int value")
+    return column.evaluate_length(leaf, n)
 
 
 def _by_id(shard: "Shard", leaf: FilterLeaf, n: int) -> np.ndarray:

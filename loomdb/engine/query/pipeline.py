@@ -5,22 +5,74 @@ Objects are materialised by the caller only for the returned page.
 from __future__ import annotations
 
 import uuid as uuid_mod
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...entities.errors import InvalidInput
-from ...entities.search import Hit, SearchParams, certainty_unsupported
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.search import Bm25, Group, Hit, NearVector, SearchParams, certainty_unsupported
 from .allowlist import FilterContext, allow_list
+from .autocut import apply_autocut
+from .grouping import check_group_by, group_hits
+from .sort import sort_slots, validate_sort
+from .hybrid import ResultSet, fuse
+from .keyword import KeywordConfig, bm25
+
+HYBRID_POOL = 100    # Weaviate's QUERY_HYBRID_MAXIMUM_RESULTS: candidates per hybrid sub-search
 
 if TYPE_CHECKING:
     from ..shard import Shard
 
 
-def select(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None) -> list[Hit]:
-    """The page of hits for `params`. `target` names the vector space for near_vector (already resolved)."""
+def select(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+           keyword: KeywordConfig | None = None) -> list[Hit]:
+    """The page of hits for `params`, autocut applied. `target` names the vector space for near_vector / hybrid
+    (already resolved); `keyword` carries the collection's BM25 settings."""
+    if params.sort:
+        if params.near_vector is not None or params.bm25 is not None or params.hybrid is not None:
+            raise InvalidInput("sorting cannot be combined with search")
+        validate_sort(shard.properties, params.sort, ctx.class_name)
+    return autocut_hits(_select_page(shard, params, ctx, target, keyword), params.autocut)
+
+
+def autocut_hits(hits: list[Hit], cutoff: int) -> list[Hit]:
+    """Weaviate's autocut over a ranked page: on distances (vector search) or scores (bm25 / hybrid); pages
+    without either (listings) are left alone."""
+    if cutoff <= 0 or not hits:
+        return hits
+    if hits[0].distance is not None:
+        return hits[: apply_autocut([h.distance for h in hits], cutoff)]
+    if hits[0].score is not None:
+        return hits[: apply_autocut([h.score for h in hits], cutoff, higher_is_better=True)]
+    return hits
+
+
+def select_groups(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+                  keyword: KeywordConfig | None = None) -> list[Group]:
+    """group_by: the search's top `limit` hits grouped by a property (query/grouping.py); autocut then keeps
+    the leading groups by their best distance/score, as Weaviate cuts the grouped result list."""
+    gb = params.group_by
+    spec = check_group_by(shard.properties, gb, ctx.class_name)
+    if params.near_vector is None and params.bm25 is None and params.hybrid is None:
+        raise InvalidInput("groupBy needs a search (near_vector, near_object, bm25 or hybrid)")
+    hits = _select_page(shard, replace(params, group_by=None, autocut=0, offset=0), ctx, target, keyword)
+    values = shard.property_values([h.doc for h in hits], spec.name)
+    groups = group_hits(hits, values, gb.number_of_groups, gb.objects_per_group)
+    if params.autocut > 0 and groups:
+        leaders = autocut_hits([g.hits[0] for g in groups], params.autocut)
+        groups = groups[: len(leaders)]
+    return groups
+
+
+def _select_page(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+                 keyword: KeywordConfig | None) -> list[Hit]:
     with shard.read():
         allow = allow_list(shard, params.filters, ctx) if params.filters is not None else None
+        if params.bm25 is not None:
+            return _bm25(shard, params, allow, keyword)
+        if params.hybrid is not None:
+            return _hybrid(shard, params, allow, keyword, target)
         if params.near_vector is not None:
             return _near_vector(shard, params, allow, target)
         if params.after is not None:
@@ -36,13 +88,60 @@ def count(shard: "Shard", params: SearchParams, ctx: FilterContext) -> int:
         return int(allow_list(shard, params.filters, ctx).sum())
 
 
+def _bm25(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig) -> list[Hit]:
+    res = bm25(shard, params.bm25, allow, params.offset + params.limit, cfg, explain=params.explain_score)
+    page = range(params.offset, min(len(res.slots), params.offset + params.limit))
+    docs = shard.docs_of(res.slots)
+    return [Hit(int(docs[i]), score=float(res.scores[i]),
+                explain_score=res.explain(int(res.slots[i])) if params.explain_score else "") for i in page]
+
+
+def _vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | None:
+    """A near-vector's distance bound; certainty (cosine only) converted to distance."""
+    if nv.certainty is None:
+        return nv.distance
+    if shard.indexes[target].metric != "cosine":
+        raise InvalidInput(certainty_unsupported(shard.indexes[target].metric))
+    return 2.0 * (1.0 - nv.certainty)
+
+
+def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
+            target: str | None) -> list[Hit]:
+    """Weaviate's hybrid: keyword and vector candidate pools (each max(100, offset+limit)), fused."""
+    h = params.hybrid
+    pool = max(HYBRID_POOL, params.offset + params.limit)
+    sets: list[ResultSet] = []
+    if h.alpha < 1 and h.query:
+        kw = bm25(shard, Bm25(h.query, h.properties, h.operator, h.minimum_or_tokens_match), allow, pool, cfg)
+        sets.append(ResultSet("keyword", 1.0 - h.alpha, kw.slots, kw.scores))
+    if h.alpha > 0:
+        vector = h.near_vector.vector if h.near_vector is not None else h.vector
+        if vector is None or len(vector) == 0:
+            raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
+                              "supported by loomdb yet")
+        bound = _vector_threshold(shard, h.near_vector, target) if h.near_vector is not None else None
+        slots, dists = shard.indexes[target].search(
+            vector, pool, allow if allow is not None else shard.alive_mask(), bound)
+        if h.max_vector_distance is not None:
+            beyond = dists > h.max_vector_distance
+            if beyond.any() and sets:       # keyword hits that the vector side ranks beyond the cut go too
+                sets[0] = _without(sets[0], slots[beyond])
+            slots, dists = slots[~beyond], dists[~beyond]
+        sets.append(ResultSet("vector", h.alpha, slots, 1.0 - dists))
+    fused = fuse(sets, h.fusion, shard.uuids_of_one if params.explain_score else None)
+    page = fused[params.offset: params.offset + params.limit]
+    docs = shard.docs_of([f.slot for f in page])
+    return [Hit(int(d), score=f.score, explain_score=f.explain) for d, f in zip(docs, page)]
+
+
+def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
+    keep = ~np.isin(rs.slots, slots)
+    return ResultSet(rs.name, rs.weight, rs.slots[keep], rs.raw[keep])
+
+
 def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
     nv = params.near_vector
-    max_distance = nv.distance
-    if nv.certainty is not None:
-        if shard.indexes[target].metric != "cosine":
-            raise InvalidInput(certainty_unsupported(shard.indexes[target].metric))
-        max_distance = 2.0 * (1.0 - nv.certainty)
+    max_distance = _vector_threshold(shard, nv, target)
     if allow is None:
         allow = shard.alive_mask()
     slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)
@@ -58,13 +157,15 @@ def _listing(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> 
         slots = shard.uuid_order()
     else:
         slots = np.flatnonzero(allow)
+    if params.sort:
+        slots = sort_slots(shard, slots, params.sort)
     page = slots[params.offset: params.offset + params.limit]
     return [Hit(int(d)) for d in shard.docs_of(page)]
 
 
 def _after_cursor(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
     """Objects with uuid strictly greater than `after`, in uuid order: what collection.iterator() walks."""
-    if allow is not None or params.offset:
+    if allow is not None or params.offset or params.sort:
         raise InvalidInput("cursor api: invalid 'after' parameter: other params cannot be set along with "
                            "after: offset, sort, where and nearVector are not supported")
     try:

@@ -8,16 +8,19 @@ import numpy as np
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import NearVector, SearchParams
+from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SortBy
 from .filters_parse import parse_filters
 from .values import vector_from_bytes
 
 _NOT_YET = {
-    "hybrid_search": "hybrid search", "bm25_search": "bm25 search", "near_text": "near_text",
+    "near_text": "near_text",
     "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
-    "generative": "generative search", "rerank": "rerank", "group_by": "group_by", "boost": "boost",
+    "generative": "generative search", "rerank": "rerank", "boost": "boost",
 }
+# search operators that cannot be combined with sort_by (Weaviate's grpc/v1/parse_search_request.go)
+_SEARCHES = ("near_text", "near_video", "near_audio", "near_image", "near_object", "near_vector", "hybrid_search",
+             "bm25_search", "generative")
 
 
 @dataclass
@@ -33,17 +36,17 @@ class ReturnRequest:
     distance: bool = False
     certainty: bool = False
     is_consistent: bool = False
+    score: bool = False
+    explain_score: bool = False
 
 
 def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, ReturnRequest, str | None]:
     """(params, what to return, near_object id or None)."""
+    if req.sort_by and any(req.HasField(f) for f in _SEARCHES):
+        raise InvalidInput("sorting cannot be combined with search")
     for field, label in _NOT_YET.items():
         if req.HasField(field):
             raise Unsupported(f"{label} is not supported by loomdb yet")
-    if req.sort_by:
-        raise Unsupported("sort is not supported by loomdb yet")
-    if req.autocut:
-        raise Unsupported("autocut is not supported by loomdb yet")
     if req.tenant:
         raise Unsupported("multi-tenancy is not supported by loomdb yet")
     near_vector = _near_vector(req.near_vector) if req.HasField("near_vector") else None
@@ -60,8 +63,80 @@ def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, Retur
     params = SearchParams(
         collection=req.collection, limit=req.limit, offset=req.offset, after=req.after or None,
         filters=parse_filters(req.filters) if req.HasField("filters") else None,
-        near_vector=near_vector, tenant=req.tenant)
+        near_vector=near_vector, tenant=req.tenant,
+        bm25=_bm25(req.bm25_search) if req.HasField("bm25_search") else None,
+        hybrid=_hybrid(req.hybrid_search) if req.HasField("hybrid_search") else None,
+        explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
+        group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
     return params, _return_request(req), near_object
+
+
+def _sort(sort_by) -> tuple[SortBy, ...]:
+    """SortBy{ascending, path=[prop]}; a path of any other length is Weaviate's validation error."""
+    out = []
+    for i, sb in enumerate(sort_by):
+        if len(sb.path) != 1:
+            reason = ("path parameter cannot be empty" if not sb.path else
+                      "sorting by reference not supported, path must have exactly one argument")
+            raise InvalidInput(f"invalid 'sort' parameter: sort parameter at position {i}: {reason}")
+        out.append(SortBy(sb.path[0], sb.ascending))
+    return tuple(out)
+
+
+def _group_by(gb) -> GroupBy:
+    if len(gb.path) != 1:
+        raise InvalidInput(f"groupby path can only have one entry, received [{' '.join(gb.path)}]")
+    return GroupBy(gb.path[0], gb.number_of_groups, gb.objects_per_group)
+
+
+def _operator(opts) -> tuple[str, int]:
+    """SearchOperatorOptions -> ("Or" | "And", minimum_or_tokens_match)."""
+    if opts.operator == opts.OPERATOR_AND_CROSS:
+        raise Unsupported("the bm25 operator and_cross is not supported by loomdb yet")
+    operator = "And" if opts.operator == opts.OPERATOR_AND else "Or"
+    return operator, opts.minimum_or_tokens_match if opts.HasField("minimum_or_tokens_match") else 0
+
+
+def _bm25(pb) -> Bm25:
+    operator, minimum = _operator(pb.search_operator) if pb.HasField("search_operator") else ("Or", 0)
+    return Bm25(pb.query, tuple(pb.properties), operator, minimum)
+
+
+_DEFAULT_ALPHA = 0.75    # Weaviate's server default when the client leaves alpha to the server (>= 1.36.6)
+
+
+def _hybrid(pb) -> Hybrid:
+    if pb.HasField("near_text"):
+        raise Unsupported("hybrid search with near_text needs a vectorizer module; not supported by loomdb yet")
+    if pb.HasField("selection"):
+        raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
+    if pb.use_alpha_param:
+        alpha = pb.alpha_param if pb.HasField("alpha_param") else _DEFAULT_ALPHA
+    else:
+        alpha = pb.alpha
+    if not 0.0 <= alpha <= 1.0:
+        raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
+    vector = None
+    if pb.vectors:
+        if len(pb.vectors) > 1 or pb.vectors[0].type == pb.vectors[0].VECTOR_TYPE_MULTI_FP32:
+            raise Unsupported("multi-vector queries are not supported by loomdb yet")
+        vector = vector_from_bytes(pb.vectors[0].vector_bytes)
+    elif pb.vector_bytes:
+        vector = vector_from_bytes(pb.vector_bytes)
+    elif pb.vector:
+        vector = np.asarray(pb.vector, dtype=np.float32)
+    near_vector = _near_vector(pb.near_vector) if pb.HasField("near_vector") else None
+    if near_vector is not None and vector is not None:
+        raise InvalidInput("cannot combine nearVector and vector in hybrid search")
+    operator, minimum = (_operator(pb.bm25_search_operator) if pb.HasField("bm25_search_operator")
+                         else ("Or", 0))
+    fusion = "rankedFusion" if pb.fusion_type == pb.FUSION_TYPE_RANKED else "relativeScoreFusion"
+    return Hybrid(
+        query=pb.query, alpha=float(alpha), fusion=fusion, properties=tuple(pb.properties), vector=vector,
+        near_vector=near_vector, target=_single_target(pb.targets if pb.HasField("targets") else None,
+                                                        pb.target_vectors),
+        max_vector_distance=pb.vector_distance if pb.HasField("vector_distance") else None,
+        operator=operator, minimum_or_tokens_match=minimum)
 
 
 def _exclusive_thresholds(name: str, msg) -> None:
@@ -116,4 +191,5 @@ def _return_request(req: search_get_pb2.SearchRequest) -> ReturnRequest:
                 props.append(op.prop_name)
     return ReturnRequest(properties=props, nested=nested, vector=md.vector, vectors=tuple(md.vectors),
                          creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
-                         distance=md.distance, certainty=md.certainty, is_consistent=md.is_consistent)
+                         distance=md.distance, certainty=md.certainty, is_consistent=md.is_consistent,
+                         score=md.score, explain_score=md.explain_score)

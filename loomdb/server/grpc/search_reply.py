@@ -7,7 +7,7 @@ import time
 from weaviate.proto.v1 import base_pb2, search_get_pb2
 
 from ...entities.objects import StoredObject
-from ...entities.search import Hit
+from ...entities.search import Group, Hit
 from .search_parse import ReturnRequest
 from .values import encode_properties, float32_bytes, property_types, uuid_bytes
 
@@ -24,6 +24,29 @@ def build_search_reply(results: list[tuple[Hit, StoredObject]], ret: ReturnReque
         result.properties.CopyFrom(search_get_pb2.PropertiesResult(
             non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
         _metadata(result.metadata, hit, obj, ret, metric, legacy)
+    return reply
+
+
+def build_group_by_reply(groups: list[tuple[Group, list[tuple[Hit, StoredObject]]]], ret: ReturnRequest,
+                         class_doc: dict, metric: str | None, started: float) -> search_get_pb2.SearchReply:
+    """group_by: `group_by_results[]{name, min_distance, max_distance, number_of_objects, objects[]}`; every
+    grouped object carries its distance (Weaviate's GroupHitAdditional always holds id and distance)."""
+    types = property_types(class_doc)
+    legacy = "vectorConfig" not in class_doc or not class_doc.get("vectorConfig")
+    reply = search_get_pb2.SearchReply(took=time.perf_counter() - started)
+    for group, results in groups:
+        out = reply.group_by_results.add(name=group.name, min_distance=group.min_distance,
+                                         max_distance=group.max_distance, number_of_objects=len(results))
+        for hit, obj in results:
+            result = out.objects.add()
+            props = obj.properties if ret.properties is None else {
+                k: obj.properties[k] for k in ret.properties if k in obj.properties}
+            result.properties.CopyFrom(search_get_pb2.PropertiesResult(
+                non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
+            _metadata(result.metadata, hit, obj, ret, metric, legacy)
+            if hit.distance is not None:
+                result.metadata.distance = hit.distance
+                result.metadata.distance_present = True
     return reply
 
 
@@ -44,6 +67,13 @@ def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, re
         if ret.certainty and metric == "cosine":
             md.certainty = 1.0 - hit.distance / 2.0
             md.certainty_present = True
+    if hit.score is not None:
+        if ret.score:
+            md.score = hit.score
+            md.score_present = True
+        if ret.explain_score:
+            md.explain_score = hit.explain_score
+            md.explain_score_present = True
     if ret.is_consistent:
         md.is_consistent = True
         md.is_consistent_present = True

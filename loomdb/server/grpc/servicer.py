@@ -9,15 +9,16 @@ from weaviate.proto.v1 import (aggregate_pb2, batch_delete_pb2, batch_pb2, searc
                                weaviate_pb2_grpc)
 
 from ...entities.errors import InvalidInput, LoomError, Unsupported
-from ...entities.search import SearchParams
 from ...usecases.objects import ObjectService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService
+from .aggregate_parse import parse_aggregate
+from .aggregate_reply import build_aggregate_reply
 from .batch_parse import parse_batch_object
 from .errors import grpc_errors
 from .filters_parse import parse_filters
 from .search_parse import parse_search
-from .search_reply import build_search_reply
+from .search_reply import build_group_by_reply, build_search_reply
 from .values import uuid_bytes
 
 
@@ -37,10 +38,13 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
         if ret.certainty and params.near_vector is not None:
             self.searcher.check_certainty(params.collection, params.near_vector.target)
         with_vectors: bool | list[str] = True if ret.vector else (list(ret.vectors) or False)
-        results = self.searcher.search(params, with_vectors)
         metric = None
         if params.near_vector is not None and (ret.certainty or ret.distance):
             metric = self.searcher.vector_distance_metric(params.collection, params.near_vector.target)
+        if params.group_by is not None:
+            groups = self.searcher.search_groups(params, with_vectors)
+            return build_group_by_reply(groups, ret, class_doc, metric, started)
+        results = self.searcher.search(params, with_vectors)
         return build_search_reply(results, ret, class_doc, metric, started)
 
     @grpc_errors
@@ -78,16 +82,9 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def Aggregate(self, request: aggregate_pb2.AggregateRequest, context) -> aggregate_pb2.AggregateReply:
         started = time.perf_counter()
-        if request.aggregations or request.HasField("group_by") or request.WhichOneof("search"):
-            raise Unsupported("aggregations other than total_count (with or without filters) are not supported "
-                              "by loomdb yet")
-        if request.tenant:
-            raise Unsupported("multi-tenancy is not supported by loomdb yet")
-        flt = parse_filters(request.filters) if request.HasField("filters") else None
-        total = self.searcher.count(SearchParams(collection=request.collection, limit=0, filters=flt))
-        return aggregate_pb2.AggregateReply(
-            took=time.perf_counter() - started,
-            single_result=aggregate_pb2.AggregateReply.Single(objects_count=total))
+        params = parse_aggregate(request)
+        result = self.searcher.aggregate(params)
+        return build_aggregate_reply(result, params.total_count, time.perf_counter() - started)
 
     @grpc_errors
     def TenantsGet(self, request: tenants_pb2.TenantsGetRequest, context) -> tenants_pb2.TenantsGetReply:

@@ -1,0 +1,117 @@
+"""BM25 postings of one searchable text property.
+
+Postings are (term, slot, frequency) triples kept in append order, plus a term-sorted CSR copy ("main") that is
+rebuilt lazily when the unsorted tail grows past a fraction of it; a lookup reads the term's CSR range and scans
+the small tail. Per-slot token counts (stopwords included, as Weaviate counts them) give the property lengths.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from ..arrays import GrowableArray
+from .tokenizer import tokenize
+
+_TAIL_MIN = 20_000      # rebuild the sorted postings once the tail exceeds this many postings ...
+_TAIL_SHARE = 0.2       # ... and this share of the sorted part
+
+
+class SearchableIndex:
+    def __init__(self, tokenization: str | None) -> None:
+        self.tokenization = tokenization or "word"
+        self.vocab: dict[str, int] = {}
+        self._terms = GrowableArray(np.int32)
+        self._slots = GrowableArray(np.int64)
+        self._freqs = GrowableArray(np.float32)
+        self.lengths = GrowableArray(np.float32)     # tokens in the property, per slot
+        self.present = GrowableArray(bool)           # slot has a value for the property
+        self._sorted_upto = 0
+        self._indptr = np.zeros(1, np.int64)
+        self._main_slots = np.empty(0, np.int64)
+        self._main_freqs = np.empty(0, np.float32)
+
+    # ---- writes -------------------------------------------------------------------------------------------
+    def add(self, first_slot: int, values: list[Any]) -> None:
+        """Index the values of slots first_slot, first_slot+1, ... (str, list of str, or None)."""
+        gap = first_slot - len(self.present)
+        if gap > 0:
+            self.present.extend(np.zeros(gap, bool))
+            self.lengths.extend(np.zeros(gap, np.float32))
+        terms: list[int] = []
+        slots: list[int] = []
+        freqs: list[int] = []
+        lengths: list[int] = []
+        present: list[bool] = []
+        vocab = self.vocab
+        for slot, value in enumerate(values, first_slot):
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            tokens = [t for item in items for t in tokenize(self.tokenization, str(item))]
+            present.append(value is not None)
+            lengths.append(len(tokens))
+            for token, count in Counter(tokens).items():
+                tid = vocab.get(token)
+                if tid is None:
+                    tid = vocab[token] = len(vocab)
+                terms.append(tid)
+                slots.append(slot)
+                freqs.append(count)
+        self.present.extend(present)
+        self.lengths.extend(lengths)
+        if terms:
+            self._terms.extend(terms)
+            self._slots.extend(slots)
+            self._freqs.extend(freqs)
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        """Forget dead slots (`keep` masks live ones; `remap` old slot -> new slot)."""
+        live = keep[self._slots.view()]
+        new_slots = remap[self._slots.view()[live]]
+        self._terms.keep(live)
+        self._freqs.keep(live)
+        self._slots = GrowableArray(np.int64, capacity=max(len(new_slots), 1024))
+        self._slots.extend(new_slots)
+        self.lengths.keep(keep)
+        self.present.keep(keep)
+        self._sorted_upto = 0
+        self._indptr = np.zeros(1, np.int64)
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        total = len(self._terms)
+        tail = total - self._sorted_upto
+        if tail <= max(_TAIL_MIN, _TAIL_SHARE * self._sorted_upto):
+            return
+        terms = self._terms.view()
+        order = np.argsort(terms, kind="stable")       # stable: slots stay ascending within a term
+        self._main_slots = self._slots.view()[order]
+        self._main_freqs = self._freqs.view()[order]
+        counts = np.bincount(terms, minlength=len(self.vocab))
+        self._indptr = np.concatenate([[0], np.cumsum(counts)])
+        self._sorted_upto = total
+
+    def postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, term frequencies) of `token`; dead slots included (callers mask them)."""
+        tid = self.vocab.get(token)
+        if tid is None:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        self._refresh()
+        if tid + 1 < len(self._indptr):
+            lo, hi = self._indptr[tid], self._indptr[tid + 1]
+            slots, freqs = self._main_slots[lo:hi], self._main_freqs[lo:hi]
+        else:
+            slots, freqs = np.empty(0, np.int64), np.empty(0, np.float32)
+        tail = self._terms.view()[self._sorted_upto:] == tid
+        if tail.any():
+            start = self._sorted_upto
+            slots = np.concatenate([slots, self._slots.view()[start:][tail]])
+            freqs = np.concatenate([freqs, self._freqs.view()[start:][tail]])
+        return slots, freqs
+
+    def mean_length(self, alive: np.ndarray) -> float:
+        """Mean token count over live slots that have the property (Weaviate's property length tracker)."""
+        n = len(self.present)
+        has = self.present.view() & alive[:n]
+        count = int(has.sum())
+        return float(self.lengths.view()[has].sum() / count) if count else 0.0

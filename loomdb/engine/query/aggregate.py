@@ -1,0 +1,359 @@
+"""Aggregations over a matched slot set, with Weaviate's definitions (adapters/repos/db/aggregator/*.go):
+
+- numeric (int, number and their arrays; every array element counts): median = middle value, or the mean of the
+  two middle values for an even count; mode = most frequent value, ties -> the smallest; empty -> only count.
+- date: min/max/mode/median like numeric; an even-count median between two different instants is their midpoint
+  (in nanoseconds); values are RFC 3339 in UTC as Go's RFC3339Nano prints them.
+- text: count = number of values (array elements each); top occurrences ordered by occurrences desc then
+  value asc, `limit` (default 5) of them.
+- boolean: totals and fractions (0..1) of true/false over all values.
+- group by: groups from the values of the matched objects (each array element its own group, an object at most
+  once per group), largest first, at most `limit` (default 100) groups.
+
+Numeric values come straight from the filter columns (ScalarColumn values/present, TermsColumn terms/owners) as
+numpy arrays; text and properties without a column are read from the store in one bulk fetch.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...entities.aggregate import (DEFAULT_GROUP_LIMIT, DEFAULT_TOP_OCCURRENCES_LIMIT, KIND_METRICS, AggregateGroup,
+                                   AggregateParams, AggregateResult, PropertyAggregation, PropertyResult)
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.search import certainty_unsupported
+from ..inverted.columns import ScalarColumn, TermsColumn
+from ..schema.dates import to_micros
+from ..schema.model import PropertySpec
+from .allowlist import FilterContext, allow_list
+
+if TYPE_CHECKING:
+    from ..shard import Shard
+
+# request kinds a property's base type accepts (int and number are interchangeable, as in Weaviate, where the
+# schema type decides the computation and the reply type)
+_ACCEPTS = {"int": {"int", "number"}, "number": {"int", "number"}, "text": {"text"}, "boolean": {"boolean"},
+            "date": {"date"}}
+_GROUPABLE = ("text", "int", "number", "boolean", "date", "uuid")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def no_such_property(name: str, class_name: str) -> str:
+    return (f"no such prop with name '{name}' found in class '{class_name}' in the schema. Check your schema files "
+            "for which properties in this class are available")
+
+
+# ---- values of the matched set ------------------------------------------------------------------------------
+@dataclass
+class _Values:
+    """Flat values of one property over the matched set: `values[i]` belongs to matched position `owner[i]`."""
+
+    values: np.ndarray | list
+    owner: np.ndarray
+
+    def subset(self, member: np.ndarray | None) -> "np.ndarray | list":
+        if member is None:
+            return self.values
+        keep = member[self.owner]
+        if isinstance(self.values, list):
+            return [v for v, k in zip(self.values, keep.tolist()) if k]
+        return self.values[keep]
+
+
+def _from_scalar(column: ScalarColumn, slots: np.ndarray) -> _Values:
+    vals, present = column.values.view(), column.present.view()
+    inside = slots < len(vals)                    # slots written before the column existed have no value
+    pos = np.flatnonzero(inside)
+    has = present[slots[inside]]
+    return _Values(vals[slots[inside]][has].copy(), pos[has])
+
+
+def _from_terms(column: TermsColumn, pos_of: np.ndarray) -> _Values:
+    owners, terms = column.owners.view(), column.terms.view()
+    sel = pos_of[owners] if len(owners) else np.empty(0, np.int64)
+    keep = sel >= 0
+    return _Values(terms[keep].copy(), sel[keep])
+
+
+def _from_props(props: list[dict | None], name: str, convert=None) -> _Values:
+    """Values read from stored objects (text, and properties without a filter column)."""
+    values: list = []
+    owner: list[int] = []
+    for i, p in enumerate(props):
+        v = None if p is None else p.get(name)
+        if v is None:
+            continue
+        items = v if isinstance(v, list) else [v]
+        values.extend(items)
+        owner.extend([i] * len(items))
+    if convert is not None:
+        values = [convert(v) for v in values]
+    return _Values(values, np.asarray(owner, dtype=np.int64))
+
+
+# ---- metrics ------------------------------------------------------------------------------------------------
+def numeric_median(values: np.ndarray) -> float:
+    """Weaviate's median: the middle value, or the mean of the two middle values for an even count."""
+    return float(np.median(np.asarray(values, dtype=np.float64)))
+
+
+def numeric_mode(values: np.ndarray):
+    """Most frequent value; on a tie the smallest one (Weaviate's numericalAggregator.buildPairsFromCounts)."""
+    uniq, counts = np.unique(values, return_counts=True)
+    return uniq[int(np.argmax(counts))].item()
+
+
+def date_median_ns(micros: np.ndarray) -> int:
+    """Median instant in nanoseconds: the middle one, or for an even count the midpoint of the two middle ones
+    (Go: a + (b-a)/2 in nanoseconds)."""
+    s = np.sort(micros)
+    n = len(s)
+    if n % 2:
+        return int(s[n // 2]) * 1000
+    a, b = int(s[n // 2 - 1]) * 1000, int(s[n // 2]) * 1000
+    return a + (b - a) // 2
+
+
+def format_rfc3339_nano(ns: int) -> str:
+    """Go's time.Unix(0, ns).UTC().Format(time.RFC3339Nano): fraction without trailing zeros, 'Z'."""
+    seconds, frac = divmod(int(ns), 1_000_000_000)
+    moment = _EPOCH + timedelta(seconds=seconds)
+    text = f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S")
+    if frac:
+        text += ("." + f"{frac:09d}").rstrip("0")
+    return text + "Z"
+
+
+def top_occurrences(values: list[str], limit: int) -> list[tuple[str, int]]:
+    """(value, occurrences), most frequent first, ties by value ascending (byte order = code point order).
+    Weaviate's insertion keeps at least one pair even for limit 0."""
+    counts = Counter(values)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:max(limit, 1)]
+
+
+def _numeric(res: PropertyResult, vals: np.ndarray, is_int: bool) -> None:
+    m = res.metrics
+    n = len(vals)
+    if "count" in m:
+        res.count = n
+    if n == 0:
+        return
+    if "sum" in m:
+        res.sum = int(vals.sum()) if is_int else float(vals.sum())
+    if "mean" in m:
+        res.mean = float(np.asarray(vals, dtype=np.float64).sum() / n)
+    if "median" in m:
+        res.median = numeric_median(vals)
+    if "mode" in m:
+        res.mode = numeric_mode(vals)
+    if "maximum" in m:
+        res.maximum = vals.max().item()
+    if "minimum" in m:
+        res.minimum = vals.min().item()
+
+
+def _date(res: PropertyResult, micros: np.ndarray) -> None:
+    m = res.metrics
+    n = len(micros)
+    if "count" in m:
+        res.count = n
+    if n == 0:
+        return
+    if "median" in m:
+        res.median = format_rfc3339_nano(date_median_ns(micros))
+    if "mode" in m:
+        res.mode = format_rfc3339_nano(int(numeric_mode(micros)) * 1000)
+    if "maximum" in m:
+        res.maximum = format_rfc3339_nano(int(micros.max()) * 1000)
+    if "minimum" in m:
+        res.minimum = format_rfc3339_nano(int(micros.min()) * 1000)
+
+
+def _boolean(res: PropertyResult, vals: np.ndarray) -> None:
+    # Weaviate computes (and its gRPC reply carries) every boolean metric, asked for or not
+    n = len(vals)
+    res.count = n
+    res.total_true = int(np.count_nonzero(vals))
+    res.total_false = n - res.total_true
+    res.percentage_true = res.total_true / n if n else 0.0
+    res.percentage_false = res.total_false / n if n else 0.0
+
+
+def _text(res: PropertyResult, vals: list[str], limit: int | None) -> None:
+    # Weaviate's text aggregator always yields count and top occurrences
+    res.count = len(vals)
+    res.top_occurrences = top_occurrences(vals, DEFAULT_TOP_OCCURRENCES_LIMIT if limit is None else limit)
+
+
+# ---- planning (validation before any work) ------------------------------------------------------------------
+@dataclass
+class _Plan:
+    agg: PropertyAggregation
+    spec: PropertySpec
+    kind: str          # result kind, from the schema type
+    values: _Values | None = None
+
+
+def _plan(specs: dict[str, PropertySpec], agg: PropertyAggregation, class_name: str) -> _Plan:
+    spec = specs.get(agg.property)
+    if spec is None:
+        raise InvalidInput(f"aggregate: property {agg.property}: " + no_such_property(agg.property, class_name))
+    unknown = set(agg.metrics) - KIND_METRICS.get(agg.kind, frozenset())
+    if agg.kind not in KIND_METRICS or unknown:
+        raise InvalidInput(f"aggregate: property {agg.property}: metric(s) {sorted(unknown)} are not valid for a "
+                           f"{agg.kind} aggregation")
+    if spec.is_reference:
+        if agg.kind != "reference":
+            raise InvalidInput(f"aggregate: property {agg.property} is a reference; only a reference aggregation "
+                               f"(pointing_to) applies, not {agg.kind}")
+        raise Unsupported(f"aggregate: property {agg.property}: aggregating references (pointingTo) is not "
+                          "supported by loomdb yet")
+    base = spec.base_type
+    if base not in _ACCEPTS:
+        raise InvalidInput(f"aggregate: property {agg.property}: dataType {spec.data_type} can't be aggregated")
+    if agg.kind not in _ACCEPTS[base]:
+        raise InvalidInput(f"aggregate: property {agg.property} has data type {spec.data_type}; a {agg.kind} "
+                           f"aggregation is not valid for it")
+    return _Plan(agg, spec, base)
+
+
+def _group_spec(specs: dict[str, PropertySpec], name: str, class_name: str) -> PropertySpec:
+    spec = specs.get(name)
+    if spec is None:
+        raise InvalidInput("aggregate: group by: " + no_such_property(name, class_name))
+    if spec.is_reference:
+        raise Unsupported("aggregate: grouping by a cross-reference is not supported by loomdb yet")
+    if spec.base_type not in _GROUPABLE:
+        raise InvalidInput(f"aggregate: group by: property {name} of data type {spec.data_type} can't be "
+                           "grouped by")
+    return spec
+
+
+# ---- the matched set ----------------------------------------------------------------------------------------
+def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None) -> np.ndarray:
+    allow = allow_list(shard, params.filters, ctx) if params.filters is not None else None
+    nv = params.near_vector
+    if nv is None:
+        return np.flatnonzero(allow) if allow is not None else np.flatnonzero(shard.alive_mask())
+    index = shard.indexes[target]
+    max_distance = nv.distance
+    if nv.certainty is not None:
+        if index.metric != "cosine":
+            raise InvalidInput(certainty_unsupported(index.metric))
+        max_distance = 2.0 * (1.0 - nv.certainty)
+    if params.object_limit is None and max_distance is None:
+        raise InvalidInput("must provide certainty or objectLimit with vector search")
+    if allow is None:
+        allow = shard.alive_mask()
+    k = params.object_limit if params.object_limit is not None else shard.slot_count
+    slots, _ = index.search(nv.vector, k, allow, max_distance)
+    return np.asarray(slots, dtype=np.int64)
+
+
+# ---- entry point --------------------------------------------------------------------------------------------
+def aggregate(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None) -> AggregateResult:
+    """Aggregate `params` over one shard. `target` names the vector space for near_vector (already resolved)."""
+    if params.hybrid is not None:
+        # hook: hybrid-scoped aggregation = the hybrid candidates (top object_limit by fused score) as the matched
+        # set, then everything below unchanged
+        raise Unsupported("hybrid in aggregate is not supported by loomdb yet")
+    specs = shard.properties
+    plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
+    group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
+    group_values: _Values | None = None
+    with shard.read():
+        slots = _matched_slots(shard, params, ctx, target)
+        if not plans and group_spec is None:
+            return AggregateResult(len(slots), [])
+        docs = shard.docs_of(slots).tolist()
+        pos_of = None
+        for plan in plans:
+            column = shard.columns.get(plan.spec.name)
+            if plan.kind == "text" or column is None:
+                continue
+            if isinstance(column, ScalarColumn):
+                plan.values = _from_scalar(column, slots)
+            else:
+                if pos_of is None:
+                    pos_of = np.full(shard.slot_count, -1, np.int64)
+                    pos_of[slots] = np.arange(len(slots))
+                plan.values = _from_terms(column, pos_of)
+        if group_spec is not None and group_spec.base_type in ("int", "number", "boolean") \
+                and isinstance(shard.columns.get(group_spec.name), ScalarColumn):
+            group_values = _from_scalar(shard.columns[group_spec.name], slots)
+    props: list[dict | None] | None = None
+    if any(p.values is None for p in plans) or (group_spec is not None and group_values is None):
+        props = [o.properties if o is not None else None for o in shard.fetch(docs)] if docs else []
+    for plan in plans:
+        if plan.values is None:
+            plan.values = _from_props(props, plan.spec.name, _converter(plan.kind))
+    n = len(slots)
+    if group_spec is None:
+        return AggregateResult(n, [_compute(plan, None) for plan in plans])
+    if group_values is None:
+        group_values = _from_props(props, group_spec.name)
+    return AggregateResult(n, [], _groups(group_spec, group_values, plans, n, params.group_limit))
+
+
+def _converter(kind: str):
+    if kind == "date":
+        return to_micros
+    if kind == "boolean":
+        return bool
+    return None
+
+
+def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
+    agg = plan.agg
+    res = PropertyResult(agg.property, plan.kind, plan.spec.data_type, agg.metrics)
+    vals = plan.values.subset(member)
+    if plan.kind == "text":
+        _text(res, [str(v) for v in vals], agg.top_occurrences_limit)
+    elif plan.kind in ("int", "number"):
+        dtype = np.int64 if plan.kind == "int" else np.float64
+        _numeric(res, np.asarray(vals, dtype=dtype), plan.kind == "int")
+    elif plan.kind == "boolean":
+        _boolean(res, np.asarray(vals, dtype=bool))
+    elif plan.kind == "date":
+        _date(res, np.asarray(vals, dtype=np.int64))
+    return res
+
+
+def _groups(spec: PropertySpec, gv: _Values, plans: list[_Plan], n: int, limit: int | None) -> list[AggregateGroup]:
+    """Groups by value: an object joins the group of each distinct value it has."""
+    if not len(gv.owner):
+        return []
+    base = spec.base_type
+    if isinstance(gv.values, list):
+        if base in ("int", "number"):
+            keys_in = np.asarray(gv.values, dtype=np.float64)
+        elif base == "boolean":
+            keys_in = np.asarray(gv.values, dtype=bool)
+        else:
+            keys_in = np.asarray([str(v) for v in gv.values])
+    else:
+        keys_in = gv.values
+    uniq, inverse = np.unique(keys_in, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    pairs = np.unique(inverse.astype(np.int64) * max(n, 1) + gv.owner)      # distinct (group, object)
+    group_of, owner_of = pairs // max(n, 1), pairs % max(n, 1)
+    counts = np.bincount(group_of, minlength=len(uniq))
+    order = np.lexsort((np.arange(len(uniq)), -counts))                        # largest first, then by value
+    order = order[:DEFAULT_GROUP_LIMIT if limit is None else limit]
+    value_type = "text" if base in ("text", "date", "uuid") else "boolean" if base == "boolean" else "number"
+    groups: list[AggregateGroup] = []
+    starts = np.searchsorted(group_of, np.arange(len(uniq) + 1))
+    for g in order.tolist():
+        members = owner_of[starts[g]:starts[g + 1]]
+        member = np.zeros(n, bool)
+        member[members] = True
+        value = uniq[g].item()
+        value = float(value) if value_type == "number" else bool(value) if value_type == "boolean" else str(value)
+        groups.append(AggregateGroup(spec.name, value, value_type, int(counts[g]),
+                                     [_compute(plan, member) for plan in plans]))
+    return groups

@@ -1,0 +1,76 @@
+"""weaviate.v1.AggregateRequest -> AggregateParams (Weaviate: adapters/handlers/grpc/v1/parse_aggregate_request.go).
+Searches this loomdb version cannot scope an aggregation by yet are refused with UNIMPLEMENTED."""
+from __future__ import annotations
+
+import numpy as np
+from weaviate.proto.v1 import aggregate_pb2
+
+from ...entities.aggregate import AggregateParams, PropertyAggregation
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.search import NearVector
+from .filters_parse import parse_filters
+from .search_parse import _exclusive_thresholds, _near_vector, _single_target
+
+_NOT_YET = {
+    "near_text": "near_text", "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
+    "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
+}
+# proto field name -> metric name (the proto spells top occurrences "top_occurences")
+_FIELD_METRIC = {"top_occurences": "top_occurrences"}
+
+
+def _aggregation(pb: aggregate_pb2.AggregateRequest.Aggregation) -> PropertyAggregation:
+    kind = pb.WhichOneof("aggregation")
+    if kind is None:
+        raise InvalidInput(f"aggregate: property {pb.property}: no aggregation type (int, number, text, boolean, "
+                           "date or reference) given")
+    msg = getattr(pb, kind)
+    metrics = set()
+    for fd, value in msg.ListFields():
+        if fd.name == "top_occurences_limit":
+            continue
+        if value is True:
+            metrics.add(_FIELD_METRIC.get(fd.name, fd.name))
+    limit = msg.top_occurences_limit if kind == "text" and msg.HasField("top_occurences_limit") else None
+    return PropertyAggregation(pb.property, kind, frozenset(metrics), limit)
+
+
+def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
+    search = req.WhichOneof("search")
+    if search == "hybrid":
+        # hook: parse req.hybrid into entities.search.Hybrid (as search_parse does for Search) and pass it as
+        # AggregateParams.hybrid; the engine's aggregate() takes the matched set from it
+        raise Unsupported("hybrid in aggregate is not supported by loomdb yet")
+    if search in _NOT_YET:
+        raise Unsupported(f"{_NOT_YET[search]} in aggregate is not supported by loomdb yet (no vectorizer modules)")
+    near_vector = None
+    near_object = None
+    if search == "near_vector":
+        near_vector = _near_vector(req.near_vector)
+    elif search == "near_object":
+        no = req.near_object
+        if not no.id:
+            raise InvalidInput("near_object: id is required")
+        _exclusive_thresholds("near_object", no)
+        near_object = no.id
+        near_vector = NearVector(np.empty(0, np.float32),
+                                 _single_target(no.targets if no.HasField("targets") else None, no.target_vectors),
+                                 no.distance if no.HasField("distance") else None,
+                                 no.certainty if no.HasField("certainty") else None)
+    group_by = None
+    if req.HasField("group_by"):
+        if req.group_by.collection and req.group_by.collection != req.collection:
+            raise Unsupported("grouping by cross-references is not supported by loomdb yet")
+        group_by = req.group_by.property
+        if not group_by:
+            raise InvalidInput("aggregate: group by requires a property")
+    return AggregateParams(
+        collection=req.collection,
+        aggregations=tuple(_aggregation(a) for a in req.aggregations),
+        total_count=req.objects_count,
+        filters=parse_filters(req.filters) if req.HasField("filters") else None,
+        near_vector=near_vector, near_object=near_object,
+        object_limit=req.object_limit if req.HasField("object_limit") else None,
+        group_by=group_by,
+        group_limit=req.limit if req.HasField("limit") else None,
+        tenant=req.tenant)
