@@ -111,12 +111,14 @@ class Shard:
         self._created.extend(created)
         self._updated.extend(updated)
         self._slot_of.update(zip(uids, range(first, first + len(docs))))
-        for name, column in self.columns.items():
-            column.add(first, [p.get(name) for p in props])
         for name, sort_column in self.sort_columns.items():
             sort_column.add(first, [p.get(name) for p in props])
-        for name, index in self.searchable.items():
-            index.add(first, [p.get(name) for p in props])
+        for name in self.columns.keys() | self.searchable.keys():
+            values = [p.get(name) for p in props]
+            if (column := self.columns.get(name)) is not None:
+                column.add(first, values)
+            if (index := self.searchable.get(name)) is not None:   # right after: tokenize() memo still warm
+                index.add(first, values)
         return first
 
     # ---- writes -------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ list for text (terms are token ids under the property's tokenization), uuid and 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -122,7 +123,7 @@ class TermsColumn(_Column):
         self._vocab: dict[str, int] = {}
         self._vocab_list: list[str] = []
         self._vocab_array: np.ndarray | None = None
-        self._vocab_sorted: tuple[np.ndarray, np.ndarray] | None = None   # (terms as U, their ids), for Like
+        self._vocab_sorted: tuple[list[str], np.ndarray] | None = None   # (sorted terms, their ids), for Like
         # len(property) per slot, for property-length filters (Weaviate: character count of a text value,
         # element count of an array, 0 for null); maintained whether or not indexPropertyLength is on
         self.lengths = GrowableArray(np.int64)
@@ -228,36 +229,34 @@ class TermsColumn(_Column):
             return []
         return np.flatnonzero(predicate(vocab)).tolist()
 
-    def _sorted_vocabulary(self) -> tuple[np.ndarray, np.ndarray]:
-        """The vocabulary as a sorted fixed-width unicode array plus the term id of each entry (rebuilt lazily
-        after new terms appear)."""
+    def _sorted_vocabulary(self) -> tuple[list[str], np.ndarray]:
+        """The vocabulary sorted (a plain list, so long field-tokenized terms cost no fixed-width padding) plus
+        the term id of each entry; rebuilt lazily after new terms appear."""
         if self._vocab_sorted is None or len(self._vocab_sorted[0]) != len(self._vocab_list):
-            terms = np.array(self._vocab_list, dtype=str) if self._vocab_list else np.empty(0, "U1")
-            order = np.argsort(terms, kind="stable")
-            self._vocab_sorted = (terms[order], order)
+            order = sorted(range(len(self._vocab_list)), key=self._vocab_list.__getitem__)
+            self._vocab_sorted = ([self._vocab_list[i] for i in order], np.asarray(order, dtype=np.int64))
         return self._vocab_sorted
 
     def _like_ids(self, pattern: str) -> list[int]:
-        """Term ids matching one Like pattern: exact terms by dictionary lookup, `prefix*` by binary search
-        over the sorted vocabulary, `*infix*` / `*suffix` by numpy's vectorised string functions, and only
-        patterns with `?` or inner `*` by a regex per term."""
+        """Term ids matching one Like pattern: an exact term by dictionary lookup, `prefix*` by binary search
+        over the sorted vocabulary, `*infix*` / `*suffix` by plain string tests, and only patterns with `?` or
+        an inner `*` by a regex per term."""
         if "*" not in pattern and "?" not in pattern:
             tid = self._vocab.get(pattern)
             return [] if tid is None else [tid]
-        if "?" not in pattern:
-            stripped = pattern.strip("*")
-            if "*" not in stripped:
-                head, tail = pattern.startswith("*"), pattern.endswith("*")
-                terms, ids = self._sorted_vocabulary()
-                if not stripped:                              # "*", "**": every term
-                    return ids.tolist()
-                if tail and not head:
-                    lo = int(np.searchsorted(terms, stripped, side="left"))
-                    hi = int(np.searchsorted(terms, stripped + "\U0010ffff", side="left"))
-                    return ids[lo:hi].tolist()
-                if head and tail:
-                    return ids[np.char.find(terms, stripped) >= 0].tolist()
-                return ids[np.char.endswith(terms, stripped)].tolist()
+        stripped = pattern.strip("*")
+        if "?" not in pattern and "*" not in stripped:
+            terms, ids = self._sorted_vocabulary()
+            head, tail = pattern.startswith("*"), pattern.endswith("*")
+            if not stripped:                                  # "*", "**": every term
+                return ids.tolist()
+            if tail and not head:
+                lo = bisect.bisect_left(terms, stripped)
+                hi = bisect.bisect_left(terms, stripped + "\U0010ffff", lo)
+                return ids[lo:hi].tolist()
+            if head and tail:
+                return [i for i, term in enumerate(self._vocab_list) if stripped in term]
+            return [i for i, term in enumerate(self._vocab_list) if term.endswith(stripped)]
         rx = like_regex(pattern)
         return [i for i, term in enumerate(self._vocab_list) if rx.fullmatch(term) is not None]
 
@@ -389,12 +388,13 @@ class TextSortColumn:
     def ranks(self, n: int) -> np.ndarray:
         ranks = self._ranks
         if ranks is None or len(ranks) != len(self.values):
-            present = [i for i, v in enumerate(self.values) if v is not None]
-            ranks = np.full(len(self.values), -1, np.int64)
-            if present:
-                texts = np.array([self.values[i] for i in present], dtype=str)
-                _, inverse = np.unique(texts, return_inverse=True)
-                ranks[np.asarray(present, np.int64)] = inverse.reshape(-1)
+            values = self.values
+            order = sorted((i for i, v in enumerate(values) if v is not None), key=values.__getitem__)
+            ranks = np.full(len(values), -1, np.int64)
+            if order:   # dense ranks, equal values share one (plain Python sort: no fixed-width unicode copy)
+                ordered = [values[i] for i in order]
+                new_value = np.fromiter((a != b for a, b in zip(ordered[1:], ordered[:-1])), bool, len(order) - 1)
+                ranks[np.asarray(order, np.int64)] = np.concatenate([[0], np.cumsum(new_value)])
             self._ranks = ranks
         if len(ranks) >= n:
             return ranks[:n]

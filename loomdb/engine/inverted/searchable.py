@@ -6,7 +6,6 @@ the small tail. Per-slot token counts (stopwords included, as Weaviate counts th
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -39,30 +38,26 @@ class SearchableIndex:
         if gap > 0:
             self.present.extend(np.zeros(gap, bool))
             self.lengths.extend(np.zeros(gap, np.float32))
-        terms: list[int] = []
-        slots: list[int] = []
-        freqs: list[int] = []
-        lengths: list[int] = []
-        present: list[bool] = []
         vocab = self.vocab
-        for slot, value in enumerate(values, first_slot):
+        ids: list[int] = []
+        lengths: list[int] = []
+        for value in values:
             items = value if isinstance(value, list) else ([] if value is None else [value])
-            tokens = [t for item in items for t in tokenize(self.tokenization, str(item))]
-            present.append(value is not None)
-            lengths.append(len(tokens))
-            for token, count in Counter(tokens).items():
-                tid = vocab.get(token)
-                if tid is None:
-                    tid = vocab[token] = len(vocab)
-                terms.append(tid)
-                slots.append(slot)
-                freqs.append(count)
-        self.present.extend(present)
+            count = 0
+            for item in items:
+                tokens = tokenize(self.tokenization, str(item))
+                ids.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
+                count += len(tokens)
+            lengths.append(count)
+        self.present.extend([v is not None for v in values])
         self.lengths.extend(lengths)
-        if terms:
-            self._terms.extend(terms)
-            self._slots.extend(slots)
-            self._freqs.extend(freqs)
+        if ids:
+            # one posting per (slot, term) with its frequency, in slot order: count (slot, term) keys at once
+            owners = np.repeat(np.arange(first_slot, first_slot + len(values), dtype=np.int64), lengths)
+            keys, freqs = np.unique((owners << 32) | np.asarray(ids, dtype=np.int64), return_counts=True)
+            self._terms.extend((keys & 0xFFFFFFFF).astype(np.int32))
+            self._slots.extend(keys >> 32)
+            self._freqs.extend(freqs.astype(np.float32))
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         """Forget dead slots (`keep` masks live ones; `remap` old slot -> new slot)."""

@@ -6,6 +6,7 @@ whitespace: split on whitespace; field: the whole value, trimmed; trigram: lower
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...entities.errors import Unsupported
 
@@ -26,8 +27,12 @@ _TOKENIZERS = {
 }
 
 
+@lru_cache(maxsize=16_384)
 def tokenize(tokenization: str | None, text: str) -> list[str]:
-    """Terms of `text` under `tokenization` (None = the value as one term, used for uuid properties)."""
+    """Terms of `text` under `tokenization` (None = the value as one term, used for uuid properties).
+
+    Memoised: a write tokenises each text value for its filter column and again for its BM25 postings, back to
+    back, so the second call is a cache hit. Callers must not mutate the returned list."""
     if tokenization is None:
         return [text]
     fn = _TOKENIZERS.get(tokenization)
