@@ -8,6 +8,7 @@ list for text (terms are token ids under the property's tokenization), uuid and 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ from ...entities.errors import InvalidInput
 from ...entities.filters import FilterLeaf
 from ..arrays import GrowableArray
 from ..schema.dates import to_micros
-from .tokenizer import tokenize, tokenize_pattern
+from .tokenizer import intern_all, tokenize, tokenize_pattern
 
 _NUMERIC_DTYPES = {"int": np.int64, "number": np.float64, "boolean": np.int64, "date": np.int64}
 _RANGE_OPS = {
@@ -135,14 +136,23 @@ class TermsColumn(_Column):
         owners: list[int] = []
         present: list[bool] = []
         lengths: list[int] = []
-        for slot, value in enumerate(values, first_slot):
+        counts: list[int] = []
+        for value in values:
             items = value if isinstance(value, list) else ([] if value is None else [value])
             present.append(bool(items))
             lengths.append(len(value) if isinstance(value, (list, str)) else 0)
+            before = len(terms)
             for item in items:
-                item_terms = self._terms_of(item, create=True)
-                terms.extend(item_terms)
-                owners.extend([slot] * len(item_terms))
+                terms.extend(self._stored_terms(item))
+            counts.append(len(terms) - before)
+        if self.textual and terms:
+            known = len(self._vocab)
+            terms = intern_all(self._vocab, terms)
+            if len(self._vocab) > known:      # new tokens, in first-seen order
+                self._vocab_list.extend(itertools.islice(self._vocab, known, None))
+                self._vocab_array = None
+                self._vocab_sorted = None
+        owners = np.repeat(np.arange(first_slot, first_slot + len(values), dtype=np.int64), counts)
         gap = first_slot - len(self.lengths)
         if gap > 0:
             self.lengths.extend(np.zeros(gap, np.int64))
@@ -152,13 +162,18 @@ class TermsColumn(_Column):
             self.terms.extend(terms)
             self.owners.extend(owners)
 
-    def _terms_of(self, item: Any, create: bool = False) -> list:
+    def _terms_of(self, item: Any) -> list:
+        """Terms of a query value (unknown tokens -> -1, which matches nothing)."""
         if not self.textual:
             return [to_micros(item) if self.kind == "date" else item]
-        tokens = tokenize(self.tokenization if self.kind == "text" else None, str(item))
-        if create:
-            return [self._intern(t) for t in tokens]
-        return [self._vocab.get(t, -1) for t in tokens]
+        return [self._vocab.get(t, -1) for t in tokenize(self.tokenization if self.kind == "text" else None,
+                                                          str(item))]
+
+    def _stored_terms(self, item: Any) -> list:
+        """Terms of a stored value: tokens for text/uuid (interned by the caller), the value otherwise."""
+        if not self.textual:
+            return [to_micros(item) if self.kind == "date" else item]
+        return tokenize(self.tokenization if self.kind == "text" else None, str(item))
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         super().compact(keep, remap)
@@ -169,15 +184,6 @@ class TermsColumn(_Column):
         self.terms.keep(live)
         self.owners = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
         self.owners.extend(new_owners)
-
-    def _intern(self, token: str) -> int:
-        tid = self._vocab.get(token)
-        if tid is None:
-            tid = self._vocab[token] = len(self._vocab_list)
-            self._vocab_list.append(token)
-            self._vocab_array = None
-            self._vocab_sorted = None
-        return tid
 
     def _vocabulary(self) -> np.ndarray:
         if self._vocab_array is None or len(self._vocab_array) != len(self._vocab_list):

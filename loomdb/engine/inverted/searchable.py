@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import GrowableArray
-from .tokenizer import tokenize
+from .tokenizer import intern_all, tokenize
 
 _TAIL_MIN = 20_000      # rebuild the sorted postings once the tail exceeds this many postings ...
 _TAIL_SHARE = 0.2       # ... and this share of the sorted part
@@ -38,17 +38,14 @@ class SearchableIndex:
         if gap > 0:
             self.present.extend(np.zeros(gap, bool))
             self.lengths.extend(np.zeros(gap, np.float32))
-        vocab = self.vocab
-        ids: list[int] = []
+        tokens: list[str] = []
         lengths: list[int] = []
         for value in values:
-            items = value if isinstance(value, list) else ([] if value is None else [value])
-            count = 0
-            for item in items:
-                tokens = tokenize(self.tokenization, str(item))
-                ids.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
-                count += len(tokens)
-            lengths.append(count)
+            before = len(tokens)
+            for item in (value if isinstance(value, list) else ([] if value is None else [value])):
+                tokens.extend(tokenize(self.tokenization, str(item)))
+            lengths.append(len(tokens) - before)
+        ids = intern_all(self.vocab, tokens)
         self.present.extend([v is not None for v in values])
         self.lengths.extend(lengths)
         if ids:

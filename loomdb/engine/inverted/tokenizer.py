@@ -60,3 +60,15 @@ def tokenize_pattern(tokenization: str | None, pattern: str) -> list[str]:
 def normalise_pattern(tokenization: str | None, pattern: str) -> str:
     """Case-fold a Like pattern the way the tokenizer folds stored terms."""
     return pattern.lower() if tokenization in ("word", "lowercase", "trigram") else pattern
+
+
+def intern_all(vocab: dict[str, int], tokens: list[str]) -> list[int]:
+    """Ids of `tokens` in `vocab`, adding unseen ones in first-seen order. One C-level pass for the known
+    tokens (the common case after warm-up); only new tokens take the Python path."""
+    ids = list(map(vocab.get, tokens))
+    if None in ids:
+        for i, tid in enumerate(ids):
+            if tid is None:
+                ids[i] = vocab.setdefault(tokens[i], len(vocab))
+    return ids
+
