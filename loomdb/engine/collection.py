@@ -237,6 +237,8 @@ class Collection:
         return target
 
     def search(self, params: SearchParams) -> list[Hit]:
+        for key in params.sort:
+            self.shard.ensure_text_sort_column(key.path)
         return select(self.shard, params, self.filter_context, self._target(params), self.keyword_config)
 
     def search_groups(self, params: SearchParams) -> list[Group]:

@@ -76,8 +76,6 @@ class Shard:
             for name, spec in properties.items():
                 if name not in self.columns and (column := make_column(spec)) is not None:
                     self.columns[name] = column
-                if name not in self.sort_columns and spec.data_type == "text":
-                    self.sort_columns[name] = TextSortColumn()
                 if name not in self.searchable and spec.index_searchable and spec.base_type == "text":
                     self.searchable[name] = SearchableIndex(spec.tokenization)
             for name, vspec in vectors.items():
@@ -277,6 +275,21 @@ class Shard:
         with self._mem.read():
             slot = self._slot_of.get(uuid_mod.UUID(uuid).bytes)
             return None if slot is None else int(self._docs[slot])
+
+    def ensure_text_sort_column(self, name: str) -> None:
+        """Build the sort column of a scalar text property on its first sort (one bulk read of the store, with
+        writers held off); the write path maintains it from then on. Lazy because it holds a copy of every value
+        and most text properties (long RAG chunks) are never sorted by."""
+        spec = self.properties.get(name)
+        if name in self.sort_columns or spec is None or spec.data_type != "text":
+            return
+        with self._write_lock:
+            if name in self.sort_columns:
+                return
+            column = TextSortColumn()
+            column.add(0, self.property_values(self._docs.view().tolist(), name))
+            with self._mem.write():
+                self.sort_columns[name] = column
 
     def property_values(self, docs: list[int], name: str) -> list:
         """One property's stored value per doc (None when unset or the object vanished), read from the store."""

@@ -161,3 +161,23 @@ def test_unsortable_and_unknown_properties(seeded):
         col.query.fetch_objects(sort=Sort.by_property("u"))
     with pytest.raises(WeaviateQueryError, match="no such prop with name 'nope' found in class"):
         col.query.fetch_objects(sort=Sort.by_property("nope"))
+
+
+def test_text_sort_column_stays_current_after_writes(collection_factory, server):
+    """The text sort column is built on the first sort and then maintained by the write path: later inserts,
+    overwrites and deletes must show up in the next sort."""
+    from weaviate.classes.config import DataType, Property
+    from weaviate.classes.query import Sort
+
+    col = collection_factory(properties=[Property(name="name", data_type=DataType.TEXT)])
+    ids = {n: col.data.insert({"name": n}) for n in ["delta", "Alpha", "charlie"]}
+    shard = server.db.collection(col.name).shard
+    assert "name" not in shard.sort_columns                      # nothing built before a sort asks for it
+    first = col.query.fetch_objects(sort=Sort.by_property("name"))
+    assert [o.properties["name"] for o in first.objects] == ["Alpha", "charlie", "delta"]
+    assert "name" in shard.sort_columns
+    col.data.insert({"name": "bravo"})
+    col.data.replace(ids["delta"], properties={"name": "aardvark"})
+    col.data.delete_by_id(ids["charlie"])
+    again = col.query.fetch_objects(sort=Sort.by_property("name", ascending=False))
+    assert [o.properties["name"] for o in again.objects] == ["bravo", "Alpha", "aardvark"]
