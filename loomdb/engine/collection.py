@@ -245,7 +245,7 @@ class Collection:
         """A group_by search: groups of hits (objects are fetched by the caller)."""
         return select_groups(self.shard, params, self.filter_context, self._target(params), self.keyword_config)
 
-    def _target(self, params: SearchParams) -> str | None:
+    def _target(self, params: SearchParams | AggregateParams) -> str | None:
         """The vector space a search runs against (None when it uses none)."""
         target = None
         if params.near_vector is not None:
@@ -261,8 +261,8 @@ class Collection:
 
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Metrics over the matched objects (all / filtered / nearest by vector), optionally grouped."""
-        target = self.resolve_target(params.near_vector.target) if params.near_vector is not None else None
-        return aggregate(self.shard, params, self.filter_context, target)
+        target = self._target(params)
+        return aggregate(self.shard, params, self.filter_context, target, self.keyword_config)
 
     def fetch(self, hits: list[Hit], with_vectors: bool | list[str] = False) -> list[StoredObject | None]:
         return self.shard.fetch([h.doc for h in hits], with_vectors)

@@ -279,3 +279,24 @@ def test_errors(col):
         with pytest.raises(exc) as info:
             col.aggregate.over_all(return_metrics=Metrics("nope").integer())
         assert "INVALID_ARGUMENT" in str(info.value)
+
+
+def test_aggregate_over_hybrid_uses_the_top_fused_candidates(collection_factory):
+    """Aggregate with hybrid: the matched set is the top object_limit hybrid hits (as Weaviate does)."""
+    from weaviate.classes.aggregate import Metrics
+    from weaviate.classes.config import Configure, DataType, Property
+
+    col = collection_factory("Hyb", properties=[Property(name="text", data_type=DataType.TEXT),
+                                                Property(name="n", data_type=DataType.INT)],
+                             vector_config=Configure.Vectors.self_provided())
+    rng = np.random.default_rng(4)
+    words = ["apple", "banana", "cherry", "date"]
+    for i in range(40):
+        col.data.insert({"text": " ".join(rng.choice(words, 3)), "n": i}, vector=rng.standard_normal(4).tolist())
+    q = [0.5, -0.2, 0.1, 0.9]
+    top = col.query.hybrid("apple cherry", vector=q, alpha=0.5, limit=7).objects
+    agg = col.aggregate.hybrid("apple cherry", vector=q, alpha=0.5, object_limit=7, total_count=True,
+                               return_metrics=Metrics("n").integer(sum_=True, maximum=True))
+    assert agg.total_count == 7
+    assert agg.properties["n"].sum_ == sum(o.properties["n"] for o in top)
+    assert agg.properties["n"].maximum == max(o.properties["n"] for o in top)

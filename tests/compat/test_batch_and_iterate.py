@@ -166,8 +166,8 @@ def test_unsupported_features_fail_clearly(collection_factory):
                           for j in range(5)])
     not_supported = r"(?i)not supported"
     # sort and group_by: tests/compat/test_sort.py, tests/compat/test_autocut_groupby.py
-    with pytest.raises(WeaviateQueryError, match=not_supported):   # aggregate itself: tests/compat/test_aggregate.py
-        col.aggregate.hybrid("g", vector=[0.1, 1.0], object_limit=2, total_count=True)
+    with pytest.raises(WeaviateQueryError, match=not_supported):   # no vectorizer modules yet
+        col.query.near_text("g")
 
 
 def test_batch_stream_is_refused_not_hung(collection_factory, caplog):

@@ -25,11 +25,12 @@ import numpy as np
 from ...entities.aggregate import (DEFAULT_GROUP_LIMIT, DEFAULT_TOP_OCCURRENCES_LIMIT, KIND_METRICS, AggregateGroup,
                                    AggregateParams, AggregateResult, PropertyAggregation, PropertyResult)
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import certainty_unsupported
 from ..inverted.columns import ScalarColumn, TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from .allowlist import FilterContext, allow_list
+from .keyword import KeywordConfig
+from .pipeline import HYBRID_POOL, hybrid_fused, vector_threshold
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -235,17 +236,18 @@ def _group_spec(specs: dict[str, PropertySpec], name: str, class_name: str) -> P
 
 
 # ---- the matched set ----------------------------------------------------------------------------------------
-def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None) -> np.ndarray:
+def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None,
+                   keyword: KeywordConfig | None) -> np.ndarray:
     allow = allow_list(shard, params.filters, ctx) if params.filters is not None else None
+    if params.hybrid is not None:     # Weaviate: the hybrid candidates, top object_limit by fused score
+        limit = params.object_limit if params.object_limit is not None else HYBRID_POOL
+        fused = hybrid_fused(shard, params.hybrid, allow, keyword, target, max(HYBRID_POOL, limit))
+        return np.asarray([f.slot for f in fused[:limit]], dtype=np.int64)
     nv = params.near_vector
     if nv is None:
         return np.flatnonzero(allow) if allow is not None else np.flatnonzero(shard.alive_mask())
     index = shard.indexes[target]
-    max_distance = nv.distance
-    if nv.certainty is not None:
-        if index.metric != "cosine":
-            raise InvalidInput(certainty_unsupported(index.metric))
-        max_distance = 2.0 * (1.0 - nv.certainty)
+    max_distance = vector_threshold(shard, nv, target)
     if params.object_limit is None and max_distance is None:
         raise InvalidInput("must provide certainty or objectLimit with vector search")
     if allow is None:
@@ -256,18 +258,16 @@ def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, 
 
 
 # ---- entry point --------------------------------------------------------------------------------------------
-def aggregate(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None) -> AggregateResult:
-    """Aggregate `params` over one shard. `target` names the vector space for near_vector (already resolved)."""
-    if params.hybrid is not None:
-        # hook: hybrid-scoped aggregation = the hybrid candidates (top object_limit by fused score) as the matched
-        # set, then everything below unchanged
-        raise Unsupported("hybrid in aggregate is not supported by loomdb yet")
+def aggregate(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None,
+              keyword: KeywordConfig | None = None) -> AggregateResult:
+    """Aggregate `params` over one shard. `target` names the vector space for near_vector / hybrid (already
+    resolved); `keyword` carries the BM25 settings for hybrid."""
     specs = shard.properties
     plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
     group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
     group_values: _Values | None = None
     with shard.read():
-        slots = _matched_slots(shard, params, ctx, target)
+        slots = _matched_slots(shard, params, ctx, target, keyword)
         if not plans and group_spec is None:
             return AggregateResult(len(slots), [])
         docs = shard.docs_of(slots).tolist()

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import Bm25, Group, Hit, NearVector, SearchParams, certainty_unsupported
+from ...entities.search import Bm25, Group, Hit, Hybrid, NearVector, SearchParams, certainty_unsupported
 from .allowlist import FilterContext, allow_list
 from .autocut import apply_autocut
 from .grouping import check_group_by, group_hits
 from .sort import sort_slots, validate_sort
-from .hybrid import ResultSet, fuse
+from .hybrid import Fused, ResultSet, fuse
 from .keyword import KeywordConfig, bm25
 
 HYBRID_POOL = 100    # Weaviate's QUERY_HYBRID_MAXIMUM_RESULTS: candidates per hybrid sub-search
@@ -96,7 +96,7 @@ def _bm25(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: K
                 explain_score=res.explain(int(res.slots[i])) if params.explain_score else "") for i in page]
 
 
-def _vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | None:
+def vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | None:
     """A near-vector's distance bound; certainty (cosine only) converted to distance."""
     if nv.certainty is None:
         return nv.distance
@@ -108,8 +108,17 @@ def _vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | No
 def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
             target: str | None) -> list[Hit]:
     """Weaviate's hybrid: keyword and vector candidate pools (each max(100, offset+limit)), fused."""
-    h = params.hybrid
-    pool = max(HYBRID_POOL, params.offset + params.limit)
+    fused = hybrid_fused(shard, params.hybrid, allow, cfg, target, max(HYBRID_POOL, params.offset + params.limit),
+                         explain=params.explain_score)
+    page = fused[params.offset: params.offset + params.limit]
+    docs = shard.docs_of([f.slot for f in page])
+    return [Hit(int(d), score=f.score, explain_score=f.explain) for d, f in zip(docs, page)]
+
+
+def hybrid_fused(shard: "Shard", h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
+                 pool: int, explain: bool = False) -> list[Fused]:
+    """Every fused hybrid candidate, best first (each sub-search contributes up to `pool` hits). Call inside
+    `shard.read()`."""
     sets: list[ResultSet] = []
     if h.alpha < 1 and h.query:
         kw = bm25(shard, Bm25(h.query, h.properties, h.operator, h.minimum_or_tokens_match), allow, pool, cfg)
@@ -119,7 +128,7 @@ def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg:
         if vector is None or len(vector) == 0:
             raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
                               "supported by loomdb yet")
-        bound = _vector_threshold(shard, h.near_vector, target) if h.near_vector is not None else None
+        bound = vector_threshold(shard, h.near_vector, target) if h.near_vector is not None else None
         slots, dists = shard.indexes[target].search(
             vector, pool, allow if allow is not None else shard.alive_mask(), bound)
         if h.max_vector_distance is not None:
@@ -128,10 +137,7 @@ def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg:
                 sets[0] = _without(sets[0], slots[beyond])
             slots, dists = slots[~beyond], dists[~beyond]
         sets.append(ResultSet("vector", h.alpha, slots, 1.0 - dists))
-    fused = fuse(sets, h.fusion, shard.uuids_of_one if params.explain_score else None)
-    page = fused[params.offset: params.offset + params.limit]
-    docs = shard.docs_of([f.slot for f in page])
-    return [Hit(int(d), score=f.score, explain_score=f.explain) for d, f in zip(docs, page)]
+    return fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
 
 
 def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
@@ -141,7 +147,7 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
 
 def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
     nv = params.near_vector
-    max_distance = _vector_threshold(shard, nv, target)
+    max_distance = vector_threshold(shard, nv, target)
     if allow is None:
         allow = shard.alive_mask()
     slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)

@@ -9,7 +9,7 @@ from ...entities.aggregate import AggregateParams, PropertyAggregation
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.search import NearVector
 from .filters_parse import parse_filters
-from .search_parse import _exclusive_thresholds, _near_vector, _single_target
+from .search_parse import exclusive_thresholds, parse_hybrid, parse_near_vector, single_target
 
 _NOT_YET = {
     "near_text": "near_text", "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
@@ -37,24 +37,20 @@ def _aggregation(pb: aggregate_pb2.AggregateRequest.Aggregation) -> PropertyAggr
 
 def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
     search = req.WhichOneof("search")
-    if search == "hybrid":
-        # hook: parse req.hybrid into entities.search.Hybrid (as search_parse does for Search) and pass it as
-        # AggregateParams.hybrid; the engine's aggregate() takes the matched set from it
-        raise Unsupported("hybrid in aggregate is not supported by loomdb yet")
     if search in _NOT_YET:
         raise Unsupported(f"{_NOT_YET[search]} in aggregate is not supported by loomdb yet (no vectorizer modules)")
     near_vector = None
     near_object = None
     if search == "near_vector":
-        near_vector = _near_vector(req.near_vector)
+        near_vector = parse_near_vector(req.near_vector)
     elif search == "near_object":
         no = req.near_object
         if not no.id:
             raise InvalidInput("near_object: id is required")
-        _exclusive_thresholds("near_object", no)
+        exclusive_thresholds("near_object", no)
         near_object = no.id
         near_vector = NearVector(np.empty(0, np.float32),
-                                 _single_target(no.targets if no.HasField("targets") else None, no.target_vectors),
+                                 single_target(no.targets if no.HasField("targets") else None, no.target_vectors),
                                  no.distance if no.HasField("distance") else None,
                                  no.certainty if no.HasField("certainty") else None)
     group_by = None
@@ -70,6 +66,7 @@ def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
         total_count=req.objects_count,
         filters=parse_filters(req.filters) if req.HasField("filters") else None,
         near_vector=near_vector, near_object=near_object,
+        hybrid=parse_hybrid(req.hybrid) if search == "hybrid" else None,
         object_limit=req.object_limit if req.HasField("object_limit") else None,
         group_by=group_by,
         group_limit=req.limit if req.HasField("limit") else None,

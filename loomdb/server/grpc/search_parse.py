@@ -49,15 +49,15 @@ def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, Retur
             raise Unsupported(f"{label} is not supported by loomdb yet")
     if req.tenant:
         raise Unsupported("multi-tenancy is not supported by loomdb yet")
-    near_vector = _near_vector(req.near_vector) if req.HasField("near_vector") else None
+    near_vector = parse_near_vector(req.near_vector) if req.HasField("near_vector") else None
     near_object = None
     if req.HasField("near_object"):
         no = req.near_object
         if not no.id:
             raise InvalidInput("near_object: id is required")
-        _exclusive_thresholds("near_object", no)
+        exclusive_thresholds("near_object", no)
         near_object = no.id
-        near_vector = NearVector(np.empty(0, np.float32), _single_target(no.targets, no.target_vectors),
+        near_vector = NearVector(np.empty(0, np.float32), single_target(no.targets, no.target_vectors),
                                  no.distance if no.HasField("distance") else None,
                                  no.certainty if no.HasField("certainty") else None)
     params = SearchParams(
@@ -65,7 +65,7 @@ def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, Retur
         filters=parse_filters(req.filters) if req.HasField("filters") else None,
         near_vector=near_vector, tenant=req.tenant,
         bm25=_bm25(req.bm25_search) if req.HasField("bm25_search") else None,
-        hybrid=_hybrid(req.hybrid_search) if req.HasField("hybrid_search") else None,
+        hybrid=parse_hybrid(req.hybrid_search) if req.HasField("hybrid_search") else None,
         explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
         group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
     return params, _return_request(req), near_object
@@ -105,7 +105,7 @@ def _bm25(pb) -> Bm25:
 _DEFAULT_ALPHA = 0.75    # Weaviate's server default when the client leaves alpha to the server (>= 1.36.6)
 
 
-def _hybrid(pb) -> Hybrid:
+def parse_hybrid(pb) -> Hybrid:
     if pb.HasField("near_text"):
         raise Unsupported("hybrid search with near_text needs a vectorizer module; not supported by loomdb yet")
     if pb.HasField("selection"):
@@ -125,7 +125,7 @@ def _hybrid(pb) -> Hybrid:
         vector = vector_from_bytes(pb.vector_bytes)
     elif pb.vector:
         vector = np.asarray(pb.vector, dtype=np.float32)
-    near_vector = _near_vector(pb.near_vector) if pb.HasField("near_vector") else None
+    near_vector = parse_near_vector(pb.near_vector) if pb.HasField("near_vector") else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
     operator, minimum = (_operator(pb.bm25_search_operator) if pb.HasField("bm25_search_operator")
@@ -133,27 +133,27 @@ def _hybrid(pb) -> Hybrid:
     fusion = "rankedFusion" if pb.fusion_type == pb.FUSION_TYPE_RANKED else "relativeScoreFusion"
     return Hybrid(
         query=pb.query, alpha=float(alpha), fusion=fusion, properties=tuple(pb.properties), vector=vector,
-        near_vector=near_vector, target=_single_target(pb.targets if pb.HasField("targets") else None,
+        near_vector=near_vector, target=single_target(pb.targets if pb.HasField("targets") else None,
                                                         pb.target_vectors),
         max_vector_distance=pb.vector_distance if pb.HasField("vector_distance") else None,
         operator=operator, minimum_or_tokens_match=minimum)
 
 
-def _exclusive_thresholds(name: str, msg) -> None:
+def exclusive_thresholds(name: str, msg) -> None:
     if msg.HasField("distance") and msg.HasField("certainty"):
         raise InvalidInput(f"{name}: cannot provide distance and certainty")
 
 
-def _single_target(targets, target_vectors) -> str | None:
+def single_target(targets, target_vectors) -> str | None:
     names = list(targets.target_vectors) if targets is not None and targets.target_vectors else list(target_vectors)
     if len(names) > 1:
         raise Unsupported("multi-target vector search is not supported by loomdb yet")
     return names[0] if names else None
 
 
-def _near_vector(nv) -> NearVector:
-    _exclusive_thresholds("near_vector", nv)
-    target = _single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
+def parse_near_vector(nv) -> NearVector:
+    exclusive_thresholds("near_vector", nv)
+    target = single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
     if nv.vector_for_targets or nv.vector_per_target:
         entries = ([(v.name, v.vectors[0].vector_bytes if v.vectors else v.vector_bytes)
                     for v in nv.vector_for_targets]
