@@ -54,7 +54,7 @@ class Collection:
         self.autoschema = autoschema
         self._lock = threading.RLock()      # schema changes and read-modify-write object operations
         self._set_doc(doc)
-        self.shard = Shard(self.path / SHARD_DIR, self.properties, self.vectors)
+        self.shard = Shard(self.path / SHARD_DIR, self.properties, self.vectors, self.keyword_config.stopwords)
 
     def _set_doc(self, doc: dict) -> None:
         self.doc = doc
@@ -92,7 +92,7 @@ class Collection:
             doc["properties"] = list(doc.get("properties", [])) + new_props
             self._set_doc(doc)
             self.save()
-            self.shard.update_schema(self.properties, self.vectors)
+            self.shard.update_schema(self.properties, self.vectors, self.keyword_config.stopwords)
 
     def add_property(self, prop: dict) -> dict:
         """Validate a user-given property (POST /v1/schema/{C}/properties), add it, return it normalised."""

@@ -45,7 +45,8 @@ def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
 class Shard:
     """Objects of one collection (one tenant, later) and their indexes."""
 
-    def __init__(self, path: Path, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec]) -> None:
+    def __init__(self, path: Path, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec],
+                 stopwords: frozenset[str] = frozenset()) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.store = ObjectStore(self.path / "objects.sqlite")
@@ -64,13 +65,15 @@ class Shard:
         self.indexes: dict[str, FlatIndex] = {}
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
-        self.update_schema(properties, vectors)
+        self.update_schema(properties, vectors, stopwords)
         self._next_doc = self.store.max_doc() + 1
         self._load()
 
     # ---- schema -------------------------------------------------------------------------------------------
-    def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec]) -> None:
-        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property)."""
+    def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec],
+                      stopwords: frozenset[str] = frozenset()) -> None:
+        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property);
+        `stopwords` are dropped from word-tokenised filter values, as Weaviate drops them."""
         with self._mem.write():
             self.properties = dict(properties)
             for name, spec in properties.items():
@@ -78,6 +81,9 @@ class Shard:
                     self.columns[name] = column
                 if name not in self.searchable and spec.index_searchable and spec.base_type == "text":
                     self.searchable[name] = SearchableIndex(spec.tokenization)
+            for column in self.columns.values():
+                if isinstance(column, TermsColumn):
+                    column.stopwords = stopwords
             for name, vspec in vectors.items():
                 if name not in self.indexes:
                     self.indexes[name] = FlatIndex(vspec.distance)

@@ -264,7 +264,7 @@ def test_word_vs_field_tokenization(collection_factory):
     col = collection_factory(properties=[
         Property(name="w", data_type=DataType.TEXT, tokenization=Tokenization.WORD),
         Property(name="fl", data_type=DataType.TEXT, tokenization=Tokenization.FIELD)])
-    texts = ["Hello World", "hello there", "world-peace", "nothing", "HELLO, wonderful world!"]
+    texts = ["Hello World", "hello everyone", "world-peace", "nothing", "HELLO, wonderful world!"]
     ids = _insert(col, [{"w": t, "fl": t} for t in texts])
     q = lambda f: _ids(col.query.fetch_objects(filters=f))  # noqa: E731
     w, fl = Filter.by_property("w"), Filter.by_property("fl")
@@ -276,16 +276,20 @@ def test_word_vs_field_tokenization(collection_factory):
     assert q(w.not_equal("hello world")) == {ids[3]}
     assert q(w.not_equal("hello")) == {ids[2], ids[3]}
     # ContainsAny/All on a word-tokenized text property: each value is tokenized, its tokens ANDed
-    assert q(w.contains_any(["peace", "there"])) == {ids[1], ids[2]}
+    assert q(w.contains_any(["peace", "everyone"])) == {ids[1], ids[2]}
     assert q(w.contains_any(["hello world"])) == {ids[0], ids[4]}
     assert q(w.contains_all(["hello", "wonderful"])) == {ids[4]}
     assert q(w.contains_none(["hello", "peace"])) == {ids[3]}
+    # each Contains value is its own Equal clause (Weaviate's extractContains), so a stopword-only value is
+    # rejected just like equal("there") would be
+    with pytest.raises(WeaviateQueryError, match="only stopwords provided"):
+        q(w.contains_any(["peace", "there"]))
     # field: the whole trimmed value, case-sensitive
     assert q(fl.equal("Hello World")) == {ids[0]}
     assert q(fl.equal("hello world")) == set()
     assert q(fl.equal("hello")) == set()
     assert q(fl.not_equal("Hello World")) == set(ids) - {ids[0]}
-    assert q(fl.contains_any(["nothing", "hello there"])) == {ids[1], ids[3]}
+    assert q(fl.contains_any(["nothing", "hello everyone"])) == {ids[1], ids[3]}
 
 
 def test_unicode_text(collection_factory):
@@ -308,16 +312,16 @@ def test_arrays_contains(collection_factory):
     col = collection_factory(properties=[Property(name="tags", data_type=DataType.TEXT_ARRAY),
                                          Property(name="nums", data_type=DataType.INT_ARRAY),
                                          Property(name="x", data_type=DataType.NUMBER_ARRAY)])
-    ids = _insert(col, [{"tags": ["a", "b"], "nums": [1, 2, 3], "x": [0.5, 1.5]},
-                        {"tags": ["b", "c"], "nums": [3, 4], "x": [2.5]},
-                        {"tags": ["d"], "nums": [5], "x": [0.5]},
+    ids = _insert(col, [{"tags": ["red", "green"], "nums": [1, 2, 3], "x": [0.5, 1.5]},
+                        {"tags": ["green", "blue"], "nums": [3, 4], "x": [2.5]},
+                        {"tags": ["gold"], "nums": [5], "x": [0.5]},
                         {"x": [9.0]}])
     q = lambda f: _ids(col.query.fetch_objects(filters=f))  # noqa: E731
     t, n, x = Filter.by_property("tags"), Filter.by_property("nums"), Filter.by_property("x")
-    assert q(t.contains_any(["a", "c"])) == {ids[0], ids[1]}
-    assert q(t.contains_all(["b", "c"])) == {ids[1]}
-    assert q(t.contains_all(["a", "d"])) == set()
-    assert q(t.contains_none(["b"])) == {ids[2], ids[3]}
+    assert q(t.contains_any(["red", "blue"])) == {ids[0], ids[1]}
+    assert q(t.contains_all(["green", "blue"])) == {ids[1]}
+    assert q(t.contains_all(["red", "gold"])) == set()
+    assert q(t.contains_none(["green"])) == {ids[2], ids[3]}
     assert q(n.contains_any([3])) == {ids[0], ids[1]}
     assert q(n.contains_all([1, 3])) == {ids[0]}
     assert q(n.contains_none([3, 5])) == {ids[3]}
@@ -423,3 +427,38 @@ def test_filter_errors_are_readable(seeded):
         col.query.fetch_objects(filters=Filter.by_property("b").equal(3))
     with pytest.raises(WeaviateQueryError, match="nope"):
         col.aggregate.over_all(total_count=True, filters=Filter.by_property("nope").equal(1))
+
+
+def test_word_filters_drop_stopwords_and_refuse_stopword_only_values(collection_factory):
+    """Weaviate drops stopwords from word-tokenised filter values; a value of stopwords only is an error
+    ("invalid search term, only stopwords provided ...")."""
+    from weaviate.classes.config import DataType, Property
+    from weaviate.classes.query import Filter
+    from weaviate.exceptions import WeaviateQueryError
+
+    col = collection_factory("Stop", properties=[Property(name="title", data_type=DataType.TEXT)])
+    pizza = col.data.insert({"title": "Hawaii pizza"})
+    col.data.insert({"title": "Margherita"})
+    got = col.query.fetch_objects(filters=Filter.by_property("title").equal("the pizza"))
+    assert [o.uuid for o in got.objects] == [pizza]
+    for value in ("to be or not to be", "!!!"):
+        with pytest.raises(WeaviateQueryError, match="only stopwords provided"):
+            col.query.fetch_objects(filters=Filter.by_property("title").equal(value))
+
+
+def test_very_long_text_is_indexed_whole(collection_factory):
+    """A 200k-character value is stored, filtered and keyword-searched like a short one (no truncation)."""
+    from weaviate.classes.config import DataType, Property
+    from weaviate.classes.query import Filter, MetadataQuery
+
+    col = collection_factory("Long", properties=[Property(name="body", data_type=DataType.TEXT)])
+    body = " ".join(f"word{i}" for i in range(25_000)) + " needle"
+    assert len(body) > 200_000
+    long_id = col.data.insert({"body": body})
+    col.data.insert({"body": "short text without it"})
+    hit = col.query.fetch_objects(filters=Filter.by_property("body").equal("needle"))
+    assert [o.uuid for o in hit.objects] == [long_id]
+    assert hit.objects[0].properties["body"] == body
+    ranked = col.query.bm25("needle word24999", return_metadata=MetadataQuery(explain_score=True))
+    assert [o.uuid for o in ranked.objects] == [long_id]
+    assert "BM25F_needle_propLength:25001" in ranked.objects[0].metadata.explain_score

@@ -114,6 +114,8 @@ class ScalarColumn(_Column):
 class TermsColumn(_Column):
     """Many terms per slot: tokenised text, uuid, and every array type, as parallel (term, owner) arrays."""
 
+    stopwords: frozenset[str] = frozenset()   # set by the shard from the collection's stopword config
+
     def __init__(self, kind: str, tokenization: str | None = None) -> None:
         super().__init__()
         self.kind = kind                      # base type: text, uuid, int, number, boolean, date
@@ -227,6 +229,14 @@ class TermsColumn(_Column):
         return hit
 
     def _value_terms(self, value: Any) -> list:
+        """Terms of a filter value. For word tokenization Weaviate drops stopwords first, and a value made of
+        stopwords only (or of no word at all) is an error, not an empty match."""
+        if self.kind == "text" and self.tokenization == "word":
+            tokens = [t for t in tokenize("word", str(value)) if t not in self.stopwords]
+            if not tokens:
+                raise InvalidInput("invalid search term, only stopwords provided. Stopwords can be configured in "
+                                   "class.invertedIndexConfig.stopwords")
+            return [self._vocab.get(t, -1) for t in tokens]
         return self._terms_of(value)
 
     def _vocab_ids(self, predicate) -> list[int]:
