@@ -21,7 +21,7 @@ from .inverted.searchable import SearchableIndex
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
-from .vector.flat import FlatIndex
+from .vector.factory import make_index
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
 _COMPACT_MIN_DEAD = 1024        # compact once this many slots are dead ...
@@ -62,7 +62,7 @@ class Shard:
         self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
         # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
         self.sort_columns: dict[str, TextSortColumn] = {}
-        self.indexes: dict[str, FlatIndex] = {}
+        self.indexes: dict = {}        # vector space -> FlatIndex | HnswIndex | DynamicIndex
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
         self.update_schema(properties, vectors, stopwords)
@@ -86,7 +86,9 @@ class Shard:
                     column.stopwords = stopwords
             for name, vspec in vectors.items():
                 if name not in self.indexes:
-                    self.indexes[name] = FlatIndex(vspec.distance)
+                    self.indexes[name] = make_index(vspec)
+                else:
+                    self.indexes[name].configure(vspec.index_config)
 
     # ---- open ---------------------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -209,7 +211,7 @@ class Shard:
         for searchable in self.searchable.values():
             searchable.compact(keep, remap)
         for index in self.indexes.values():
-            index.compact(keep)
+            index.compact(keep, remap)
         self._slot_of = {k: int(remap[s]) for k, s in self._slot_of.items()}
         self._uuid_order = None
 

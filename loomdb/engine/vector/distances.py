@@ -20,15 +20,17 @@ def normalise(v: np.ndarray) -> np.ndarray:
 
 def distances(metric: str, rows: np.ndarray, query: np.ndarray, row_sqnorms: np.ndarray | None = None
               ) -> np.ndarray:
-    """Distance from `query` to every row of `rows` (float32 2-D). For cosine both sides must be normalised;
-    for l2-squared `row_sqnorms` (|row|^2) avoids materialising rows - query."""
+    """Distance from `query` to every row of `rows` (float32 2-D). For cosine both sides must be normalised.
+    For l2-squared, `row_sqnorms` (|row|^2) selects the fast expansion, whose float32 cancellation the caller
+    must correct (FlatIndex does); without it the distance is computed exactly."""
     if metric == "cosine":
         return 1.0 - rows @ query
     if metric == "dot":
         return -(rows @ query)
     if metric == "l2-squared":
-        sq = row_sqnorms if row_sqnorms is not None else np.einsum("ij,ij->i", rows, rows)
-        return np.maximum(sq - 2.0 * (rows @ query) + float(query @ query), 0.0)
+        if row_sqnorms is None:        # exact: sum (r - q)^2 (the expansion below cancels for large norms)
+            return _chunked(rows, lambda part: np.einsum("ij,ij->i", part - query, part - query))
+        return np.maximum(row_sqnorms - 2.0 * (rows @ query) + float(query @ query), 0.0)
     if metric == "manhattan":
         return _chunked(rows, lambda part: np.abs(part - query).sum(axis=1))
     if metric == "hamming":

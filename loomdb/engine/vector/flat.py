@@ -62,7 +62,16 @@ class FlatIndex:
             if self._rows is not None:
                 self._rows.extend(np.zeros((gap, self.dim), np.float32))
 
-    def compact(self, keep: np.ndarray) -> None:
+    def configure(self, config: dict) -> None:
+        """Exact search has no tunable settings."""
+
+    def present_mask(self) -> np.ndarray:
+        return self._present.view()
+
+    def rows(self) -> np.ndarray:
+        return self._rows.view() if self._rows is not None else np.empty((0, 0), np.float32)
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray | None = None) -> None:
         """Drop dead slots (`keep` masks the live ones), so search never scans rows of deleted objects."""
         self._present.keep(keep)
         self._sqnorms.keep(keep)

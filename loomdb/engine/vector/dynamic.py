@@ -1,0 +1,102 @@
+"""Weaviate's `dynamic` index: exact (flat) until the space holds more than `threshold` vectors, then HNSW.
+
+The HNSW graph is built in a background thread from a copy of the vectors while the flat index keeps serving
+(queries never wait for the build). Writes that arrive during the build are logged and replayed onto the graph
+at the swap, which happens inside the next write (already under the shard's write lock)."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from .flat import FlatIndex
+from .hnsw import HnswIndex
+
+
+class DynamicIndex:
+    def __init__(self, metric: str, config: dict | None = None) -> None:
+        config = config or {}
+        self.metric = metric
+        self.threshold = int(config.get("threshold") or 10_000)
+        self._hnsw_config = dict(config.get("hnsw") or {})
+        self._active: FlatIndex | HnswIndex = FlatIndex(metric)
+        self._building: threading.Thread | None = None
+        self._built: HnswIndex | None = None
+        self._log: list[tuple] = []
+        self._count = 0
+
+    @property
+    def dim(self) -> int | None:
+        return self._active.dim
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._active, HnswIndex) else "flat"
+
+    def configure(self, config: dict) -> None:
+        self._hnsw_config = dict(config.get("hnsw") or self._hnsw_config)
+        if isinstance(self._active, HnswIndex):
+            self._active.configure(self._hnsw_config)
+
+    def check(self, vector: np.ndarray, pending_dim: int | None = None) -> None:
+        self._active.check(vector, pending_dim)
+
+    # ---- writes (called under the shard's write lock) -------------------------------------------------------
+    def add(self, first_slot: int, vectors: list[np.ndarray | None]) -> None:
+        self._swap_if_built()
+        self._active.add(first_slot, vectors)
+        self._count += sum(1 for v in vectors if v is not None and len(v))
+        if self._building is not None:
+            self._log.append(("add", first_slot, vectors))
+        elif isinstance(self._active, FlatIndex) and self._count > self.threshold:
+            self._start_build()
+
+    def remove(self, slot: int) -> None:
+        self._active.remove(slot)
+        if self._building is not None:
+            self._log.append(("remove", slot))
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        self._active.compact(keep, remap)
+        if self._building is not None:
+            self._log.append(("compact", keep, remap))
+
+    def _start_build(self) -> None:
+        flat: FlatIndex = self._active
+        slots = np.flatnonzero(flat.present_mask())
+        vectors = flat.rows()[slots].copy()          # normalised already for cosine: HNSW re-normalises (no-op)
+        n_slots = len(flat.present_mask())
+
+        def build() -> None:
+            graph = HnswIndex(self.metric, self._hnsw_config)
+            dense: list[np.ndarray | None] = [None] * n_slots
+            for slot, row in zip(slots.tolist(), vectors):
+                dense[slot] = row
+            graph.add(0, dense)
+            self._built = graph
+
+        self._building = threading.Thread(target=build, name="loomdb-dynamic-index", daemon=True)
+        self._building.start()
+
+    def _swap_if_built(self) -> None:
+        if self._building is None or self._built is None:
+            return
+        self._building.join()
+        graph = self._built
+        for entry in self._log:                      # replay what happened during the build, in order
+            if entry[0] == "add":
+                graph.add(entry[1], entry[2])
+            elif entry[0] == "remove":
+                graph.remove(entry[1])
+            else:
+                graph.compact(entry[1], entry[2])
+        self._active, self._building, self._built, self._log = graph, None, None, []
+
+    def wait_until_built(self, timeout: float | None = None) -> None:
+        """For tests and benchmarks: block until a pending switch to HNSW has been built (not yet swapped)."""
+        if self._building is not None:
+            self._building.join(timeout)
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None):
+        return self._active.search(query, k, allow, max_distance)

@@ -1,0 +1,18 @@
+"""Which index serves a vector space, from its configured type. Every Weaviate index type is accepted; types
+loomdb does not implement (hfresh, ...) are served by the closest one (HNSW), the stored config stays as given."""
+from __future__ import annotations
+
+from ..schema.model import VectorSpec
+from .dynamic import DynamicIndex
+from .flat import FlatIndex
+from .hnsw import HNSW_METRICS, HnswIndex
+
+
+def make_index(spec: VectorSpec):
+    if spec.index_type == "flat":
+        return FlatIndex(spec.distance)
+    if spec.index_type == "dynamic":
+        return DynamicIndex(spec.distance, spec.index_config)
+    if spec.distance not in HNSW_METRICS:     # hamming: no graph support in faiss; exact search stays correct
+        return FlatIndex(spec.distance)
+    return HnswIndex(spec.distance, spec.index_config)

@@ -1,0 +1,197 @@
+"""Approximate vector search: HNSW (faiss' IndexHNSWFlat) over one vector space, with Weaviate's knobs.
+
+faiss was chosen by measurement (reference/dependency-facts.md §1): wheels for Linux, macOS and Windows, a C++
+bitmap selector for allow-lists, about 75% of hnswlib's single-query speed (hnswlib needs a compiler).
+
+faiss gives vectors sequential *labels* and cannot delete them, so the index keeps label -> slot and
+slot -> label maps: a delete or overwrite only clears the map (a tombstone, excluded through the selector), and
+shard compaction renumbers slots without touching the graph. Filtered search follows Weaviate's rule: an
+allow-list no larger than `flatSearchCutoff` is searched exactly over the stored vectors, a larger one through
+the graph with the allow-list as a selector (ef raised for selective filters, exact fallback if the graph
+returns too few hits).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...entities.errors import InvalidInput
+from ..arrays import GrowableArray
+from .distances import distances, normalise
+
+try:
+    import faiss
+except ImportError:  # pragma: no cover - faiss-cpu is a declared dependency
+    faiss = None
+
+_FAISS_METRIC = {"cosine": "METRIC_INNER_PRODUCT", "dot": "METRIC_INNER_PRODUCT", "l2-squared": "METRIC_L2",
+                 "manhattan": "METRIC_L1"}
+HNSW_METRICS = frozenset(_FAISS_METRIC)
+_MAX_EF = 4096
+
+
+def _cfg(config: dict, key: str, default):
+    value = config.get(key, default)
+    return default if value is None else value
+
+
+class HnswIndex:
+    """One vector space served by an HNSW graph; same interface as FlatIndex."""
+
+    def __init__(self, metric: str, config: dict | None = None) -> None:
+        if faiss is None or metric not in HNSW_METRICS:
+            raise ValueError(f"HNSW is not available for distance {metric!r}")
+        self.metric = metric
+        self.dim: int | None = None
+        self._index = None
+        self._label_slot = GrowableArray(np.int64)   # label -> slot (-1 = tombstone)
+        self._slot_label = GrowableArray(np.int64)   # slot -> label (-1 = no vector)
+        self._live = 0
+        self.configure(config or {})
+
+    # ---- configuration ------------------------------------------------------------------------------------
+    def configure(self, config: dict) -> None:
+        """Apply (possibly updated) index settings; graph-shape settings only affect vectors added later."""
+        self.max_connections = int(_cfg(config, "maxConnections", 32))
+        self.ef_construction = int(_cfg(config, "efConstruction", 128))
+        self.ef = int(_cfg(config, "ef", -1))
+        self.dynamic_ef_min = int(_cfg(config, "dynamicEfMin", 100))
+        self.dynamic_ef_max = int(_cfg(config, "dynamicEfMax", 500))
+        self.dynamic_ef_factor = int(_cfg(config, "dynamicEfFactor", 8))
+        self.flat_search_cutoff = int(_cfg(config, "flatSearchCutoff", 40_000))
+
+    def ef_for(self, k: int) -> int:
+        """Weaviate's rule: ef -1 = clamp(k * dynamicEfFactor, dynamicEfMin, dynamicEfMax); never below k."""
+        if self.ef < 0:
+            ef = min(max(k * self.dynamic_ef_factor, self.dynamic_ef_min), self.dynamic_ef_max)
+        else:
+            ef = self.ef
+        return max(ef, k)
+
+    # ---- writes -------------------------------------------------------------------------------------------
+    def check(self, vector: np.ndarray, pending_dim: int | None = None) -> None:
+        dim = self.dim if self.dim is not None else pending_dim
+        if dim is not None and len(vector) != dim:
+            raise InvalidInput(
+                f"new node has a vector with length {len(vector)}. Existing nodes have vectors with length {dim}")
+        if not np.all(np.isfinite(vector)):
+            raise InvalidInput("vector contains NaN or infinite values")
+
+    def _new_index(self, dim: int):
+        index = faiss.IndexHNSWFlat(dim, self.max_connections, getattr(faiss, _FAISS_METRIC[self.metric]))
+        index.hnsw.efConstruction = self.ef_construction
+        return index
+
+    def add(self, first_slot: int, vectors: list[np.ndarray | None]) -> None:
+        """Vectors of slots first_slot, first_slot+1, ... (None = no vector), added to the graph in one call."""
+        gap = first_slot - len(self._slot_label)
+        if gap > 0:
+            self._slot_label.extend(np.full(gap, -1, np.int64))
+        present = [v is not None and len(v) > 0 for v in vectors]
+        labels = np.full(len(vectors), -1, np.int64)
+        if any(present):
+            block = np.stack([v for v, p in zip(vectors, present) if p]).astype(np.float32)
+            if self._index is None:
+                self.dim = block.shape[1]
+                self._index = self._new_index(self.dim)
+            if self.metric == "cosine":
+                block = normalise(block)
+            start = self._index.ntotal
+            self._index.add(np.ascontiguousarray(block))
+            new_labels = np.arange(start, start + len(block), dtype=np.int64)
+            labels[np.asarray(present)] = new_labels
+            slots = np.arange(first_slot, first_slot + len(vectors), dtype=np.int64)[np.asarray(present)]
+            self._label_slot.extend(slots)
+            self._live += len(block)
+        self._slot_label.extend(labels)
+
+    def remove(self, slot: int) -> None:
+        if slot < len(self._slot_label):
+            label = int(self._slot_label[slot])
+            if label >= 0:
+                self._label_slot[label] = -1
+                self._slot_label[slot] = -1
+                self._live -= 1
+
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        """Shard slots were renumbered: follow them in both maps (the graph itself is untouched)."""
+        self._slot_label.keep(keep)
+        ls = self._label_slot.view()
+        alive = ls >= 0
+        ls[alive] = remap[ls[alive]]
+
+    @property
+    def tombstones(self) -> int:
+        return len(self._label_slot) - self._live
+
+    # ---- reads --------------------------------------------------------------------------------------------
+    def _stored(self) -> np.ndarray:
+        """The graph's own copy of the vectors (no second copy is kept), viewed without copying."""
+        n = self._index.ntotal
+        storage = faiss.downcast_index(self._index.storage)
+        return faiss.rev_swig_ptr(storage.get_xb(), n * self.dim).reshape(n, self.dim)
+
+    def _to_distance(self, raw: np.ndarray) -> np.ndarray:
+        if self.metric == "cosine":
+            return 1.0 - raw
+        if self.metric == "dot":
+            return -raw
+        return raw
+
+    def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Up to k (slots, distances), nearest first, among allowed slots with a vector."""
+        empty = (np.empty(0, np.int64), np.empty(0, np.float32))
+        if self._index is None or k <= 0:
+            return empty
+        if len(query) != self.dim:
+            raise InvalidInput(f"vector lengths don't match: {len(query)} vs {self.dim}")
+        q = query.astype(np.float32)
+        if self.metric == "cosine":
+            q = normalise(q)
+        slot_label = self._slot_label.view()
+        mask = slot_label >= 0
+        if allow is not None:
+            mask &= allow[: len(mask)]
+        allowed = int(np.count_nonzero(mask))
+        if allowed == 0:
+            return empty
+        if allowed <= self.flat_search_cutoff or allowed <= k:
+            slots, dists = self._exact(q, slot_label, mask, k)
+        else:
+            slots, dists = self._graph(q, slot_label, mask, allowed, k)
+        if max_distance is not None:
+            keep = dists <= max_distance
+            slots, dists = slots[keep], dists[keep]
+        return slots, dists.astype(np.float32)
+
+    def _exact(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray, k: int):
+        slots = np.flatnonzero(mask)
+        rows = self._stored()[slot_label[slots]]
+        dist = distances(self.metric, rows, q)
+        if len(slots) > k:
+            part = np.argpartition(dist, k - 1)[:k]
+            slots, dist = slots[part], dist[part]
+        order = np.lexsort((slots, dist))
+        return slots[order], dist[order]
+
+    def _graph(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray, allowed: int, k: int):
+        ef = self.ef_for(k)
+        selector = None
+        bits = None
+        if allowed < self._live or self.tombstones:
+            labels_ok = np.zeros(self._index.ntotal, bool)
+            labels_ok[slot_label[mask]] = True
+            bits = np.packbits(labels_ok, bitorder="little")
+            selector = faiss.IDSelectorBitmap(len(labels_ok), faiss.swig_ptr(bits))
+            share = allowed / max(self._index.ntotal, 1)
+            ef = min(max(ef, int(ef / max(share, 1e-3) ** 0.5)), _MAX_EF)   # selective filters need a wider beam
+        params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector) if selector is not None else \
+            faiss.SearchParametersHNSW(efSearch=ef)
+        raw, labels = self._index.search(q[None, :], k, params=params)
+        del bits
+        labels = labels[0]
+        found = labels >= 0
+        if found.sum() < min(k, allowed):        # the graph could not reach enough allowed nodes: be exact
+            return self._exact(q, slot_label, mask, k)
+        slots = self._label_slot.view()[labels[found]]
+        return slots, self._to_distance(raw[0][found])
