@@ -13,8 +13,10 @@ from pathlib import Path
 
 import orjson
 
-from ..entities.errors import AlreadyExists, NotFound
-from .collection import CLASS_FILE, Collection
+from ..entities.errors import AlreadyExists, InvalidInput, NotFound
+from .aliases import AliasRegistry, capitalize
+from . import references
+from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
 from .schema import class_document
 from .storage.lockfile import DataDirLock
 
@@ -33,6 +35,7 @@ class Database:
         self._lock.acquire()
         self._schema_lock = threading.RLock()
         self._collections: dict[str, Collection] = {}
+        self.aliases = AliasRegistry(self.data_dir)
         try:
             self._open_all()
         except BaseException:
@@ -55,6 +58,7 @@ class Database:
                 continue
             doc = orjson.loads(class_file.read_bytes())
             self._collections[doc["class"]] = Collection(folder, doc, self.autoschema)
+            self._collections[doc["class"]].set_peer_lookup(self._find)     # cross-references
 
     # ---- schema -------------------------------------------------------------------------------------------
     def create_collection(self, body: dict) -> dict:
@@ -67,11 +71,16 @@ class Database:
                     raise AlreadyExists(f'class name "{name}" already exists as a permutation of: '
                                         f'"{existing.name}". class names must be unique when lowercased')
                 raise AlreadyExists(f'class name "{name}" already exists')
+            if self.aliases.find(name) is not None:     # Weaviate's wording (test/acceptance/aliases)
+                raise AlreadyExists(f"alias name {name} already exists")
+            references.check_targets_exist(doc.get("properties") or [], name, self._find)
             folder = self._root / name.lower()
             if folder.exists():
                 shutil.rmtree(folder)
+            shutil.rmtree(self.data_dir / OFFLOAD_DIR / folder.name, ignore_errors=True)   # offloaded tenants
             folder.mkdir(parents=True)
             collection = Collection(folder, doc, self.autoschema)
+            collection.set_peer_lookup(self._find)
             collection.save()           # the class document last: its presence marks a complete create
             self._collections[name] = collection
         return doc
@@ -85,12 +94,14 @@ class Database:
 
     def collection(self, name: str) -> Collection:
         found = self._collections.get(name) or self._find(name)
+        if found is None and (target := self.aliases.resolve(name)) is not None:   # aliases resolve here only
+            found = self._find(target)
         if found is None:
             raise NotFound(f"could not find class {name} in schema")
         return found
 
     def has_collection(self, name: str) -> bool:
-        return self._find(name) is not None
+        return self._find(name) is not None or self.aliases.resolve(name) is not None
 
     def collections(self) -> list[Collection]:
         return list(self._collections.values())
@@ -102,11 +113,52 @@ class Database:
             if found is None:
                 return False
             del self._collections[found.name]
+            self.aliases.remove_targets(found.name)
             found.close()
             tomb = self._root / f"{_TOMBSTONE}{uuid_mod.uuid4().hex}"
             found.path.rename(tomb)
             shutil.rmtree(tomb, ignore_errors=True)
+            shutil.rmtree(self.data_dir / OFFLOAD_DIR / found.path.name, ignore_errors=True)   # offloaded tenants
             return True
+
+    # ---- aliases (Weaviate usecases/schema/alias.go; wording from its acceptance tests) -----------------------
+    def list_aliases(self, class_name: str | None = None) -> list[dict]:
+        target = self.collection(class_name).name if class_name else None
+        return [{"alias": a, "class": c} for a, c in self.aliases.items() if target is None or c == target]
+
+    def get_alias(self, alias: str) -> dict:
+        found = self.aliases.find(capitalize(alias))
+        if found is None:
+            raise NotFound(f"alias {alias} not found")
+        return {"alias": found, "class": self.aliases.resolve(found)}
+
+    def create_alias(self, alias: str, class_name: str) -> dict:
+        alias, class_name = capitalize(alias), capitalize(class_name)
+        with self._schema_lock:
+            if self._find(alias) is not None:
+                raise AlreadyExists(f"create alias: class {alias} already exists")
+            if self.aliases.find(alias) is not None:
+                raise AlreadyExists(f"create alias: alias {alias} already exists")
+            target = self._find(class_name)
+            if target is None:
+                raise InvalidInput(f"create alias: class {class_name} does not exist")
+            self.aliases.put(alias, target.name)
+            return {"alias": alias, "class": target.name}
+
+    def update_alias(self, alias: str, class_name: str) -> dict:
+        with self._schema_lock:
+            found = self.aliases.find(capitalize(alias))
+            if found is None:
+                raise NotFound(f"no alias found with name: {capitalize(alias)}")
+            target = self._find(capitalize(class_name))
+            if target is None:
+                raise InvalidInput(f"replace alias: class {capitalize(class_name)} does not exist")
+            self.aliases.put(found, target.name)
+            return {"alias": found, "class": target.name}
+
+    def delete_alias(self, alias: str) -> bool:
+        with self._schema_lock:
+            return self.aliases.remove(capitalize(alias))
 
     def close(self) -> None:
         """Close every shard (checkpointing SQLite) and release the directory lock."""

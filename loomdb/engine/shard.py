@@ -16,6 +16,7 @@ import orjson
 from ..entities.errors import InvalidInput
 from ..entities.objects import ObjectWrite, StoredObject
 from .arrays import GrowableArray
+from .inverted.refcolumn import RefColumn
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
 from .inverted.searchable import SearchableIndex
 from .rwlock import RWLock
@@ -31,7 +32,9 @@ _TERM_KINDS = ("text", "uuid", "int", "number", "boolean", "date")
 
 def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
     """The filter column for a property, or None when the property is not filterable by value."""
-    if spec.is_reference or not (spec.index_filterable or spec.index_range_filters):
+    if spec.is_reference:
+        return RefColumn()      # target uuids per slot: by_ref / by_ref_count filters (query/references.py)
+    if not (spec.index_filterable or spec.index_range_filters):
         return None
     if not spec.is_array and spec.data_type in _SCALAR_KINDS:
         return ScalarColumn(spec.data_type)
@@ -40,6 +43,10 @@ def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
     if spec.data_type == "geoCoordinates":
         return GeoColumn()
     return None
+
+
+READY, READONLY = "READY", "READONLY"
+STORE_READ_ONLY = "store is read-only"     # Weaviate's storagestate.ErrStatusReadOnly
 
 
 class Shard:
@@ -65,6 +72,7 @@ class Shard:
         self.indexes: dict = {}        # vector space -> FlatIndex | HnswIndex | DynamicIndex
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
+        self.status = READY     # READONLY refuses writes (config.update_shards), Weaviate's storagestate
         self.update_schema(properties, vectors, stopwords)
         self._next_doc = self.store.max_doc() + 1
         self._load()
@@ -132,6 +140,8 @@ class Shard:
         """Insert-or-overwrite objects; returns one error message (or None) per write, in order.
 
         Vectors must already be resolved to vector names. One bad object never fails the others."""
+        if self.status == READONLY:
+            return [STORE_READ_ONLY] * len(writes)
         errors: list[str | None] = [None] * len(writes)
         last = {uuid_mod.UUID(w.uuid).bytes: i for i, w in enumerate(writes)}   # same id twice: last wins
         with self._write_lock:
@@ -227,6 +237,8 @@ class Shard:
 
     def delete(self, uuids: list[str]) -> list[bool]:
         """Delete objects by id; True for each id that existed."""
+        if self.status == READONLY:
+            raise InvalidInput(STORE_READ_ONLY)
         keys = [uuid_mod.UUID(u).bytes for u in uuids]
         with self._write_lock:
             slots = [self._slot_of.get(k) for k in keys]

@@ -26,7 +26,10 @@ class FilterLeaf:
     value: Any
     value_type: str
     length: bool = False       # filter on len(property)
-    reference_path: tuple[str, ...] = ()   # non-empty for filters through references (not supported yet)
+    # filters through references: hops (reference property, target collection or "") from the filtered
+    # collection to the one `property` belongs to; `ref_count` = compare the number of references in `property`
+    reference_path: tuple[tuple[str, str], ...] = ()
+    ref_count: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class IncomingObject:
     properties: dict[str, Any]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     unnamed_vector: np.ndarray | None = None
+    tenant: str = ""     # the tenant's shard it goes to ("" = the collection is not multi-tenant)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..entities.aggregate import AggregateParams, AggregateResult
-from ..entities.errors import InvalidInput, NotFound, Unsupported
+from ..entities.errors import InvalidInput, NotFound
 from ..entities.objects import StoredObject
 from ..entities.search import Group, Hit, SearchParams, certainty_unsupported
 from .ports import DatabasePort
@@ -27,8 +27,12 @@ class SearchService:
         """Hits of the page with their objects (objects deleted meanwhile are dropped)."""
         collection = self.db.collection(params.collection)
         hits = collection.search(self._paged(params))
-        objects = collection.fetch(hits, with_vectors)
+        objects = collection.fetch(hits, with_vectors, tenant=params.tenant)
         return [(h, o) for h, o in zip(hits, objects) if o is not None]
+
+    def resolve_references(self, collection: str, objects: list[StoredObject], queries) -> list[dict]:
+        """The referenced objects of a page (only the page), per reference property, depth as requested."""
+        return self.db.collection(collection).resolve_references(objects, queries)
 
     def search_groups(self, params: SearchParams, with_vectors: bool | list[str] = False
                       ) -> list[tuple[Group, list[tuple[Hit, StoredObject]]]]:
@@ -36,7 +40,7 @@ class SearchService:
         collection = self.db.collection(params.collection)
         groups = collection.search_groups(self._paged(params))
         hits = [h for g in groups for h in g.hits]
-        objects = dict(zip((id(h) for h in hits), collection.fetch(hits, with_vectors)))
+        objects = dict(zip((id(h) for h in hits), collection.fetch(hits, with_vectors, tenant=params.tenant)))
         return [(g, [(h, objects[id(h)]) for h in g.hits if objects[id(h)] is not None]) for g in groups]
 
     def count(self, params: SearchParams) -> int:
@@ -44,12 +48,10 @@ class SearchService:
 
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Aggregate metrics; near_object becomes near_vector with the object's own vector first."""
-        if params.tenant:
-            raise Unsupported("multi-tenancy is not supported by loomdb yet")
         collection = self.db.collection(params.collection)
         if params.near_object is not None:
             target = collection.resolve_target(params.near_vector.target)
-            obj = collection.get(params.near_object, with_vectors=[target])
+            obj = collection.get(params.near_object, with_vectors=[target], tenant=params.tenant)
             if obj is None or target not in obj.vectors:
                 raise NotFound(f"near_object: object {params.near_object} not found or has no vector {target!r}")
             params = replace(params, near_object=None,
@@ -60,7 +62,7 @@ class SearchService:
         """near_object is near_vector with the vector of an existing object of the same collection."""
         collection = self.db.collection(params.collection)
         target = collection.resolve_target(params.near_vector.target)
-        obj = collection.get(uuid, with_vectors=[target])
+        obj = collection.get(uuid, with_vectors=[target], tenant=params.tenant)
         if obj is None or target not in obj.vectors:
             raise NotFound(f"near_object: object {uuid} not found or has no vector {target!r}")
         return replace(params, near_vector=replace(params.near_vector, vector=obj.vectors[target], target=target))

@@ -472,32 +472,9 @@ def test_object_without_properties_only_vector(collection_factory):
 
 
 # ---------------------------------------------------------------------------------------------- not supported yet
-def test_cross_references_fail_clearly(collection_factory, rest):
-    from weaviate.classes.config import ReferenceProperty
-    author = collection_factory("Author")
-    book = collection_factory("Book", properties=[Property(name="t", data_type=DataType.TEXT)],
-                              references=[ReferenceProperty(name="by", target_collection=author.name)])
-    au = author.data.insert({"n": "x"})
-    with pytest.raises(UnexpectedStatusCodeError) as err:
-        book.data.insert({"t": "y"}, references={"by": au})
-    assert err.value.status_code == 501 and "not supported" in err.value.message
-    r = rest.post("/v1/objects", json={"class": book.name, "properties": {"t": "z", "by": "junk"}})
-    assert r.status_code == 501 and "cross-references" in r.json()["error"][0]["message"]
-    res = book.data.insert_many([DataObject(properties={"t": "a"}, references={"by": au}),
-                                 DataObject(properties={"t": "b"})])
-    assert list(res.errors) == [0] and "not supported" in res.errors[0].message
-    bu = res.uuids[1]
-    with pytest.raises(UnexpectedStatusCodeError) as err:
-        book.data.reference_add(from_uuid=bu, from_property="by", to=au)
-    assert err.value.status_code == 501 and "not supported" in err.value.message
-    with book.batch.fixed_size() as batch:
-        batch.add_reference(from_uuid=bu, from_property="by", to=au)
-    assert len(book.batch.failed_references) == 1
-    assert "not supported" in book.batch.failed_references[0].message
-    assert book.query.fetch_object_by_id(bu).properties == {"t": "b"}
-
-
-def test_multi_tenancy_fails_clearly(rest, collection_factory):
+def test_tenant_on_a_non_tenant_collection_is_refused(rest, collection_factory):
     col = collection_factory()
     r = rest.post("/v1/objects", json={"class": col.name, "tenant": "t1", "properties": {"a": "x"}})
-    assert r.status_code == 501 and "multi-tenancy" in r.json()["error"][0]["message"]
+    assert r.status_code == 422     # Weaviate's ErrMultiTenancy -> 422 (handlers_objects.go)
+    assert r.json()["error"][0]["message"] == (f"class {col.name} has multi-tenancy disabled, but request was "
+                                               "with tenant")

@@ -299,11 +299,10 @@ def test_add_property_to_missing_collection_fails(client):
     assert err.value.status_code in (404, 422)
 
 
-def test_unsupported_features_fail_clearly(client, collection_factory):
-    col = collection_factory()
-    with pytest.raises(UnexpectedStatusCodeError) as err:
-        col.config.update(description="changed")
-    assert err.value.status_code == 501 and "not supported" in err.value.message
+def test_config_update_is_supported(client, collection_factory):
+    col = collection_factory()     # every mutable setting: tests/compat/test_config_update.py
+    col.config.update(description="changed")
+    assert col.config.get().description == "changed"
 
 
 # ---------------------------------------------------------------------------------------------- auto-schema

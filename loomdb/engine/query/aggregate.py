@@ -15,6 +15,8 @@ numpy arrays; text and properties without a column are read from the store in on
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +31,7 @@ from ..inverted.columns import ScalarColumn, TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from .allowlist import FilterContext, allow_list
+from .references import has_references, prepare_filters
 from .keyword import KeywordConfig
 from .pipeline import HYBRID_POOL, hybrid_fused, vector_threshold
 
@@ -266,6 +269,8 @@ def aggregate(shard: "Shard", params: AggregateParams, ctx: FilterContext, targe
     plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
     group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
     group_values: _Values | None = None
+    if has_references(params.filters):      # evaluated on the target collections before our read lock
+        params = replace(params, filters=prepare_filters(params.filters, ctx))
     with shard.read():
         slots = _matched_slots(shard, params, ctx, target, keyword)
         if not plans and group_spec is None:

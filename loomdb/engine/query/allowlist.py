@@ -11,6 +11,7 @@ from ...entities.filters import (CREATION_TIME_PROPERTY, ID_PROPERTY, UPDATE_TIM
 from ..inverted.columns import TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
+from . import references
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -32,10 +33,15 @@ class FilterContext:
         self.index_timestamps = index_timestamps
         self.index_null_state = index_null_state
         self.index_property_length = index_property_length
+        # set by the collection: its class document (reference dataTypes) and a lookup of other collections by
+        # name, for filters through references (query/references.py)
+        self.doc: dict | None = None
+        self.peers = None
 
 
 def allow_list(shard: "Shard", flt: Filter, ctx: FilterContext) -> np.ndarray:
-    """Mask of live slots matching `flt`. Call inside `shard.read()`."""
+    """Mask of live slots matching `flt`. Call inside `shard.read()`; filters through references must have been
+    prepared first (`references.prepare_filters`, outside the lock)."""
     n = shard.slot_count
     return _eval(shard, flt, ctx, n) & shard.alive_mask()[:n]
 
@@ -56,8 +62,8 @@ def _eval(shard: "Shard", flt: Filter, ctx: FilterContext, n: int) -> np.ndarray
 
 
 def _leaf(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
-    if leaf.reference_path:
-        raise Unsupported("filtering through cross-references is not supported by loomdb yet")
+    if leaf.reference_path or leaf.ref_count or leaf.operator == references.REF_TARGETS:
+        return references.evaluate(shard, leaf, ctx, n)
     if leaf.length:
         return _by_length(shard, leaf, ctx, n)
     if leaf.operator == "IsNull" and not ctx.index_null_state:

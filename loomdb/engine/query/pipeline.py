@@ -13,6 +13,7 @@ import numpy as np
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.search import Bm25, Group, Hit, Hybrid, NearVector, SearchParams, certainty_unsupported
 from .allowlist import FilterContext, allow_list
+from .references import prepare_filters
 from .autocut import apply_autocut
 from .grouping import check_group_by, group_hits
 from .sort import sort_slots, validate_sort
@@ -67,8 +68,9 @@ def select_groups(shard: "Shard", params: SearchParams, ctx: FilterContext, targ
 
 def _select_page(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
                  keyword: KeywordConfig | None) -> list[Hit]:
+    flt = prepare_filters(params.filters, ctx)      # through references: before our read lock
     with shard.read():
-        allow = allow_list(shard, params.filters, ctx) if params.filters is not None else None
+        allow = allow_list(shard, flt, ctx) if flt is not None else None
         if params.bm25 is not None:
             return _bm25(shard, params, allow, keyword)
         if params.hybrid is not None:
@@ -82,10 +84,11 @@ def _select_page(shard: "Shard", params: SearchParams, ctx: FilterContext, targe
 
 def count(shard: "Shard", params: SearchParams, ctx: FilterContext) -> int:
     """Number of live objects matching the filters (all when there are none)."""
+    flt = prepare_filters(params.filters, ctx)
     with shard.read():
-        if params.filters is None:
+        if flt is None:
             return shard.object_count()
-        return int(allow_list(shard, params.filters, ctx).sum())
+        return int(allow_list(shard, flt, ctx).sum())
 
 
 def _bm25(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig) -> list[Hit]:

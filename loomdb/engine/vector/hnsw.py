@@ -46,6 +46,7 @@ class HnswIndex:
         self._label_slot = GrowableArray(np.int64)   # label -> slot (-1 = tombstone)
         self._slot_label = GrowableArray(np.int64)   # slot -> label (-1 = no vector)
         self._live = 0
+        self.last_path = ""      # "graph" | "exact" | "exact-fallback": how the latest search ran (diagnostics)
         self.configure(config or {})
 
     # ---- configuration ------------------------------------------------------------------------------------
@@ -155,10 +156,12 @@ class HnswIndex:
         allowed = int(np.count_nonzero(mask))
         if allowed == 0:
             return empty
-        if allowed <= self.flat_search_cutoff or allowed <= k:
+        filtered = allow is not None and allowed < self._live
+        if allowed <= k or (filtered and allowed <= self.flat_search_cutoff):   # Weaviate: cutoff is for filters
             slots, dists = self._exact(q, slot_label, mask, k)
+            self.last_path = "exact"
         else:
-            slots, dists = self._graph(q, slot_label, mask, allowed, k)
+            slots, dists, self.last_path = self._graph(q, slot_label, mask, allowed, k)
         if max_distance is not None:
             keep = dists <= max_distance
             slots, dists = slots[keep], dists[keep]
@@ -192,6 +195,6 @@ class HnswIndex:
         labels = labels[0]
         found = labels >= 0
         if found.sum() < min(k, allowed):        # the graph could not reach enough allowed nodes: be exact
-            return self._exact(q, slot_label, mask, k)
+            return (*self._exact(q, slot_label, mask, k), "exact-fallback")
         slots = self._label_slot.view()[labels[found]]
-        return slots, self._to_distance(raw[0][found])
+        return slots, self._to_distance(raw[0][found]), "graph"

@@ -6,15 +6,12 @@ from weaviate.proto.v1 import base_pb2, batch_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.objects import IncomingObject
+from .references_parse import reference_properties
 from .values import batch_properties, vector_from_bytes
 
 
 def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
-    if obj.tenant:
-        raise Unsupported("multi-tenancy is not supported by loomdb yet")
     props = obj.properties
-    if props.single_target_ref_props or props.multi_target_ref_props:
-        raise Unsupported("cross-references are not supported by loomdb yet")
     if not obj.uuid:
         raise InvalidInput("id must be set")
     named: dict[str, np.ndarray] = {}
@@ -31,4 +28,4 @@ def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
         unnamed = vector_from_bytes(obj.vector_bytes)
     elif obj.vector:
         unnamed = np.asarray(obj.vector, dtype=np.float32)
-    return IncomingObject(obj.uuid, batch_properties(props), named, unnamed)
+    return IncomingObject(obj.uuid, {**batch_properties(props), **reference_properties(props)}, named, unnamed, tenant=obj.tenant)

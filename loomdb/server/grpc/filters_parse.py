@@ -38,7 +38,7 @@ def parse_filters(pb: base_pb2.Filters) -> Filter:
         if not pb.filters:
             raise InvalidInput(f"filter operator {op} needs at least one operand")
         return FilterNode(op, tuple(parse_filters(f) for f in pb.filters))
-    prop, length, ref_path = _target(pb)
+    prop, length, ref_path, ref_count = _target(pb)
     field = pb.WhichOneof("test_value")
     if field is None:
         raise InvalidInput(f"filter on '{prop}' with operator {op} has no value")
@@ -49,25 +49,40 @@ def parse_filters(pb: base_pb2.Filters) -> Filter:
             raise InvalidInput(f"filter on '{prop}' with operator {op} has an empty list of values")
     elif field == "value_geo":
         value = (value.latitude, value.longitude, value.distance)
-    return FilterLeaf(op, prop, value, _VALUE_FIELDS[field], length=length, reference_path=ref_path)
+    return FilterLeaf(op, prop, value, _VALUE_FIELDS[field], length=length, reference_path=ref_path,
+                      ref_count=ref_count)
 
 
-def _target(pb: base_pb2.Filters) -> tuple[str, bool, tuple[str, ...]]:
-    """(property, is a length filter, reference path) of a leaf; the deprecated `on` path is accepted too."""
+def _target(pb: base_pb2.Filters) -> tuple[str, bool, tuple[tuple[str, str], ...], bool]:
+    """(property, is a length filter, reference path, is a reference count) of a leaf. Reference targets
+    (`single_target`, `multi_target`, nested) become hops (reference property, target collection or ""); the
+    deprecated `on` path [refProp, Class, ..., prop] is accepted too."""
     if pb.HasField("target"):
-        kind = pb.target.WhichOneof("target")
-        if kind == "property":
-            name = pb.target.property
-        elif kind is None:
-            raise InvalidInput("filter target is empty")
-        else:
-            return kind, False, (kind,)
-    elif pb.on:
-        if len(pb.on) > 1:
-            return pb.on[-1], False, tuple(pb.on[:-1])
-        name = pb.on[0]
-    else:
-        raise InvalidInput("filter has no target property")
+        return _filter_target(pb.target)
+    if pb.on:
+        on = list(pb.on)
+        hops = tuple((on[i][:1].lower() + on[i][1:], on[i + 1]) for i in range(0, len(on) - 1, 2))
+        return _plain(on[-1]) + (hops, False) if len(on) > 1 else _plain(on[0]) + ((), False)
+    raise InvalidInput("filter has no target property")
+
+
+def _plain(name: str) -> tuple[str, bool]:
     if name.startswith("len(") and name.endswith(")"):
-        return name[4:-1], True, ()
-    return name, False, ()
+        return name[4:-1], True
+    return name, False
+
+
+def _filter_target(t: base_pb2.FilterTarget) -> tuple[str, bool, tuple[tuple[str, str], ...], bool]:
+    kind = t.WhichOneof("target")
+    if kind == "property":
+        return _plain(t.property) + ((), False)
+    if kind == "count":
+        return t.count.on, False, (), True
+    if kind in ("single_target", "multi_target"):
+        ref = getattr(t, kind)
+        if not ref.HasField("target"):
+            raise InvalidInput(f"filter through reference '{ref.on}' has no target property")
+        prop, length, path, count = _filter_target(ref.target)
+        collection = ref.target_collection if kind == "multi_target" else ""
+        return prop, length, ((ref.on, collection),) + path, count
+    raise InvalidInput("filter target is empty")

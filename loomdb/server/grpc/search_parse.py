@@ -10,6 +10,7 @@ from weaviate.proto.v1 import search_get_pb2
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SortBy
 from .filters_parse import parse_filters
+from .references_parse import ref_queries
 from .values import vector_from_bytes
 
 _NOT_YET = {
@@ -38,6 +39,7 @@ class ReturnRequest:
     is_consistent: bool = False
     score: bool = False
     explain_score: bool = False
+    refs: tuple = ()                     # RefQuery per requested reference (payload: the level's ReturnRequest)
 
 
 def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, ReturnRequest, str | None]:
@@ -47,8 +49,6 @@ def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, Retur
     for field, label in _NOT_YET.items():
         if req.HasField(field):
             raise Unsupported(f"{label} is not supported by loomdb yet")
-    if req.tenant:
-        raise Unsupported("multi-tenancy is not supported by loomdb yet")
     near_vector = parse_near_vector(req.near_vector) if req.HasField("near_vector") else None
     near_object = None
     if req.HasField("near_object"):
@@ -177,19 +177,25 @@ def parse_near_vector(nv) -> NearVector:
 
 
 def _return_request(req: search_get_pb2.SearchRequest) -> ReturnRequest:
-    md = req.metadata
+    return level_return(req.properties if req.HasField("properties") else None, req.metadata)
+
+
+def level_return(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.MetadataRequest | None
+                 ) -> ReturnRequest:
+    """What one level returns: the results themselves, or the objects behind a reference (same shapes)."""
     props: list[str] | None = None
     nested: dict[str, object] = {}
-    if req.HasField("properties"):
-        pr = req.properties
-        if pr.ref_properties:
-            raise Unsupported("returning cross-references is not supported by loomdb yet")
+    refs: tuple = ()
+    if pr is not None:
+        refs = ref_queries(pr, level_return)
         if not pr.return_all_nonref_properties:
             props = list(pr.non_ref_properties)
             for op in pr.object_properties:
                 nested[op.prop_name] = op
                 props.append(op.prop_name)
+    if md is None:
+        md = search_get_pb2.MetadataRequest()
     return ReturnRequest(properties=props, nested=nested, vector=md.vector, vectors=tuple(md.vectors),
                          creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
                          distance=md.distance, certainty=md.certainty, is_consistent=md.is_consistent,
-                         score=md.score, explain_score=md.explain_score)
+                         score=md.score, explain_score=md.explain_score, refs=refs)

@@ -8,21 +8,27 @@ from weaviate.proto.v1 import base_pb2, search_get_pb2
 
 from ...entities.objects import StoredObject
 from ...entities.search import Group, Hit
+from .references_reply import fill_ref_props
 from .search_parse import ReturnRequest
 from .values import encode_properties, float32_bytes, property_types, uuid_bytes
 
 
 def build_search_reply(results: list[tuple[Hit, StoredObject]], ret: ReturnRequest, class_doc: dict,
-                       metric: str | None, started: float) -> search_get_pb2.SearchReply:
+                       metric: str | None, started: float, refs: list[dict] | None = None,
+                       doc_of=None) -> search_get_pb2.SearchReply:
+    """`refs`: resolved references per result (same order), `doc_of`: class document by collection name."""
     types = property_types(class_doc)
     legacy = "vectorConfig" not in class_doc or not class_doc.get("vectorConfig")
     reply = search_get_pb2.SearchReply(took=time.perf_counter() - started)
-    for hit, obj in results:
+    cache: dict = {}
+    for i, (hit, obj) in enumerate(results):
         result = reply.results.add()
         props = obj.properties if ret.properties is None else {
             k: obj.properties[k] for k in ret.properties if k in obj.properties}
         result.properties.CopyFrom(search_get_pb2.PropertiesResult(
             non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
+        if refs is not None:
+            fill_ref_props(result.properties, refs[i], bool(ret.refs), doc_of, cache)
         _metadata(result.metadata, hit, obj, ret, metric, legacy)
     return reply
 

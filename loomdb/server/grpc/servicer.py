@@ -15,6 +15,7 @@ from ...usecases.search import SearchService
 from .aggregate_parse import parse_aggregate
 from .aggregate_reply import build_aggregate_reply
 from .batch_parse import parse_batch_object
+from .batch_stream import serve_batch_stream
 from .errors import grpc_errors
 from .filters_parse import parse_filters
 from .search_parse import parse_search
@@ -45,7 +46,9 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
             groups = self.searcher.search_groups(params, with_vectors)
             return build_group_by_reply(groups, ret, class_doc, metric, started)
         results = self.searcher.search(params, with_vectors)
-        return build_search_reply(results, ret, class_doc, metric, started)
+        refs = (self.searcher.resolve_references(params.collection, [o for _, o in results], ret.refs)
+                if ret.refs else None)
+        return build_search_reply(results, ret, class_doc, metric, started, refs, self.schema.get)
 
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
@@ -66,11 +69,10 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def BatchDelete(self, request: batch_delete_pb2.BatchDeleteRequest, context
                     ) -> batch_delete_pb2.BatchDeleteReply:
         started = time.perf_counter()
-        if request.tenant:
-            raise Unsupported("multi-tenancy is not supported by loomdb yet")
         if not request.HasField("filters"):
             raise InvalidInput("batch delete requires a filter")
-        outcome = self.objects.delete_many(request.collection, parse_filters(request.filters), request.dry_run)
+        outcome = self.objects.delete_many(request.collection, parse_filters(request.filters), request.dry_run,
+                                           tenant=request.tenant)
         reply = batch_delete_pb2.BatchDeleteReply(
             took=time.perf_counter() - started, matches=outcome.matches, successful=outcome.successful,
             failed=outcome.failed)
@@ -88,12 +90,20 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
 
     @grpc_errors
     def TenantsGet(self, request: tenants_pb2.TenantsGetRequest, context) -> tenants_pb2.TenantsGetReply:
-        self.schema.get(request.collection)
-        raise Unsupported("multi-tenancy is not supported by loomdb yet")
+        """All tenants, or those of `names` that exist (Weaviate's grpc/v1/tenants.go)."""
+        started = time.perf_counter()
+        names = None
+        if request.HasField("names"):
+            names = list(request.names.values)
+            if not names:
+                raise InvalidInput("must specify at least one tenant name")
+        tenants = self.schema.tenants(request.collection, names)
+        return tenants_pb2.TenantsGetReply(took=time.perf_counter() - started, tenants=[
+            tenants_pb2.Tenant(name=name, activity_status=tenants_pb2.TenantActivityStatus.Value(
+                f"TENANT_ACTIVITY_STATUS_{status}")) for name, status in tenants])
 
     def BatchStream(self, request_iterator, context):
-        context.abort(grpc.StatusCode.UNIMPLEMENTED, "batch.stream() / data.ingest() (BatchStream) is not supported "
-                                                     "by loomdb yet; use batch.dynamic() or batch.fixed_size()")
+        return serve_batch_stream(self.objects, request_iterator, context)
 
     def BatchReferences(self, request, context):
         context.abort(grpc.StatusCode.UNIMPLEMENTED, "BatchReferences is not supported by loomdb yet")

@@ -115,6 +115,8 @@ def encode_properties(props: dict[str, Any], types: dict[str, tuple[str, dict | 
         if value is None:
             continue
         dtype, nested = types.get(name, (_guess_type(value), None))
+        if dtype[:1].isupper():
+            continue        # a reference property: returned through ref_props, never as a value
         if dtype.endswith("[]"):
             out.fields[name].CopyFrom(_array(value, dtype[:-2], nested))
         elif dtype == "object":

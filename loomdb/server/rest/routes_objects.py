@@ -29,8 +29,9 @@ def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObje
     cls = body.get("class")
     if not isinstance(cls, str) or not cls:
         raise InvalidInput("the object needs a 'class'")
-    if body.get("tenant"):
-        raise Unsupported("multi-tenancy is not supported by loomdb yet")
+    tenant = body.get("tenant") or ""
+    if not isinstance(tenant, str):
+        raise InvalidInput("'tenant' must be a string")
     props = body.get("properties") or {}
     if not isinstance(props, dict):
         raise InvalidInput("'properties' must be a JSON object")
@@ -41,7 +42,7 @@ def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObje
             raise Unsupported("multi-vector embeddings are not supported by loomdb yet")
         named[name] = _vector(vec, f"vectors.{name}")
     unnamed = _vector(body["vector"], "vector") if body.get("vector") else None
-    return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed)
+    return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed, tenant=tenant)
 
 
 def object_json(cls: str, obj: StoredObject, with_vector: bool, legacy: bool) -> dict:
@@ -60,37 +61,44 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     def path_ids(request: Request) -> tuple[str, str]:
         cls = request.path_params["collection"]
-        if request.query_params.get("tenant"):
-            raise Unsupported("multi-tenancy is not supported by loomdb yet")
         return cls[:1].upper() + cls[1:], parse_uuid(request.path_params["id"])
 
-    def render(cls: str, uuid: str, with_vector: bool) -> dict:
+    def tenant_of(request: Request) -> str:
+        return request.query_params.get("tenant") or ""
+
+    def render(cls: str, uuid: str, with_vector: bool, tenant: str = "") -> dict:
         doc = ctx.schema.get(cls)
-        return object_json(doc["class"], objects.get(cls, uuid, with_vector), with_vector,
-                           not doc.get("vectorConfig"))
+        out = object_json(doc["class"], objects.get(cls, uuid, with_vector, tenant), with_vector,
+                          not doc.get("vectorConfig"))
+        if tenant:
+            out["tenant"] = tenant
+        return out
 
     @rest_errors
     async def create(request: Request) -> Response:
         cls, obj = parse_object(await read_json(request))
         await run_in_threadpool(objects.insert, cls, obj)
-        return json_response(render(cls, obj.uuid, True))
+        return json_response(render(cls, obj.uuid, True, obj.tenant))
 
     @rest_errors
     async def get(request: Request) -> Response:
         cls, uuid = path_ids(request)
         with_vector = "vector" in (request.query_params.get("include") or "")
-        return json_response(await run_in_threadpool(render, cls, uuid, with_vector))
+        return json_response(await run_in_threadpool(render, cls, uuid, with_vector, tenant_of(request)))
 
     @rest_errors
     async def head(request: Request) -> Response:
         cls, uuid = path_ids(request)
-        return Response(status_code=204 if objects.exists(cls, uuid) else 404)
+        found = await run_in_threadpool(objects.exists, cls, uuid, tenant_of(request))
+        return Response(status_code=204 if found else 404)
 
     async def update_body(request: Request) -> tuple[str, IncomingObject]:
         """Path ids + body of a PUT/PATCH; the body may not move the object to another id."""
         cls, uuid = path_ids(request)
         body = await read_json(request)
         body.setdefault("class", cls)
+        if not body.get("tenant") and tenant_of(request):
+            body["tenant"] = tenant_of(request)
         if body.get("id") is not None and parse_uuid(body["id"]) != uuid:
             raise InvalidInput("invalid update: field 'id' is immutable")    # Weaviate's UpdateObject check
         return cls, parse_object(body, uuid)[1]
@@ -99,7 +107,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def replace(request: Request) -> Response:
         cls, obj = await update_body(request)
         await run_in_threadpool(objects.replace, cls, obj)
-        return json_response(render(cls, obj.uuid, True))
+        return json_response(render(cls, obj.uuid, True, obj.tenant))
 
     @rest_errors
     async def merge(request: Request) -> Response:
@@ -110,16 +118,10 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def delete(request: Request) -> Response:
         cls, uuid = path_ids(request)
-        found = await run_in_threadpool(objects.delete, cls, uuid)
+        found = await run_in_threadpool(objects.delete, cls, uuid, tenant_of(request))
         return Response(status_code=204 if found else 404)
 
-    @rest_errors
-    async def references(request: Request) -> Response:
-        raise Unsupported("cross-references are not supported by loomdb yet")
-
     return [
-        Route("/v1/objects/{collection}/{id}/references/{prop}", references, methods=["POST", "PUT", "DELETE"]),
-        Route("/v1/batch/references", references, methods=["POST"]),
         Route("/v1/objects", create, methods=["POST"]),
         Route("/v1/objects/{collection}/{id}", head, methods=["HEAD"]),   # before GET, which also takes HEAD
         Route("/v1/objects/{collection}/{id}", get, methods=["GET"]),

@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import Unsupported
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
@@ -40,7 +39,8 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def update(request: Request) -> Response:
-        raise Unsupported("updating a collection's configuration is not supported by loomdb yet")
+        body = await read_json(request)
+        return json_response(await run_in_threadpool(schema.update, _name(request), body))
 
     @rest_errors
     async def add_property(request: Request) -> Response:
@@ -49,8 +49,15 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def shards(request: Request) -> Response:
-        return json_response([{"name": shard, "status": "READY", "vectorQueueSize": 0}
-                              for _, shard, _ in ctx.cluster.shard_counts(_name(request))])
+        return json_response([{"name": shard, "status": status, "vectorQueueSize": 0}
+                              for shard, status in schema.shards(_name(request))])
+
+    @rest_errors
+    async def update_shard(request: Request) -> Response:
+        body = await read_json(request)
+        status = await run_in_threadpool(schema.update_shard, _name(request), request.path_params["shard"],
+                                         body.get("status"))
+        return json_response({"status": status})
 
     return [
         Route("/v1/schema", create, methods=["POST"]),
@@ -60,4 +67,5 @@ def routes(ctx: ServerContext) -> list[Route]:
         Route("/v1/schema/{collection}", update, methods=["PUT"]),
         Route("/v1/schema/{collection}/properties", add_property, methods=["POST"]),
         Route("/v1/schema/{collection}/shards", shards, methods=["GET"]),
+        Route("/v1/schema/{collection}/shards/{shard}", update_shard, methods=["PUT"]),
     ]

@@ -108,3 +108,19 @@ def test_dynamic_index_switches_to_hnsw_without_losing_writes():
     exact.remove(3)
     assert recall(idx, exact, x[rng.integers(0, 3000, 30)], 10) >= 0.95
     assert 3 not in idx.search(x[3], 10, None)[0].tolist()
+
+
+def test_unfiltered_search_uses_the_graph_even_below_flat_search_cutoff():
+    """flatSearchCutoff only decides how *filtered* searches run (Weaviate); an unfiltered query always
+    walks the graph, however small the index."""
+    rng = np.random.default_rng(5)
+    x = clustered(rng, 500, 8)
+    idx = HnswIndex("cosine", {"flatSearchCutoff": 40_000})
+    idx.add(0, list(x))
+    got, _ = idx.search(x[0], 10, None)
+    assert len(got) == 10 and idx.last_path == "graph"
+    idx.search(x[0], 10, np.arange(500) < 100)       # a filter below the cutoff: exact
+    assert idx.last_path == "exact"
+    idx.configure({"flatSearchCutoff": 10})
+    idx.search(x[0], 10, np.arange(500) < 100)       # above the cutoff: the graph with a selector
+    assert idx.last_path in ("graph", "exact-fallback")
