@@ -336,5 +336,6 @@ class Shard:
         return out
 
     def close(self) -> None:
-        with self._write_lock:
+        """Wait for running writes and in-memory reads, then close the store; later reads get ShardClosed."""
+        with self._write_lock, self._mem.write():
             self.store.close()

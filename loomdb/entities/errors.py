@@ -29,5 +29,9 @@ class Unsupported(LoomError):
     """A valid Weaviate feature this loomdb version does not implement yet (REST 501, gRPC UNIMPLEMENTED)."""
 
 
+class ShardClosed(InvalidInput):
+    """A request reached a shard that was closed meanwhile (tenant deactivated, collection dropped)."""
+
+
 class DataDirLocked(LoomError):
     """Another process holds the data directory."""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...entities.errors import ShardClosed
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     doc     INTEGER PRIMARY KEY,
@@ -55,6 +57,7 @@ class ObjectStore:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._closed = False
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -64,6 +67,9 @@ class ObjectStore:
         return con
 
     def _reader(self) -> sqlite3.Connection:
+        if self._closed:
+            raise ShardClosed("the shard was closed while the request ran (tenant deactivated or collection "
+                              "deleted); retry the request")
         con = getattr(self._local, "con", None)
         if con is None:
             con = self._connect()
@@ -157,6 +163,7 @@ class ObjectStore:
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close every connection."""
+        self._closed = True
         with self._readers_lock:
             for con in self._readers:
                 try:
