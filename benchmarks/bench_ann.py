@@ -212,7 +212,7 @@ def main() -> None:
         ax.set_yscale("log")
         ax.set_xlabel("recall@10")
         ax.set_ylabel("queries per second")
-        ax.set_title(f"{args.dataset} {n} x {dim}, M={args.m}, efC={args.ef_construction}; ef {EFS}")
+        ax.set_title(f"{args.dataset} {n} x {dim}, M={args.m}, efC={args.ef_construction}", fontsize=9)
         ax.legend(fontsize=7)
         fig.tight_layout()
         fig.savefig(OUT / "ann.png", dpi=120)
