@@ -6,6 +6,7 @@ in-memory columns are append-only. Slots are dense and rebuilt from the store on
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid as uuid_mod
 from pathlib import Path
@@ -23,6 +24,7 @@ from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
 from .vector.factory import make_index
+from .vector.hnsw import HnswIndex
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
 _COMPACT_MIN_DEAD = 1024        # compact once this many slots are dead ...
@@ -75,6 +77,7 @@ class Shard:
         self.status = READY     # READONLY refuses writes (config.update_shards), Weaviate's storagestate
         self.update_schema(properties, vectors, stopwords)
         self._next_doc = self.store.max_doc() + 1
+        self._seq = self.store.max_seq()      # write sequence of the latest committed write
         self._load()
 
     # ---- schema -------------------------------------------------------------------------------------------
@@ -106,6 +109,14 @@ class Shard:
                                [r[3] for r in rows], [orjson.loads(r[4]) for r in rows])
         all_docs = self._docs.view()
         for name, index in self.indexes.items():
+            if isinstance(index, HnswIndex) and index.load_snapshot(self._snapshot_path(name), all_docs,
+                                                                     self.store.changed_since):
+                missing = index.slots_without_vector()     # new or rewritten since the snapshot
+                blobs = self.store.vectors_of(name, all_docs[missing].tolist())
+                have = [s for s in missing.tolist() if int(all_docs[s]) in blobs]
+                index.add_at(np.asarray(have, np.int64),
+                             [np.frombuffer(blobs[int(all_docs[s])], dtype=np.float32) for s in have])
+                continue
             docs, blobs = self.store.load_vectors(name)
             if not len(docs):
                 continue
@@ -169,7 +180,9 @@ class Shard:
                 applied.append((w.properties, vectors))
             if not rows:
                 return errors
-            self.store.put_many(rows, replaced)
+            seq = self._seq + 1
+            self.store.put_many(rows, replaced, seq)
+            self._seq = seq
             with self._mem.write():
                 for row in rows:
                     old_slot = self._slot_of.get(row.uuid)
@@ -335,7 +348,19 @@ class Shard:
             out.append(StoredObject(str(uuid_mod.UUID(bytes=uid)), orjson.loads(props), created, updated, vectors))
         return out
 
+    def _snapshot_path(self, name: str) -> Path:
+        return self.path / f"vector-{name}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+    def save_snapshots(self) -> None:
+        """Persist graph indexes so the next open adopts them instead of rebuilding (call with writers held)."""
+        for name, index in self.indexes.items():
+            if isinstance(index, HnswIndex):
+                index.save_snapshot(self._snapshot_path(name), self._docs.view(), self._seq)
+
     def close(self) -> None:
-        """Wait for running writes and in-memory reads, then close the store; later reads get ShardClosed."""
+        """Wait for running writes and in-memory reads, snapshot graph indexes, close the store; later reads
+        get ShardClosed."""
         with self._write_lock, self._mem.write():
+            if not self.store.closed:
+                self.save_snapshots()
             self.store.close()

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS objects (
     uuid    BLOB    NOT NULL UNIQUE,
     created INTEGER NOT NULL,
     updated INTEGER NOT NULL,
-    props   BLOB    NOT NULL
+    props   BLOB    NOT NULL,
+    seq     INTEGER NOT NULL DEFAULT 0     -- write sequence: what changed since an index snapshot
 );
 CREATE TABLE IF NOT EXISTS vectors (
     doc  INTEGER NOT NULL,
@@ -54,6 +55,9 @@ class ObjectStore:
         self.path = Path(path)
         self._writer = self._connect()
         self._writer.executescript(_SCHEMA)
+        columns = {r[1] for r in self._writer.execute("PRAGMA table_info(objects)")}
+        if "seq" not in columns:          # stores written before index snapshots existed
+            self._writer.execute("ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -65,6 +69,10 @@ class ObjectStore:
         con.execute("PRAGMA synchronous=FULL")
         con.execute("PRAGMA busy_timeout=10000")
         return con
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
@@ -80,7 +88,7 @@ class ObjectStore:
         return con
 
     # ---- writes -------------------------------------------------------------------------------------------
-    def put_many(self, rows: list[ObjectRow], replaced_docs: Iterable[int] = ()) -> None:
+    def put_many(self, rows: list[ObjectRow], replaced_docs: Iterable[int] = (), seq: int = 0) -> None:
         """Insert or overwrite `rows` (keyed by doc) in one durable transaction.
 
         `replaced_docs` are docs whose old vectors must go (an overwrite replaces the whole object)."""
@@ -91,8 +99,8 @@ class ObjectStore:
             if replaced:
                 con.executemany("DELETE FROM vectors WHERE doc = ?", replaced)
             con.executemany(
-                "INSERT OR REPLACE INTO objects (doc, uuid, created, updated, props) VALUES (?, ?, ?, ?, ?)",
-                [(r.doc, r.uuid, r.created, r.updated, r.props) for r in rows])
+                "INSERT OR REPLACE INTO objects (doc, uuid, created, updated, props, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.doc, r.uuid, r.created, r.updated, r.props, seq) for r in rows])
             con.executemany(
                 "INSERT OR REPLACE INTO vectors (doc, name, data) VALUES (?, ?, ?)",
                 [(r.doc, name, data) for r in rows for name, data in r.vectors.items()])
@@ -115,6 +123,19 @@ class ObjectStore:
             raise
 
     # ---- reads --------------------------------------------------------------------------------------------
+    def max_seq(self) -> int:
+        row = self._reader().execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()
+        return int(row[0])
+
+    def changed_since(self, seq: int) -> np.ndarray:
+        """Docs written (inserted or overwritten) after write sequence `seq`, ascending."""
+        rows = self._reader().execute("SELECT doc FROM objects WHERE seq > ? ORDER BY doc", (seq,)).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def vectors_of(self, name: str, docs: list[int]) -> dict[int, bytes]:
+        """doc -> float32 blob of one vector space, for the given docs."""
+        return {d: v[name] for d, v in self.get_vectors(docs, [name]).items() if name in v}
+
     def max_doc(self) -> int:
         row = self._reader().execute("SELECT COALESCE(MAX(doc), 0) FROM objects").fetchone()
         return int(row[0])

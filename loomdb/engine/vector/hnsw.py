@@ -12,6 +12,10 @@ returns too few hits).
 """
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import numpy as np
 
 from ...entities.errors import InvalidInput
@@ -47,6 +51,7 @@ class HnswIndex:
         self._slot_label = GrowableArray(np.int64)   # slot -> label (-1 = no vector)
         self._live = 0
         self.last_path = ""      # "graph" | "exact" | "exact-fallback": how the latest search ran (diagnostics)
+        self.restored_from_snapshot = False
         self.configure(config or {})
 
     # ---- configuration ------------------------------------------------------------------------------------
@@ -119,6 +124,78 @@ class HnswIndex:
         ls = self._label_slot.view()
         alive = ls >= 0
         ls[alive] = remap[ls[alive]]
+
+    def add_at(self, slots: np.ndarray, vectors: list[np.ndarray]) -> None:
+        """Add vectors for existing slots that have none (after a snapshot load)."""
+        if not len(slots):
+            return
+        block = np.stack(vectors).astype(np.float32)
+        if self._index is None:
+            self.dim = block.shape[1]
+            self._index = self._new_index(self.dim)
+        if self.metric == "cosine":
+            block = normalise(block)
+        start = self._index.ntotal
+        self._index.add(np.ascontiguousarray(block))
+        self._slot_label[slots] = np.arange(start, start + len(block), dtype=np.int64)
+        self._label_slot.extend(slots)
+        self._live += len(block)
+
+    # ---- snapshots (fast restart) ---------------------------------------------------------------------------
+    def save_snapshot(self, path: Path, slot_docs: np.ndarray, seq: int) -> None:
+        """Write the graph and its label -> doc map; crash-safe (tmp files + rename, the map renamed last)."""
+        if self._index is None:
+            return
+        ls = self._label_slot.view()
+        label_doc = np.where(ls >= 0, slot_docs[np.maximum(ls, 0)], -1)
+        faiss.write_index(self._index, str(path.with_suffix(".faiss.tmp")))
+        with open(path.with_suffix(".map.tmp"), "wb") as f:
+            np.save(f, label_doc)
+            f.flush()
+            os.fsync(f.fileno())
+        meta = {"seq": seq, "metric": self.metric, "dim": self.dim, "maxConnections": self.max_connections,
+                "efConstruction": self.ef_construction}
+        path.with_suffix(".json.tmp").write_text(json.dumps(meta))
+        os.replace(path.with_suffix(".faiss.tmp"), path.with_suffix(".faiss"))
+        os.replace(path.with_suffix(".map.tmp"), path.with_suffix(".map"))
+        os.replace(path.with_suffix(".json.tmp"), path.with_suffix(".json"))
+
+    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since) -> bool:
+        """Adopt a snapshot for the current slots (`slot_docs` ascending); labels whose doc is gone or was
+        rewritten after the snapshot become tombstones. Returns False (nothing changed) when there is no usable
+        snapshot. The caller then adds vectors for the slots still without one (`slots_without_vector`)."""
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text())
+            if (meta["metric"], meta["maxConnections"], meta["efConstruction"]) != \
+                    (self.metric, self.max_connections, self.ef_construction):
+                return False
+            label_doc = np.load(path.with_suffix(".map"))
+            index = faiss.read_index(str(path.with_suffix(".faiss")))
+        except (OSError, ValueError, KeyError, RuntimeError):
+            return False
+        if index.ntotal != len(label_doc):
+            return False
+        if len(slot_docs):
+            pos = np.minimum(np.searchsorted(slot_docs, label_doc), len(slot_docs) - 1)
+            ok = (label_doc >= 0) & (slot_docs[pos] == label_doc)      # the doc still exists
+        else:
+            pos, ok = np.zeros(len(label_doc), np.int64), np.zeros(len(label_doc), bool)
+        rewritten = np.isin(label_doc, changed_since(int(meta["seq"])))
+        ok &= ~rewritten
+        label_slot = np.where(ok, pos, -1).astype(np.int64)
+        slot_label = np.full(len(slot_docs), -1, np.int64)
+        slot_label[label_slot[ok]] = np.flatnonzero(ok)
+        self._index, self.dim = index, int(meta["dim"])
+        self._label_slot = GrowableArray(np.int64, capacity=max(len(label_slot), 1024))
+        self._label_slot.extend(label_slot)
+        self._slot_label = GrowableArray(np.int64, capacity=max(len(slot_label), 1024))
+        self._slot_label.extend(slot_label)
+        self._live = int(ok.sum())
+        self.restored_from_snapshot = True
+        return True
+
+    def slots_without_vector(self) -> np.ndarray:
+        return np.flatnonzero(self._slot_label.view() < 0)
 
     @property
     def tombstones(self) -> int:
