@@ -30,6 +30,7 @@ import grpc  # noqa: E402
 import weaviate  # noqa: E402
 from bench_foundation import Target  # noqa: E402
 from weaviate.classes.config import Configure, Reconfigure, VectorDistances  # noqa: E402
+from weaviate.classes.query import Filter  # noqa: E402
 from weaviate.proto.v1 import health_weaviate_pb2, search_get_pb2, weaviate_pb2_grpc  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
@@ -161,6 +162,7 @@ def main() -> None:
     print(f"client ceiling (empty replies): {ceiling1:.0f} qps (1 thread), {ceiling4:.0f} qps (4 threads)", flush=True)
 
     rows = {}
+    filtered: dict[float, dict] = {}
     with tempfile.TemporaryDirectory(prefix="loomdb-ann-") as tmp:
         target = Target(False, Path(tmp))
         client = target.__enter__()
@@ -174,7 +176,7 @@ def main() -> None:
         t = time.perf_counter()
         with col.batch.fixed_size(batch_size=1000, concurrent_requests=2) as batch:
             for i in range(n):
-                batch.add_object({}, vector=vec_list[i], uuid=uuid.UUID(int=i + 1))   # uuid <-> row
+                batch.add_object({"bucket": i % 1000}, vector=vec_list[i], uuid=uuid.UUID(int=i + 1))  # uuid <-> row
         import_rate = n / (time.perf_counter() - t)
         assert len(col) == n
         rss1 = rss_mib(pid)
@@ -191,11 +193,30 @@ def main() -> None:
                         "p99_ms": round(float(np.percentile(lat, 99)), 2), "recall": round(rec, 4)}
             print(f"loomdb ef{ef}: recall@10 {rec:.3f} | 1 thread {q1:.0f} qps ({q1 / ceiling1:.0%} of ceiling) p50 "
                   f"{rows[ef]['p50_ms']} ms p99 {rows[ef]['p99_ms']} ms | 4 threads {q4:.0f} qps", flush=True)
+        best = next((ef for ef in EFS if rows[ef]["recall"] >= 0.95), EFS[-1])
+        col.config.update(vector_config=Reconfigure.Vectors.update(
+            name="default", vector_index_config=Reconfigure.VectorIndex.hnsw(ef=best)))
+        buckets = np.arange(n) % 1000
+        for share in (0.001, 0.01, 0.1, 0.5):
+            cut = max(1, int(share * 1000))
+            allowed = np.flatnonzero(buckets < cut)
+            sims = qs @ data[allowed].T
+            fgt = allowed[np.argsort(-sims, axis=1)[:, :10]]
+            flt = Filter.by_property("bucket").less_than(cut)
+            fq, flat = qps(lambda q: col.query.near_vector(q, limit=10, filters=flt), qlist, 1)
+            found = [[o.uuid.int - 1 for o in col.query.near_vector(q, limit=10, filters=flt).objects] for q in qlist]
+            frec = float(np.mean([len(set(f) & set(g.tolist())) / 10 for f, g in zip(found, fgt)]))
+            filtered[share] = {"allowed": int(len(allowed)), "recall": round(frec, 4), "qps_1": round(fq),
+                               "vs_unfiltered": round(fq / rows[best]["qps_1"], 2),
+                               "p50_ms": round(float(np.percentile(flat, 50)), 2)}
+            print(f"filtered {share:.1%} ({len(allowed)} allowed, ef {best}): recall@10 {frec:.3f} | {fq:.0f} qps "
+                  f"({fq / rows[best]['qps_1']:.0%} of unfiltered) p50 {filtered[share]['p50_ms']} ms", flush=True)
         target.__exit__(None, None, None)
     OUT.mkdir(exist_ok=True)
     result = {"dataset": args.dataset, "n": n, "dim": dim, "raw_add_per_s": round(raw_add), "raw": raw_rows,
               "client_ceiling_qps": {"1": round(ceiling1), "4": round(ceiling4)}, "import_per_s": round(import_rate),
-              "rss_mib": [round(rss0), round(rss1)], "loomdb": rows}
+              "rss_mib": [round(rss0), round(rss1)], "loomdb": rows,
+              "filtered": {str(k): v for k, v in filtered.items()}}
     (OUT / "ann.json").write_text(json.dumps(result, indent=1))
     try:
         import matplotlib

@@ -5,6 +5,7 @@ import numpy as np
 
 from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
+from .checks import check_vector
 from .distances import distances, normalise
 
 _GATHER_BELOW = 0.5   # below this share of allowed rows, gather them instead of scoring every row
@@ -24,12 +25,7 @@ class FlatIndex:
 
     def check(self, vector: np.ndarray, pending_dim: int | None = None) -> None:
         """Raise InvalidInput if `vector` cannot be added (wrong length, not finite)."""
-        dim = self.dim if self.dim is not None else pending_dim
-        if dim is not None and len(vector) != dim:
-            raise InvalidInput(
-                f"new node has a vector with length {len(vector)}. Existing nodes have vectors with length {dim}")
-        if not np.all(np.isfinite(vector)):
-            raise InvalidInput("vector contains NaN or infinite values")
+        check_vector(vector, self.dim if self.dim is not None else pending_dim)
 
     def add(self, first_slot: int, vectors: list[np.ndarray | None]) -> None:
         """Record vectors for slots first_slot, first_slot+1, ... (None = that slot has none), in one

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
+from .checks import check_vector
 from .distances import distances, normalise
 
 try:
@@ -31,6 +32,10 @@ _FAISS_METRIC = {"cosine": "METRIC_INNER_PRODUCT", "dot": "METRIC_INNER_PRODUCT"
                  "manhattan": "METRIC_L1"}
 HNSW_METRICS = frozenset(_FAISS_METRIC)
 _MAX_EF = 4096
+# Exact search over the allowed rows costs ~1 ms per 2.5M stored floats here (dependency-facts §1.4: the
+# flat/graph crossover at 128-d is ~20k rows); beyond that the graph with a selector is faster, so the exact path
+# is taken only up to min(flatSearchCutoff, this budget / dim) allowed rows.
+_EXACT_FLOAT_BUDGET = 2_500_000
 
 
 def _cfg(config: dict, key: str, default):
@@ -75,12 +80,7 @@ class HnswIndex:
 
     # ---- writes -------------------------------------------------------------------------------------------
     def check(self, vector: np.ndarray, pending_dim: int | None = None) -> None:
-        dim = self.dim if self.dim is not None else pending_dim
-        if dim is not None and len(vector) != dim:
-            raise InvalidInput(
-                f"new node has a vector with length {len(vector)}. Existing nodes have vectors with length {dim}")
-        if not np.all(np.isfinite(vector)):
-            raise InvalidInput("vector contains NaN or infinite values")
+        check_vector(vector, self.dim if self.dim is not None else pending_dim)
 
     def _new_index(self, dim: int):
         index = faiss.IndexHNSWFlat(dim, self.max_connections, getattr(faiss, _FAISS_METRIC[self.metric]))
@@ -95,20 +95,23 @@ class HnswIndex:
         present = [v is not None and len(v) > 0 for v in vectors]
         labels = np.full(len(vectors), -1, np.int64)
         if any(present):
-            block = np.stack([v for v, p in zip(vectors, present) if p]).astype(np.float32)
-            if self._index is None:
-                self.dim = block.shape[1]
-                self._index = self._new_index(self.dim)
-            if self.metric == "cosine":
-                block = normalise(block)
-            start = self._index.ntotal
-            self._index.add(np.ascontiguousarray(block))
-            new_labels = np.arange(start, start + len(block), dtype=np.int64)
-            labels[np.asarray(present)] = new_labels
             slots = np.arange(first_slot, first_slot + len(vectors), dtype=np.int64)[np.asarray(present)]
-            self._label_slot.extend(slots)
-            self._live += len(block)
+            labels[np.asarray(present)] = self._insert(np.stack([v for v, p in zip(vectors, present) if p]), slots)
         self._slot_label.extend(labels)
+
+    def _insert(self, block: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """Add vectors to the graph as new labels owned by `slots`; returns the labels."""
+        block = block.astype(np.float32)
+        if self._index is None:
+            self.dim = block.shape[1]
+            self._index = self._new_index(self.dim)
+        if self.metric == "cosine":
+            block = normalise(block)
+        start = self._index.ntotal
+        self._index.add(np.ascontiguousarray(block))
+        self._label_slot.extend(slots)
+        self._live += len(block)
+        return np.arange(start, start + len(block), dtype=np.int64)
 
     def remove(self, slot: int) -> None:
         if slot < len(self._slot_label):
@@ -129,17 +132,7 @@ class HnswIndex:
         """Add vectors for existing slots that have none (after a snapshot load)."""
         if not len(slots):
             return
-        block = np.stack(vectors).astype(np.float32)
-        if self._index is None:
-            self.dim = block.shape[1]
-            self._index = self._new_index(self.dim)
-        if self.metric == "cosine":
-            block = normalise(block)
-        start = self._index.ntotal
-        self._index.add(np.ascontiguousarray(block))
-        self._slot_label[slots] = np.arange(start, start + len(block), dtype=np.int64)
-        self._label_slot.extend(slots)
-        self._live += len(block)
+        self._slot_label[slots] = self._insert(np.stack(vectors), slots)
 
     # ---- snapshots (fast restart) ---------------------------------------------------------------------------
     def save_snapshot(self, path: Path, slot_docs: np.ndarray, seq: int) -> None:
@@ -234,7 +227,8 @@ class HnswIndex:
         if allowed == 0:
             return empty
         filtered = allow is not None and allowed < self._live
-        if allowed <= k or (filtered and allowed <= self.flat_search_cutoff):   # Weaviate: cutoff is for filters
+        exact_limit = min(self.flat_search_cutoff, _EXACT_FLOAT_BUDGET // self.dim)
+        if allowed <= k or (filtered and allowed <= exact_limit):      # Weaviate: the cutoff is for filters
             slots, dists = self._exact(q, slot_label, mask, k)
             self.last_path = "exact"
         else:

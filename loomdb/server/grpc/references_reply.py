@@ -7,7 +7,8 @@ from typing import Callable
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.references import ResolvedRef
-from .values import encode_properties, float32_bytes, property_types, uuid_bytes
+from .metadata_reply import object_metadata
+from .values import encode_properties, property_types
 
 DocOf = Callable[[str], dict]
 
@@ -39,23 +40,6 @@ def _ref_result(ref: ResolvedRef, doc_of: DocOf, cache: dict) -> search_get_pb2.
         k: obj.properties[k] for k in ret.properties if k in obj.properties}
     result = search_get_pb2.PropertiesResult(non_ref_props=encode_properties(props, types),
                                              target_collection=ref.collection)
-    md = result.metadata
-    md.id = obj.uuid
-    md.id_as_bytes = uuid_bytes(obj.uuid)
-    if ret is not None:
-        if ret.creation_time:
-            md.creation_time_unix = obj.created_ms
-            md.creation_time_unix_present = True
-        if ret.update_time:
-            md.last_update_time_unix = obj.updated_ms
-            md.last_update_time_unix_present = True
-        if ret.is_consistent:
-            md.is_consistent = True
-            md.is_consistent_present = True
-        for name, vec in obj.vectors.items():
-            if legacy and ret.vector:
-                md.vector_bytes = float32_bytes(vec)
-            elif ret.vector or name in ret.vectors:
-                md.vectors.add(name=name, vector_bytes=float32_bytes(vec), type=1)
+    object_metadata(result.metadata, obj, ret, legacy)
     fill_ref_props(result, ref.refs, bool(ref.query.refs), doc_of, cache)
     return result

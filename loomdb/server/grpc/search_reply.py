@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
-from weaviate.proto.v1 import base_pb2, search_get_pb2
+from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.objects import StoredObject
 from ...entities.search import Group, Hit
 from .references_reply import fill_ref_props
+from .metadata_reply import object_metadata
 from .search_parse import ReturnRequest
-from .values import encode_properties, float32_bytes, property_types, uuid_bytes
+from .values import encode_properties, property_types
 
 
 def build_search_reply(results: list[tuple[Hit, StoredObject]], ret: ReturnRequest, class_doc: dict,
@@ -58,14 +59,7 @@ def build_group_by_reply(groups: list[tuple[Group, list[tuple[Hit, StoredObject]
 
 def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, ret: ReturnRequest,
               metric: str | None, legacy: bool) -> None:
-    md.id = obj.uuid
-    md.id_as_bytes = uuid_bytes(obj.uuid)
-    if ret.creation_time:
-        md.creation_time_unix = obj.created_ms
-        md.creation_time_unix_present = True
-    if ret.update_time:
-        md.last_update_time_unix = obj.updated_ms
-        md.last_update_time_unix_present = True
+    object_metadata(md, obj, ret, legacy)
     if hit.distance is not None:
         if ret.distance:
             md.distance = hit.distance
@@ -80,12 +74,3 @@ def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, re
         if ret.explain_score:
             md.explain_score = hit.explain_score
             md.explain_score_present = True
-    if ret.is_consistent:
-        md.is_consistent = True
-        md.is_consistent_present = True
-    for name, vec in obj.vectors.items():
-        if legacy and ret.vector:
-            md.vector_bytes = float32_bytes(vec)
-        elif ret.vector or name in ret.vectors:
-            md.vectors.append(base_pb2.Vectors(name=name, vector_bytes=float32_bytes(vec),
-                                               type=base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32))

@@ -8,7 +8,7 @@ import grpc
 from weaviate.proto.v1 import (aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2,
                                weaviate_pb2_grpc)
 
-from ...entities.errors import InvalidInput, LoomError, Unsupported
+from ...entities.errors import InvalidInput, LoomError
 from ...usecases.objects import ObjectService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService

@@ -1,0 +1,33 @@
+"""Object-level result metadata (id, timestamps, consistency, vectors), shared by search hits and referenced
+objects."""
+from __future__ import annotations
+
+from weaviate.proto.v1 import base_pb2, search_get_pb2
+
+from ...entities.objects import StoredObject
+from .search_parse import ReturnRequest
+from .values import float32_bytes, uuid_bytes
+
+
+def object_metadata(md: search_get_pb2.MetadataResult, obj: StoredObject, ret: ReturnRequest | None,
+                    legacy: bool) -> None:
+    """The object-level metadata (id, timestamps, consistency, vectors) shared by hits and referenced objects."""
+    md.id = obj.uuid
+    md.id_as_bytes = uuid_bytes(obj.uuid)
+    if ret is None:
+        return
+    if ret.creation_time:
+        md.creation_time_unix = obj.created_ms
+        md.creation_time_unix_present = True
+    if ret.update_time:
+        md.last_update_time_unix = obj.updated_ms
+        md.last_update_time_unix_present = True
+    if ret.is_consistent:
+        md.is_consistent = True
+        md.is_consistent_present = True
+    for name, vec in obj.vectors.items():
+        if legacy and ret.vector:
+            md.vector_bytes = float32_bytes(vec)
+        elif ret.vector or name in ret.vectors:
+            md.vectors.append(base_pb2.Vectors(name=name, vector_bytes=float32_bytes(vec),
+                                               type=base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32))
