@@ -34,7 +34,7 @@ from weaviate.classes.query import Filter  # noqa: E402
 from weaviate.proto.v1 import health_weaviate_pb2, search_get_pb2, weaviate_pb2_grpc  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
-EFS = (16, 32, 64, 128, 256)
+EFS = (16, 32, 64, 128, 256, 512)
 
 
 def clustered(n: int, dim: int, seed: int) -> np.ndarray:
