@@ -5,12 +5,11 @@ The HNSW graph is built in a background thread from a copy of the vectors while 
 at the swap, which happens inside the next write (already under the shard's write lock)."""
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from .flat import FlatIndex
 from .hnsw import HnswIndex
+from .rebuild import BackgroundBuild
 
 
 class DynamicIndex:
@@ -20,9 +19,7 @@ class DynamicIndex:
         self.threshold = int(config.get("threshold") or 10_000)
         self._hnsw_config = dict(config.get("hnsw") or {})
         self._active: FlatIndex | HnswIndex = FlatIndex(metric)
-        self._building: threading.Thread | None = None
-        self._built: HnswIndex | None = None
-        self._log: list[tuple] = []
+        self._build: BackgroundBuild | None = None
         self._count = 0
 
     @property
@@ -46,20 +43,20 @@ class DynamicIndex:
         self._swap_if_built()
         self._active.add(first_slot, vectors)
         self._count += sum(1 for v in vectors if v is not None and len(v))
-        if self._building is not None:
-            self._log.append(("add", first_slot, vectors))
+        if self._build is not None:
+            self._build.record("add", first_slot, vectors)
         elif isinstance(self._active, FlatIndex) and self._count > self.threshold:
             self._start_build()
 
     def remove(self, slot: int) -> None:
         self._active.remove(slot)
-        if self._building is not None:
-            self._log.append(("remove", slot))
+        if self._build is not None:
+            self._build.record("remove", slot)
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         self._active.compact(keep, remap)
-        if self._building is not None:
-            self._log.append(("compact", keep, remap))
+        if self._build is not None:
+            self._build.record("compact", keep, remap)
 
     def _start_build(self) -> None:
         flat: FlatIndex = self._active
@@ -67,35 +64,24 @@ class DynamicIndex:
         vectors = flat.rows()[slots].copy()          # normalised already for cosine: HNSW re-normalises (no-op)
         n_slots = len(flat.present_mask())
 
-        def build() -> None:
+        def build() -> HnswIndex:
             graph = HnswIndex(self.metric, self._hnsw_config)
             dense: list[np.ndarray | None] = [None] * n_slots
             for slot, row in zip(slots.tolist(), vectors):
                 dense[slot] = row
             graph.add(0, dense)
-            self._built = graph
+            return graph
 
-        self._building = threading.Thread(target=build, name="loomdb-dynamic-index", daemon=True)
-        self._building.start()
+        self._build = BackgroundBuild(build, "loomdb-dynamic-index")
 
     def _swap_if_built(self) -> None:
-        if self._building is None or self._built is None:
-            return
-        self._building.join()
-        graph = self._built
-        for entry in self._log:                      # replay what happened during the build, in order
-            if entry[0] == "add":
-                graph.add(entry[1], entry[2])
-            elif entry[0] == "remove":
-                graph.remove(entry[1])
-            else:
-                graph.compact(entry[1], entry[2])
-        self._active, self._building, self._built, self._log = graph, None, None, []
+        if self._build is not None and self._build.ready:
+            self._active, self._build = self._build.finish(), None
 
     def wait_until_built(self, timeout: float | None = None) -> None:
         """For tests and benchmarks: block until a pending switch to HNSW has been built (not yet swapped)."""
-        if self._building is not None:
-            self._building.join(timeout)
+        if self._build is not None:
+            self._build.wait(timeout)
 
     # ---- reads --------------------------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None):

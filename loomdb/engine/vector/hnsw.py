@@ -22,6 +22,7 @@ from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
 from .checks import check_vector
 from .distances import distances, normalise
+from .rebuild import BackgroundBuild
 
 try:
     import faiss
@@ -36,6 +37,8 @@ _MAX_EF = 4096
 # flat/graph crossover at 128-d is ~20k rows); beyond that the graph with a selector is faster, so the exact path
 # is taken only up to min(flatSearchCutoff, this budget / dim) allowed rows.
 _EXACT_FLOAT_BUDGET = 2_500_000
+_CLEANUP_MIN = 1_000        # rebuild the graph without tombstones once there are at least this many ...
+_CLEANUP_SHARE = 0.3        # ... and they make up this share of the graph (Weaviate cleans tombstones too)
 
 
 def _cfg(config: dict, key: str, default):
@@ -57,11 +60,13 @@ class HnswIndex:
         self._live = 0
         self.last_path = ""      # "graph" | "exact" | "exact-fallback": how the latest search ran (diagnostics)
         self.restored_from_snapshot = False
+        self._cleanup: BackgroundBuild | None = None
         self.configure(config or {})
 
     # ---- configuration ------------------------------------------------------------------------------------
     def configure(self, config: dict) -> None:
         """Apply (possibly updated) index settings; graph-shape settings only affect vectors added later."""
+        self._config = dict(config)
         self.max_connections = int(_cfg(config, "maxConnections", 32))
         self.ef_construction = int(_cfg(config, "efConstruction", 128))
         self.ef = int(_cfg(config, "ef", -1))
@@ -98,6 +103,9 @@ class HnswIndex:
             slots = np.arange(first_slot, first_slot + len(vectors), dtype=np.int64)[np.asarray(present)]
             labels[np.asarray(present)] = self._insert(np.stack([v for v, p in zip(vectors, present) if p]), slots)
         self._slot_label.extend(labels)
+        if self._cleanup is not None:
+            self._cleanup.record("add", first_slot, vectors)
+        self._maybe_cleanup()
 
     def _insert(self, block: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """Add vectors to the graph as new labels owned by `slots`; returns the labels."""
@@ -120,6 +128,39 @@ class HnswIndex:
                 self._label_slot[label] = -1
                 self._slot_label[slot] = -1
                 self._live -= 1
+        if self._cleanup is not None:
+            self._cleanup.record("remove", slot)
+        self._maybe_cleanup()
+
+    def _maybe_cleanup(self) -> None:
+        """Swap in a finished tombstone-free graph, or start building one in the background when tombstones
+        pile up. Called from writes (under the shard's write lock), so the swap never races a search."""
+        if self._cleanup is not None:
+            if self._cleanup.ready:
+                graph = self._cleanup.finish()
+                self._index, self._label_slot, self._slot_label, self._live = (
+                    graph._index, graph._label_slot, graph._slot_label, graph._live)
+                self._cleanup = None
+            return
+        if self._index is None or self.tombstones < max(_CLEANUP_MIN, _CLEANUP_SHARE * self._index.ntotal):
+            return
+        label_slot = self._label_slot.view()
+        live = label_slot >= 0
+        slots, vectors = label_slot[live].copy(), self._stored()[live].copy()
+        n_slots, metric, config = len(self._slot_label), self.metric, self._config
+
+        def build() -> HnswIndex:
+            graph = HnswIndex(metric, config)
+            graph._slot_label.extend(np.full(n_slots, -1, np.int64))
+            graph.add_at(slots, list(vectors))
+            return graph
+
+        self._cleanup = BackgroundBuild(build, "loomdb-hnsw-cleanup")
+
+    def wait_for_cleanup(self, timeout: float | None = None) -> None:
+        """For tests and benchmarks: block until a pending tombstone cleanup has been built (not yet swapped)."""
+        if self._cleanup is not None:
+            self._cleanup.wait(timeout)
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         """Shard slots were renumbered: follow them in both maps (the graph itself is untouched)."""
@@ -127,6 +168,8 @@ class HnswIndex:
         ls = self._label_slot.view()
         alive = ls >= 0
         ls[alive] = remap[ls[alive]]
+        if self._cleanup is not None:
+            self._cleanup.record("compact", keep, remap)
 
     def add_at(self, slots: np.ndarray, vectors: list[np.ndarray]) -> None:
         """Add vectors for existing slots that have none (after a snapshot load)."""

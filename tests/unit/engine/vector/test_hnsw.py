@@ -124,3 +124,25 @@ def test_unfiltered_search_uses_the_graph_even_below_flat_search_cutoff():
     idx.configure({"flatSearchCutoff": 10})
     idx.search(x[0], 10, np.arange(500) < 100)       # above the cutoff: the graph with a selector
     assert idx.last_path in ("graph", "exact-fallback")
+
+
+def test_tombstone_cleanup_rebuilds_in_background_and_keeps_later_writes():
+    rng = np.random.default_rng(6)
+    x = clustered(rng, 4000, 16)
+    idx = HnswIndex("l2-squared", {"flatSearchCutoff": 0})
+    idx.add(0, list(x[:3000]))
+    for s in range(1500):                            # half the graph becomes tombstones -> cleanup starts
+        idx.remove(s)
+    idx.wait_for_cleanup(120)
+    idx.remove(1500)                                 # logged during/after the build, replayed at the swap
+    idx.add(3000, list(x[3000:]))                    # this write swaps the clean graph in
+    # the rebuild started at the 1000th removal (the threshold), so the 501 removals after that snapshot were
+    # replayed onto the new graph as tombstones; the first 1000 are gone for good
+    assert idx.tombstones == 501
+    exact = FlatIndex("l2-squared")
+    exact.add(0, list(x))
+    for s in range(1501):
+        exact.remove(s)
+    assert recall(idx, exact, x[rng.integers(1600, 4000, 30)], 10) >= 0.95
+    for s in (0, 700, 1500):
+        assert s not in idx.search(x[s], 20, None)[0].tolist()
