@@ -116,15 +116,7 @@ def parse_hybrid(pb) -> Hybrid:
         alpha = pb.alpha
     if not 0.0 <= alpha <= 1.0:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
-    vector = None
-    if pb.vectors:
-        if len(pb.vectors) > 1 or pb.vectors[0].type == pb.vectors[0].VECTOR_TYPE_MULTI_FP32:
-            raise Unsupported("multi-vector queries are not supported by loomdb yet")
-        vector = vector_from_bytes(pb.vectors[0].vector_bytes)
-    elif pb.vector_bytes:
-        vector = vector_from_bytes(pb.vector_bytes)
-    elif pb.vector:
-        vector = np.asarray(pb.vector, dtype=np.float32)
+    vector = query_vector(pb)
     near_vector = parse_near_vector(pb.near_vector) if pb.HasField("near_vector") else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
@@ -151,6 +143,20 @@ def single_target(targets, target_vectors) -> str | None:
     return names[0] if names else None
 
 
+def query_vector(msg) -> np.ndarray | None:
+    """The single query vector of a NearVector / Hybrid message, in any of the encodings clients have used:
+    `vectors` (>= 1.29), deprecated `vector_bytes`, or the oldest repeated-float `vector`."""
+    if msg.vectors:
+        if len(msg.vectors) > 1 or msg.vectors[0].type == msg.vectors[0].VECTOR_TYPE_MULTI_FP32:
+            raise Unsupported("multi-vector queries are not supported by loomdb yet")
+        return vector_from_bytes(msg.vectors[0].vector_bytes)
+    if msg.vector_bytes:
+        return vector_from_bytes(msg.vector_bytes)
+    if msg.vector:
+        return np.asarray(msg.vector, dtype=np.float32)
+    return None
+
+
 def parse_near_vector(nv) -> NearVector:
     exclusive_thresholds("near_vector", nv)
     target = single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
@@ -162,16 +168,10 @@ def parse_near_vector(nv) -> NearVector:
             raise Unsupported("multi-target vector search is not supported by loomdb yet")
         target, raw = entries[0]
         vector = vector_from_bytes(raw)
-    elif nv.vectors:
-        if len(nv.vectors) > 1 or nv.vectors[0].type == nv.vectors[0].VECTOR_TYPE_MULTI_FP32:
-            raise Unsupported("multi-vector queries are not supported by loomdb yet")
-        vector = vector_from_bytes(nv.vectors[0].vector_bytes)
-    elif nv.vector_bytes:
-        vector = vector_from_bytes(nv.vector_bytes)
-    elif nv.vector:
-        vector = np.asarray(nv.vector, dtype=np.float32)
     else:
-        raise InvalidInput("near_vector: a vector is required")
+        vector = query_vector(nv)
+        if vector is None:
+            raise InvalidInput("near_vector: a vector is required")
     return NearVector(vector, target, nv.distance if nv.HasField("distance") else None,
                       nv.certainty if nv.HasField("certainty") else None)
 
