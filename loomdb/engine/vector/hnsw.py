@@ -61,6 +61,8 @@ class HnswIndex:
         self.last_path = ""      # "graph" | "exact" | "exact-fallback": how the latest search ran (diagnostics)
         self.restored_from_snapshot = False
         self._cleanup: BackgroundBuild | None = None
+        self._live_bits_cache: np.ndarray | None = None
+        self._live_bits_total = 0
         self.configure(config or {})
 
     # ---- configuration ------------------------------------------------------------------------------------
@@ -128,9 +130,19 @@ class HnswIndex:
                 self._label_slot[label] = -1
                 self._slot_label[slot] = -1
                 self._live -= 1
+                self._live_bits_cache = None
         if self._cleanup is not None:
             self._cleanup.record("remove", slot)
         self._maybe_cleanup()
+
+    def _live_bits(self) -> np.ndarray:
+        """Packed bitmap of live labels, cached until the maps change (writes replace the cached array, so a
+        search holding the old one keeps a consistent view)."""
+        bits = self._live_bits_cache
+        if bits is None or self._live_bits_total != self._index.ntotal:
+            bits = np.packbits(self._label_slot.view() >= 0, bitorder="little")
+            self._live_bits_cache, self._live_bits_total = bits, self._index.ntotal
+        return bits
 
     def _maybe_cleanup(self) -> None:
         """Swap in a finished tombstone-free graph, or start building one in the background when tombstones
@@ -141,6 +153,7 @@ class HnswIndex:
                 self._index, self._label_slot, self._slot_label, self._live = (
                     graph._index, graph._label_slot, graph._slot_label, graph._live)
                 self._cleanup = None
+                self._live_bits_cache = None
             return
         if self._index is None or self.tombstones < max(_CLEANUP_MIN, _CLEANUP_SHARE * self._index.ntotal):
             return
@@ -168,6 +181,7 @@ class HnswIndex:
         ls = self._label_slot.view()
         alive = ls >= 0
         ls[alive] = remap[ls[alive]]
+        self._live_bits_cache = None
         if self._cleanup is not None:
             self._cleanup.record("compact", keep, remap)
 
@@ -227,6 +241,7 @@ class HnswIndex:
         self._slot_label = GrowableArray(np.int64, capacity=max(len(slot_label), 1024))
         self._slot_label.extend(slot_label)
         self._live = int(ok.sum())
+        self._live_bits_cache = None
         self.restored_from_snapshot = True
         return True
 
@@ -296,10 +311,13 @@ class HnswIndex:
         selector = None
         bits = None
         if allowed < self._live or self.tombstones:
-            labels_ok = np.zeros(self._index.ntotal, bool)
-            labels_ok[slot_label[mask]] = True
-            bits = np.packbits(labels_ok, bitorder="little")
-            selector = faiss.IDSelectorBitmap(len(labels_ok), faiss.swig_ptr(bits))
+            if allowed == self._live:           # every live vector allowed: only tombstones to exclude
+                bits = self._live_bits()
+            else:
+                labels_ok = np.zeros(self._index.ntotal, bool)
+                labels_ok[slot_label[mask]] = True
+                bits = np.packbits(labels_ok, bitorder="little")
+            selector = faiss.IDSelectorBitmap(self._index.ntotal, faiss.swig_ptr(bits))
             share = allowed / max(self._index.ntotal, 1)
             ef = min(max(ef, int(ef / max(share, 1e-3) ** 0.5)), _MAX_EF)   # selective filters need a wider beam
         params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector) if selector is not None else \
