@@ -13,6 +13,16 @@ def certainty_unsupported(metric: str) -> str:
     return f"can't compute and return certainty when vector index is configured with {metric} distance"
 
 
+def certainty_from_distance(distance: float) -> float:
+    """Weaviate's certainty, defined for cosine distance only: 1 - distance / 2."""
+    return 1.0 - distance / 2.0
+
+
+def distance_from_certainty(certainty: float) -> float:
+    """The cosine distance bound a certainty threshold means (inverse of certainty_from_distance)."""
+    return 2.0 * (1.0 - certainty)
+
+
 @dataclass(frozen=True)
 class NearVector:
     """Vector similarity: `vector` against the space `target` (None = the collection's only vector)."""

@@ -84,8 +84,7 @@ class ObjectService:
     def delete(self, collection: str, uuid: str, tenant: str = "") -> bool:
         return self.db.collection(collection).delete([uuid], tenant=tenant)[0]
 
-    def batch_put(self, objects_by_collection: dict[str, list[tuple[int, object]]], total: int
-                  ) -> dict[int, str]:
+    def batch_put(self, objects_by_collection: dict[str, list[tuple[int, object]]]) -> dict[int, str]:
         """Upsert objects grouped by collection; returns {request position: error} for failed ones.
 
         An unknown collection fails only its own objects."""
@@ -258,7 +257,7 @@ class StreamSession:
                 grouped[item.collection].append((pos, item.obj))
         if grouped:
             try:
-                errors = self.service.batch_put(grouped, sum(len(g) for g in grouped.values()))
+                errors = self.service.batch_put(grouped)
             except Exception as exc:  # noqa: BLE001 - a bug fails this group's objects, never the stream
                 errors = {pos: f"internal error: {type(exc).__name__}: {exc}" for g in grouped.values() for pos, _ in g}
             for group in grouped.values():

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import Bm25, Group, Hit, Hybrid, NearVector, SearchParams, certainty_unsupported
+from ...entities.search import (Bm25, Group, Hit, Hybrid, NearVector, SearchParams, certainty_unsupported,
+                               distance_from_certainty)
 from .allowlist import FilterContext, allow_list
 from .references import prepare_filters
 from .autocut import apply_autocut
@@ -105,7 +106,7 @@ def vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | Non
         return nv.distance
     if shard.indexes[target].metric != "cosine":
         raise InvalidInput(certainty_unsupported(shard.indexes[target].metric))
-    return 2.0 * (1.0 - nv.certainty)
+    return distance_from_certainty(nv.certainty)
 
 
 def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,

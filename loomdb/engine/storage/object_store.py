@@ -179,9 +179,6 @@ class ObjectStore:
         docs = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         return docs, [r[1] for r in rows]
 
-    def vector_names(self) -> list[str]:
-        return [r[0] for r in self._reader().execute("SELECT DISTINCT name FROM vectors")]
-
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close every connection."""
         self._closed = True

@@ -44,7 +44,3 @@ def _chunked(rows: np.ndarray, fn) -> np.ndarray:
         out[start:start + _CHUNK_ROWS] = fn(rows[start:start + _CHUNK_ROWS])
     return out
 
-
-def certainty(metric: str, distance: float) -> float:
-    """Weaviate's certainty is defined for cosine only: 1 - distance / 2."""
-    return 1.0 - distance / 2.0

@@ -7,7 +7,7 @@ import time
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.objects import StoredObject
-from ...entities.search import Group, Hit
+from ...entities.search import Group, Hit, certainty_from_distance
 from .references_reply import fill_ref_props
 from .metadata_reply import object_metadata
 from .search_parse import ReturnRequest
@@ -65,7 +65,7 @@ def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, re
             md.distance = hit.distance
             md.distance_present = True
         if ret.certainty and metric == "cosine":
-            md.certainty = 1.0 - hit.distance / 2.0
+            md.certainty = certainty_from_distance(hit.distance)
             md.certainty_present = True
     if hit.score is not None:
         if ret.score:

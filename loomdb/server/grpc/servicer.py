@@ -60,7 +60,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
                 grouped[obj.collection].append((i, parse_batch_object(obj)))
             except LoomError as exc:
                 errors[i] = exc.message
-        errors.update(self.objects.batch_put(grouped, len(request.objects)))
+        errors.update(self.objects.batch_put(grouped))
         return batch_pb2.BatchObjectsReply(
             took=time.perf_counter() - started,
             errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])
