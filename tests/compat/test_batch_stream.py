@@ -67,28 +67,39 @@ def test_references_in_stream_fail_per_item_with_a_clear_message(collection_fact
     assert len(failed) == 1 and "not supported" in failed[0].message
 
 
-def test_stream_session_backpressure_is_bounded():
-    """The use case's work queue never holds more than its capacity (+ one message) and every item is reported."""
+def test_stream_session_backpressure_is_bounded(tmp_path):
+    """The use case's work queue never holds more than its capacity (+ one message) and every item is reported,
+    with the real ObjectService storing into a real data directory (each batch is an fsync'd commit, so
+    submitting outruns storing and the bound is exercised)."""
     import threading
-    import time
+    import uuid as uuid_mod
 
+    import numpy as np
+
+    from loomdb.engine.database import Database
+    from loomdb.entities.objects import IncomingObject
     from loomdb.usecases.objects import ObjectService, StreamItem, StreamSession
 
-    class SlowService:
-        def batch_put(self, grouped, total):
-            time.sleep(0.002)
-            return {}
-
-    reported, done = [], threading.Event()
-    session = StreamSession(SlowService(), on_results=lambda r: reported.extend(r.successes),
-                            on_done=done.set, capacity=300, max_batch=100)
-    peak = 0
-    for m in range(60):
-        assert session.submit([StreamItem(f"{m}-{i}", "C", obj=object()) for i in range(50)])
-        peak = max(peak, session.pending)
-    sizes = {session.suggested_batch_size() for _ in range(3)}
-    session.finish()
-    assert done.wait(10)
-    assert len(reported) == 3000 and peak <= 350
-    assert all(10 <= s <= 1000 for s in sizes)
-    assert ObjectService  # the service is what the server wires in
+    db = Database(tmp_path / "data")
+    try:
+        service = ObjectService(db, query_maximum_results=10_000, autoschema=True)
+        reported, done = [], threading.Event()
+        session = StreamSession(service, on_results=lambda r: reported.extend(r.successes),
+                                on_done=done.set, capacity=300, max_batch=100)
+        peak = 0
+        vec = np.ones(4, np.float32)
+        for m in range(60):
+            items = []
+            for i in range(50):
+                uid = str(uuid_mod.UUID(int=m * 50 + i + 1))
+                items.append(StreamItem(uid, "C", obj=IncomingObject(uid, {"i": i}, {}, vec)))
+            assert session.submit(items)
+            peak = max(peak, session.pending)
+        sizes = {session.suggested_batch_size() for _ in range(3)}
+        session.finish()
+        assert done.wait(60)
+        assert len(reported) == 3000 and peak <= 350
+        assert all(10 <= s <= 1000 for s in sizes)
+        assert db.collection("C").object_count() == 3000
+    finally:
+        db.close()
