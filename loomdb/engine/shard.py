@@ -15,7 +15,7 @@ import numpy as np
 import orjson
 
 from ..entities.errors import InvalidInput
-from ..entities.objects import ObjectWrite, StoredObject
+from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes
 from .arrays import GrowableArray
 from .inverted.refcolumn import RefColumn
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
@@ -243,10 +243,10 @@ class Shard:
         return bytes(self._uuids[slot]).ljust(16, b"\0")
 
     def uuids_of_one(self, slot: int) -> str:
-        return str(uuid_mod.UUID(bytes=self._key(slot)))
+        return uuid_from_bytes(self._key(slot))
 
     def uuids_of(self, slots) -> list[str]:
-        return [str(uuid_mod.UUID(bytes=self._key(int(s)))) for s in slots]
+        return [uuid_from_bytes(self._key(int(s))) for s in slots]
 
     def delete(self, uuids: list[str]) -> list[bool]:
         """Delete objects by id; True for each id that existed."""
@@ -345,7 +345,7 @@ class Shard:
                 continue
             uid, created, updated, props = row
             vectors = {n: np.frombuffer(b, dtype=np.float32) for n, b in vecs.get(doc, {}).items()}
-            out.append(StoredObject(str(uuid_mod.UUID(bytes=uid)), orjson.loads(props), created, updated, vectors))
+            out.append(StoredObject(uuid_from_bytes(uid), orjson.loads(props), created, updated, vectors))
         return out
 
     def _snapshot_path(self, name: str) -> Path:

@@ -133,8 +133,7 @@ def hybrid_fused(shard: "Shard", h: Hybrid, allow: np.ndarray | None, cfg: Keywo
             raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
                               "supported by loomdb yet")
         bound = vector_threshold(shard, h.near_vector, target) if h.near_vector is not None else None
-        slots, dists = shard.indexes[target].search(
-            vector, pool, allow if allow is not None else shard.alive_mask(), bound)
+        slots, dists = shard.indexes[target].search(vector, pool, allow, bound)
         if h.max_vector_distance is not None:
             beyond = dists > h.max_vector_distance
             if beyond.any() and sets:       # keyword hits that the vector side ranks beyond the cut go too
@@ -152,8 +151,6 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
 def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
     nv = params.near_vector
     max_distance = vector_threshold(shard, nv, target)
-    if allow is None:
-        allow = shard.alive_mask()
     slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)
     page = range(params.offset, min(len(slots), params.offset + params.limit))
     docs = shard.docs_of(slots)

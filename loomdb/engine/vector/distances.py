@@ -14,6 +14,9 @@ _CHUNK_ROWS = 4096   # keeps the (rows x dim) temporaries of manhattan/hamming s
 
 def normalise(v: np.ndarray) -> np.ndarray:
     """Unit-length copy (zero vectors stay zero), as Weaviate does for cosine at insert and query time."""
+    if v.ndim == 1:         # one query vector: the per-query hot path, without linalg's generic machinery
+        norm = float(np.sqrt(np.dot(v, v)))
+        return v / np.float32(norm) if norm > 0 else np.zeros_like(v)
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
     return np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
 

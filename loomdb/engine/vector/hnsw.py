@@ -278,10 +278,11 @@ class HnswIndex:
         if self.metric == "cosine":
             q = normalise(q)
         slot_label = self._slot_label.view()
-        mask = slot_label >= 0
-        if allow is not None:
-            mask &= allow[: len(mask)]
-        allowed = int(np.count_nonzero(mask))
+        if allow is None:        # no O(slots) mask per unfiltered query: built only if a path needs it
+            mask, allowed = None, self._live
+        else:
+            mask = (slot_label >= 0) & allow[: len(slot_label)]
+            allowed = int(np.count_nonzero(mask))
         if allowed == 0:
             return empty
         filtered = allow is not None and allowed < self._live
@@ -296,8 +297,8 @@ class HnswIndex:
             slots, dists = slots[keep], dists[keep]
         return slots, dists.astype(np.float32)
 
-    def _exact(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray, k: int):
-        slots = np.flatnonzero(mask)
+    def _exact(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray | None, k: int):
+        slots = np.flatnonzero(slot_label >= 0 if mask is None else mask)
         rows = self._stored()[slot_label[slots]]
         dist = distances(self.metric, rows, q)
         if len(slots) > k:
@@ -306,7 +307,7 @@ class HnswIndex:
         order = np.lexsort((slots, dist))
         return slots[order], dist[order]
 
-    def _graph(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray, allowed: int, k: int):
+    def _graph(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray | None, allowed: int, k: int):
         ef = self.ef_for(k)
         selector = None
         bits = None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from weaviate.proto.v1 import base_pb2, search_get_pb2
 
-from ...entities.objects import StoredObject
+from ...entities.objects import StoredObject, uuid_to_bytes
 from .search_parse import ReturnRequest
-from .values import float32_bytes, uuid_bytes
+from .values import float32_bytes
 
 
 def object_metadata(md: search_get_pb2.MetadataResult, obj: StoredObject, ret: ReturnRequest | None,
                     legacy: bool) -> None:
     """The object-level metadata (id, timestamps, consistency, vectors) shared by hits and referenced objects."""
     md.id = obj.uuid
-    md.id_as_bytes = uuid_bytes(obj.uuid)
+    md.id_as_bytes = uuid_to_bytes(obj.uuid)
     if ret is None:
         return
     if ret.creation_time:

@@ -26,8 +26,7 @@ def build_search_reply(results: list[tuple[Hit, StoredObject]], ret: ReturnReque
         result = reply.results.add()
         props = obj.properties if ret.properties is None else {
             k: obj.properties[k] for k in ret.properties if k in obj.properties}
-        result.properties.CopyFrom(search_get_pb2.PropertiesResult(
-            non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
+        _fill_properties(result.properties, props, types, class_doc["class"])
         if refs is not None:
             fill_ref_props(result.properties, refs[i], bool(ret.refs), doc_of, cache)
         _metadata(result.metadata, hit, obj, ret, metric, legacy)
@@ -48,13 +47,18 @@ def build_group_by_reply(groups: list[tuple[Group, list[tuple[Hit, StoredObject]
             result = out.objects.add()
             props = obj.properties if ret.properties is None else {
                 k: obj.properties[k] for k in ret.properties if k in obj.properties}
-            result.properties.CopyFrom(search_get_pb2.PropertiesResult(
-                non_ref_props=encode_properties(props, types), target_collection=class_doc["class"]))
+            _fill_properties(result.properties, props, types, class_doc["class"])
             _metadata(result.metadata, hit, obj, ret, metric, legacy)
             if hit.distance is not None:
                 result.metadata.distance = hit.distance
                 result.metadata.distance_present = True
     return reply
+
+
+def _fill_properties(out: search_get_pb2.PropertiesResult, props: dict, types: dict, collection: str) -> None:
+    out.target_collection = collection
+    out.non_ref_props.SetInParent()
+    encode_properties(props, types, out.non_ref_props)
 
 
 def _metadata(md: search_get_pb2.MetadataResult, hit: Hit, obj: StoredObject, ret: ReturnRequest,

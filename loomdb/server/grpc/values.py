@@ -60,69 +60,74 @@ def vector_from_bytes(data: bytes) -> np.ndarray:
 
 
 # ---- out: search result properties -------------------------------------------------------------------------
-def _scalar(value: Any, dtype: str) -> properties_pb2.Value:
+def _set_scalar(out: properties_pb2.Value, value: Any, dtype: str) -> None:
+    """Write one scalar into the reply's Value message in place (no temporary message and copy per value)."""
     if dtype == "text":
-        return properties_pb2.Value(text_value=str(value))
-    if dtype == "int":
-        return properties_pb2.Value(int_value=int(value))
-    if dtype == "number":
-        return properties_pb2.Value(number_value=float(value))
-    if dtype == "boolean":
-        return properties_pb2.Value(bool_value=bool(value))
-    if dtype == "date":
-        return properties_pb2.Value(date_value=str(value))
-    if dtype == "uuid":
-        return properties_pb2.Value(uuid_value=str(value))
-    if dtype == "blob":
-        return properties_pb2.Value(blob_value=str(value))
-    if dtype == "geoCoordinates":
-        return properties_pb2.Value(geo_value=properties_pb2.GeoCoordinate(
-            latitude=value["latitude"], longitude=value["longitude"]))
-    if dtype == "phoneNumber":
-        return properties_pb2.Value(phone_value=properties_pb2.PhoneNumber(
+        out.text_value = str(value)
+    elif dtype == "int":
+        out.int_value = int(value)
+    elif dtype == "number":
+        out.number_value = float(value)
+    elif dtype == "boolean":
+        out.bool_value = bool(value)
+    elif dtype == "date":
+        out.date_value = str(value)
+    elif dtype == "uuid":
+        out.uuid_value = str(value)
+    elif dtype == "blob":
+        out.blob_value = str(value)
+    elif dtype == "geoCoordinates":
+        out.geo_value.latitude = value["latitude"]
+        out.geo_value.longitude = value["longitude"]
+    elif dtype == "phoneNumber":
+        out.phone_value.CopyFrom(properties_pb2.PhoneNumber(
             country_code=int(value.get("countryCode") or 0), default_country=value.get("defaultCountry") or "",
             input=value.get("input") or "", international_formatted=value.get("internationalFormatted") or "",
             national=int(value.get("national") or 0), national_formatted=value.get("nationalFormatted") or "",
             valid=bool(value.get("valid"))))
-    return properties_pb2.Value(text_value=str(value))
-
-
-def _array(values: list, base: str, nested: dict | None) -> properties_pb2.Value:
-    if base == "int":
-        lv = properties_pb2.ListValue(int_values=properties_pb2.IntValues(
-            values=np.asarray(values, dtype="<i8").tobytes()))
-    elif base == "number":
-        lv = properties_pb2.ListValue(number_values=properties_pb2.NumberValues(
-            values=np.asarray(values, dtype="<f8").tobytes()))
-    elif base == "boolean":
-        lv = properties_pb2.ListValue(bool_values=properties_pb2.BoolValues(values=values))
-    elif base == "date":
-        lv = properties_pb2.ListValue(date_values=properties_pb2.DateValues(values=values))
-    elif base == "uuid":
-        lv = properties_pb2.ListValue(uuid_values=properties_pb2.UuidValues(values=values))
-    elif base == "object":
-        lv = properties_pb2.ListValue(object_values=properties_pb2.ObjectValues(
-            values=[encode_properties(v, nested or {}) for v in values]))
     else:
-        lv = properties_pb2.ListValue(text_values=properties_pb2.TextValues(values=[str(v) for v in values]))
-    return properties_pb2.Value(list_value=lv)
+        out.text_value = str(value)
 
 
-def encode_properties(props: dict[str, Any], types: dict[str, tuple[str, dict | None]]) -> properties_pb2.Properties:
-    """`types`: property name -> (dataType, nested types or None), from the class document."""
-    out = properties_pb2.Properties()
+def _set_array(out: properties_pb2.Value, values: list, base: str, nested: dict | None) -> None:
+    lv = out.list_value
+    if base == "int":
+        lv.int_values.values = np.asarray(values, dtype="<i8").tobytes()
+        lv.int_values.SetInParent()
+    elif base == "number":
+        lv.number_values.values = np.asarray(values, dtype="<f8").tobytes()
+        lv.number_values.SetInParent()
+    elif base == "object":
+        lv.object_values.SetInParent()
+        for v in values:
+            encode_properties(v, nested or {}, lv.object_values.values.add())
+    else:          # repeated string/bool fields; SetInParent keeps an empty array an (empty) array
+        target = {"boolean": lv.bool_values, "date": lv.date_values, "uuid": lv.uuid_values}.get(
+            base, lv.text_values)
+        target.SetInParent()
+        target.values.extend(values if base in ("boolean", "date", "uuid") else [str(v) for v in values])
+
+
+def encode_properties(props: dict[str, Any], types: dict[str, tuple[str, dict | None]],
+                      out: properties_pb2.Properties | None = None) -> properties_pb2.Properties:
+    """Encode into `out` (a reply's own sub-message, filled in place) or a new message.
+    `types`: property name -> (dataType, nested types or None), from the class document."""
+    if out is None:
+        out = properties_pb2.Properties()
+    fields = out.fields
     for name, value in props.items():
         if value is None:
             continue
-        dtype, nested = types.get(name, (_guess_type(value), None))
+        dtype, nested = types.get(name) or (_guess_type(value), None)
         if dtype[:1].isupper():
             continue        # a reference property: returned through ref_props, never as a value
         if dtype.endswith("[]"):
-            out.fields[name].CopyFrom(_array(value, dtype[:-2], nested))
+            _set_array(fields[name], value, dtype[:-2], nested)
         elif dtype == "object":
-            out.fields[name].CopyFrom(properties_pb2.Value(object_value=encode_properties(value, nested or {})))
+            fields[name].object_value.SetInParent()
+            encode_properties(value, nested or {}, fields[name].object_value)
         else:
-            out.fields[name].CopyFrom(_scalar(value, dtype))
+            _set_scalar(fields[name], value, dtype)
     return out
 
 
