@@ -23,6 +23,7 @@ from .inverted.searchable import SearchableIndex
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
+from .uuid_index import UuidIndex
 from .vector.factory import make_index
 from .vector.hnsw import HnswIndex
 
@@ -66,7 +67,7 @@ class Shard:
         self._alive = GrowableArray(bool)
         self._created = GrowableArray(np.int64)
         self._updated = GrowableArray(np.int64)
-        self._slot_of: dict[bytes, int] = {}
+        self._slot_of = UuidIndex()                   # uuid bytes -> live slot
         self._uuid_order: np.ndarray | None = None    # slots sorted by uuid, rebuilt lazily after writes
         self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
         # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
@@ -135,7 +136,7 @@ class Shard:
         self._alive.extend(np.ones(len(docs), bool))
         self._created.extend(created)
         self._updated.extend(updated)
-        self._slot_of.update(zip(uids, range(first, first + len(docs))))
+        self._slot_of.add_many(uids, range(first, first + len(docs)))
         for name, sort_column in self.sort_columns.items():
             sort_column.add(first, [p.get(name) for p in props])
         for name in self.columns.keys() | self.searchable.keys():
@@ -156,6 +157,7 @@ class Shard:
         errors: list[str | None] = [None] * len(writes)
         last = {uuid_mod.UUID(w.uuid).bytes: i for i, w in enumerate(writes)}   # same id twice: last wins
         with self._write_lock:
+            old_slots = dict(zip(last, self._slot_of.get_many(list(last))))
             rows: list[ObjectRow] = []
             applied: list[tuple[dict, dict[str, np.ndarray]]] = []
             replaced: list[int] = []
@@ -167,7 +169,7 @@ class Shard:
                 except InvalidInput as exc:
                     errors[i] = exc.message
                     continue
-                old_slot = self._slot_of.get(uid)
+                old_slot = old_slots[uid]
                 if old_slot is not None:
                     doc = int(self._docs[old_slot])
                     created = int(self._created[old_slot]) if keep_created else now_ms
@@ -185,7 +187,7 @@ class Shard:
             self._seq = seq
             with self._mem.write():
                 for row in rows:
-                    old_slot = self._slot_of.get(row.uuid)
+                    old_slot = old_slots[row.uuid]
                     if old_slot is not None:
                         self._kill(old_slot)
                 first = self._append_slots([r.doc for r in rows], [r.uuid for r in rows],
@@ -210,7 +212,7 @@ class Shard:
 
     def _kill(self, slot: int) -> None:
         self._alive[slot] = False
-        del self._slot_of[self._key(slot)]
+        self._slot_of.remove(self._key(slot))
         for index in self.indexes.values():
             index.remove(slot)
 
@@ -235,7 +237,7 @@ class Shard:
             searchable.compact(keep, remap)
         for index in self.indexes.values():
             index.compact(keep, remap)
-        self._slot_of = {k: int(remap[s]) for k, s in self._slot_of.items()}
+        self._slot_of.renumber(remap)
         self._uuid_order = None
 
     def _key(self, slot: int) -> bytes:
@@ -254,7 +256,7 @@ class Shard:
             raise InvalidInput(STORE_READ_ONLY)
         keys = [uuid_mod.UUID(u).bytes for u in uuids]
         with self._write_lock:
-            slots = [self._slot_of.get(k) for k in keys]
+            slots = self._slot_of.get_many(keys)
             docs = [int(self._docs[s]) for s in slots if s is not None]
             if docs:
                 self.store.delete_many(docs)
