@@ -26,6 +26,7 @@ from .storage.object_store import ObjectRow, ObjectStore
 from .uuid_index import UuidIndex
 from .vector.factory import make_index
 from .vector.hnsw import HnswIndex
+from .vector.stored import StoredVectors
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
 _COMPACT_MIN_DEAD = 1024        # compact once this many slots are dead ...
@@ -98,7 +99,9 @@ class Shard:
                     column.stopwords = stopwords
             for name, vspec in vectors.items():
                 if name not in self.indexes:
-                    self.indexes[name] = make_index(vspec)
+                    # compressed graphs rescore with the full vectors in the store, read by slot
+                    self.indexes[name] = make_index(vspec, StoredVectors(name, self._docs.view,
+                                                                         self.store.vectors_of))
                 else:
                     self.indexes[name].configure(vspec.index_config)
 

@@ -2,20 +2,25 @@
 
 The HNSW graph is built in a background thread from a copy of the vectors while the flat index keeps serving
 (queries never wait for the build). Writes that arrive during the build are logged and replayed onto the graph
-at the swap, which happens inside the next write (already under the shard's write lock)."""
+at the swap, which happens inside the next write (already under the shard's write lock).
+
+Compression settings live in the `hnsw` block (as Weaviate's client sends them) and apply once the space is a
+graph; the flat stage stays exact (Weaviate's flat BQ/RQ cache is not implemented)."""
 from __future__ import annotations
 
 import numpy as np
 
 from .flat import FlatIndex
-from .hnsw import HnswIndex
+from .hnsw import HnswIndex, log
 from .rebuild import BackgroundBuild
+from .stored import StoredVectors
 
 
 class DynamicIndex:
-    def __init__(self, metric: str, config: dict | None = None) -> None:
+    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None) -> None:
         config = config or {}
         self.metric = metric
+        self._source = source          # handed to the graph: what a compressed graph rescores with
         self.threshold = int(config.get("threshold") or 10_000)
         self._hnsw_config = dict(config.get("hnsw") or {})
         self._active: FlatIndex | HnswIndex = FlatIndex(metric)
@@ -65,7 +70,7 @@ class DynamicIndex:
         n_slots = len(flat.present_mask())
 
         def build() -> HnswIndex:
-            graph = HnswIndex(self.metric, self._hnsw_config)
+            graph = HnswIndex(self.metric, self._hnsw_config, self._source)
             dense: list[np.ndarray | None] = [None] * n_slots
             for slot, row in zip(slots.tolist(), vectors):
                 dense[slot] = row
@@ -77,6 +82,9 @@ class DynamicIndex:
     def _swap_if_built(self) -> None:
         if self._build is not None and self._build.ready:
             self._active, self._build = self._build.finish(), None
+        elif self._build is not None and self._build.failed:      # stay flat; the next add tries again
+            log.warning("building the HNSW graph of a dynamic index failed: %s", self._build.error)
+            self._build = None
 
     def wait_until_built(self, timeout: float | None = None) -> None:
         """For tests and benchmarks: block until a pending switch to HNSW has been built (not yet swapped)."""

@@ -6,13 +6,16 @@ from ..schema.model import VectorSpec
 from .dynamic import DynamicIndex
 from .flat import FlatIndex
 from .hnsw import HNSW_METRICS, HnswIndex
+from .stored import StoredVectors
 
 
-def make_index(spec: VectorSpec):
+def make_index(spec: VectorSpec, source: StoredVectors | None = None):
+    """`source` = the space's full vectors in the shard's store, which compressed graphs rescore with. The flat
+    index stays exact and uncompressed (Weaviate's flat BQ/RQ cache is not implemented)."""
     if spec.index_type == "flat":
         return FlatIndex(spec.distance)
     if spec.index_type == "dynamic":
-        return DynamicIndex(spec.distance, spec.index_config)
+        return DynamicIndex(spec.distance, spec.index_config, source)
     if spec.distance not in HNSW_METRICS:     # hamming: no graph support in faiss; exact search stays correct
         return FlatIndex(spec.distance)
-    return HnswIndex(spec.distance, spec.index_config)
+    return HnswIndex(spec.distance, spec.index_config, source)

@@ -9,10 +9,15 @@ shard compaction renumbers slots without touching the graph. Filtered search fol
 allow-list no larger than `flatSearchCutoff` is searched exactly over the stored vectors, a larger one through
 the graph with the allow-list as a selector (ef raised for selective filters, exact fallback if the graph
 returns too few hits).
+
+Compression (Weaviate's PQ/SQ/BQ/RQ, `quantizers.py`): once due, the graph is rebuilt over codes in the background
+(the same rebuild as the tombstone cleanup) and swapped in at a later write, dropping the float32 graph; searches
+then over-fetch by code distance and rescore with the full vectors from the shard's store (`stored.py`).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -22,7 +27,9 @@ from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
 from .checks import check_vector
 from .distances import distances, normalise
+from .quantizers import Quantizer, code_distances, configured, rescore_candidates, sample_rows
 from .rebuild import BackgroundBuild
+from .stored import StoredVectors
 
 try:
     import faiss
@@ -39,6 +46,8 @@ _MAX_EF = 4096
 _EXACT_FLOAT_BUDGET = 2_500_000
 _CLEANUP_MIN = 1_000        # rebuild the graph without tombstones once there are at least this many ...
 _CLEANUP_SHARE = 0.3        # ... and they make up this share of the graph (Weaviate cleans tombstones too)
+_UNTRAINED_SAMPLE = 100_000  # sample for codes that need no training (RQ: only its vector norms set the range)
+log = logging.getLogger("loomdb.vector")
 
 
 def _cfg(config: dict, key: str, default):
@@ -47,20 +56,27 @@ def _cfg(config: dict, key: str, default):
 
 
 class HnswIndex:
-    """One vector space served by an HNSW graph; same interface as FlatIndex."""
+    """One vector space served by an HNSW graph; same interface as FlatIndex.
 
-    def __init__(self, metric: str, config: dict | None = None) -> None:
+    `source` = the space's full vectors in the shard's store; without it (a bare index) compression settings are
+    ignored, since a compressed graph cannot rescore."""
+
+    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None) -> None:
         if faiss is None or metric not in HNSW_METRICS:
             raise ValueError(f"HNSW is not available for distance {metric!r}")
         self.metric = metric
         self.dim: int | None = None
+        self._source = source
         self._index = None
+        self._codec: Quantizer | None = None          # what the graph stores: None = float32 vectors
         self._label_slot = GrowableArray(np.int64)   # label -> slot (-1 = tombstone)
         self._slot_label = GrowableArray(np.int64)   # slot -> label (-1 = no vector)
         self._live = 0
         self.last_path = ""      # "graph" | "exact" | "exact-fallback": how the latest search ran (diagnostics)
         self.restored_from_snapshot = False
-        self._cleanup: BackgroundBuild | None = None
+        self._rebuild: BackgroundBuild | None = None   # tombstone cleanup and/or (de)compression
+        self._rebuild_failed = False                   # no new rebuild until the config changes
+        self._refused: Quantizer | None = None         # a configured quantizer this space cannot use (logged)
         self._live_bits_cache: np.ndarray | None = None
         self._live_bits_total = 0
         self.configure(config or {})
@@ -76,6 +92,10 @@ class HnswIndex:
         self.dynamic_ef_max = int(_cfg(config, "dynamicEfMax", 500))
         self.dynamic_ef_factor = int(_cfg(config, "dynamicEfFactor", 8))
         self.flat_search_cutoff = int(_cfg(config, "flatSearchCutoff", 40_000))
+        self._wanted = configured(config) if self._source is not None else None   # (quantizer, training limit)
+        self._rebuild_failed = False
+        if self._index is not None:
+            self._maybe_rebuild()       # compression enabled (or changed) on a populated space starts now if due
 
     def ef_for(self, k: int) -> int:
         """Weaviate's rule: ef -1 = clamp(k * dynamicEfFactor, dynamicEfMin, dynamicEfMax); never below k."""
@@ -89,10 +109,22 @@ class HnswIndex:
     def check(self, vector: np.ndarray, pending_dim: int | None = None) -> None:
         check_vector(vector, self.dim if self.dim is not None else pending_dim)
 
-    def _new_index(self, dim: int):
-        index = faiss.IndexHNSWFlat(dim, self.max_connections, getattr(faiss, _FAISS_METRIC[self.metric]))
+    def _create(self, block: np.ndarray, codec: Quantizer | None) -> None:
+        """Start an empty graph for `block`'s dimension storing `codec` codes (None = float32), trained on a sample
+        of `block` when the codes need training."""
+        self.dim = block.shape[1]
+        self._codec = codec
+        if codec is None:
+            index = faiss.IndexHNSWFlat(self.dim, self.max_connections, getattr(faiss, _FAISS_METRIC[self.metric]))
+        else:
+            training_limit = self._wanted[1] if self._wanted else 0
+            limit = max(training_limit if training_limit > 0 else _UNTRAINED_SAMPLE, codec.min_training)
+            sample = block[sample_rows(len(block), limit)].astype(np.float32)
+            if self.metric == "cosine":
+                sample = normalise(sample)
+            index = codec.new_index(self.dim, self.max_connections, self.metric, codec.prepare(sample))
         index.hnsw.efConstruction = self.ef_construction
-        return index
+        self._index = index
 
     def add(self, first_slot: int, vectors: list[np.ndarray | None]) -> None:
         """Vectors of slots first_slot, first_slot+1, ... (None = no vector), added to the graph in one call."""
@@ -105,18 +137,20 @@ class HnswIndex:
             slots = np.arange(first_slot, first_slot + len(vectors), dtype=np.int64)[np.asarray(present)]
             labels[np.asarray(present)] = self._insert(np.stack([v for v, p in zip(vectors, present) if p]), slots)
         self._slot_label.extend(labels)
-        if self._cleanup is not None:
-            self._cleanup.record("add", first_slot, vectors)
-        self._maybe_cleanup()
+        if self._rebuild is not None:
+            self._rebuild.record("add", first_slot, vectors)
+        self._maybe_rebuild()
 
     def _insert(self, block: np.ndarray, slots: np.ndarray) -> np.ndarray:
-        """Add vectors to the graph as new labels owned by `slots`; returns the labels."""
+        """Add vectors to the graph as new labels owned by `slots`; returns the labels. The first block decides
+        the storage: codes straight away when compression is already due for it (a bulk load, BQ/RQ)."""
         block = block.astype(np.float32)
-        if self._index is None:
-            self.dim = block.shape[1]
-            self._index = self._new_index(self.dim)
         if self.metric == "cosine":
             block = normalise(block)
+        if self._index is None:
+            self._create(block, self._due_codec(len(block), block.shape[1]))
+        if self._codec is not None:
+            block = self._codec.prepare(block)
         start = self._index.ntotal
         self._index.add(np.ascontiguousarray(block))
         self._label_slot.extend(slots)
@@ -131,9 +165,9 @@ class HnswIndex:
                 self._slot_label[slot] = -1
                 self._live -= 1
                 self._live_bits_cache = None
-        if self._cleanup is not None:
-            self._cleanup.record("remove", slot)
-        self._maybe_cleanup()
+        if self._rebuild is not None:
+            self._rebuild.record("remove", slot)
+        self._maybe_rebuild()
 
     def _live_bits(self) -> np.ndarray:
         """Packed bitmap of live labels, cached until the maps change (writes replace the cached array, so a
@@ -144,36 +178,96 @@ class HnswIndex:
             self._live_bits_cache, self._live_bits_total = bits, self._index.ntotal
         return bits
 
-    def _maybe_cleanup(self) -> None:
-        """Swap in a finished tombstone-free graph, or start building one in the background when tombstones
-        pile up. Called from writes (under the shard's write lock), so the swap never races a search."""
-        if self._cleanup is not None:
-            if self._cleanup.ready:
-                graph = self._cleanup.finish()
-                self._index, self._label_slot, self._slot_label, self._live = (
-                    graph._index, graph._label_slot, graph._slot_label, graph._live)
-                self._cleanup = None
-                self._live_bits_cache = None
+    # ---- background rebuilds: tombstone cleanup, compression ------------------------------------------------
+    def _due_codec(self, live: int, dim: int) -> Quantizer | None:
+        """The configured quantizer if a space of `live` `dim`-dimensional vectors should be compressed now."""
+        if self._wanted is None:
+            return None
+        codec, training_limit = self._wanted
+        if live <= training_limit or live < codec.min_training:
+            return None
+        problem = codec.problem(dim)
+        if problem is not None:
+            if self._refused != codec:                # say it once per setting, not per write
+                log.warning("vector compression not applied: %s", problem)
+                self._refused = codec
+            return None
+        return codec
+
+    def _target_codec(self) -> Quantizer | None:
+        """What the graph should store now: the configured codes once due (kept from then on, as Weaviate never
+        decompresses by itself), float32 when compression is off."""
+        if self._wanted is None:
+            return None
+        if self._codec == self._wanted[0]:
+            return self._codec
+        return self._due_codec(self._live, self.dim) or self._codec
+
+    def _maybe_rebuild(self) -> None:
+        """Swap in a finished rebuild, or start one in the background when the graph should change codes or
+        tombstones pile up. Called from writes (under the shard's write lock), so the swap never races a search."""
+        build = self._rebuild
+        if build is not None:
+            if build.ready:
+                self._adopt(build.finish())
+            elif build.failed:
+                log.warning("vector index rebuild failed, keeping the current graph: %s", build.error)
+                self._rebuild, self._rebuild_failed = None, True
             return
-        if self._index is None or self.tombstones < max(_CLEANUP_MIN, _CLEANUP_SHARE * self._index.ntotal):
+        if self._index is None or self._rebuild_failed:
             return
+        target = self._target_codec()
+        if target == self._codec and self.tombstones < max(_CLEANUP_MIN, _CLEANUP_SHARE * self._index.ntotal):
+            return
+        self._start_rebuild(target)
+
+    def _start_rebuild(self, codec: Quantizer | None) -> None:
+        """Build a tombstone-free graph of the live vectors storing `codec` codes in a background thread. The
+        vectors come from the float graph itself, or (compressed graph) from the store."""
         label_slot = self._label_slot.view()
         live = label_slot >= 0
-        slots, vectors = label_slot[live].copy(), self._stored()[live].copy()
-        n_slots, metric, config = len(self._slot_label), self.metric, self._config
+        slots = label_slot[live].copy()
+        if self._codec is None:
+            rows = self._stored()[live].copy()
+
+            def load() -> tuple[np.ndarray, np.ndarray]:
+                return slots, rows
+        else:
+            docs, source, dim = self._source.docs(slots), self._source, self.dim
+
+            def load() -> tuple[np.ndarray, np.ndarray]:
+                found, vectors = source.load(docs, dim)
+                return slots[found], vectors
+        n_slots, metric, config, source = len(self._slot_label), self.metric, self._config, self._source
 
         def build() -> HnswIndex:
-            graph = HnswIndex(metric, config)
+            graph = HnswIndex(metric, config, source)
             graph._slot_label.extend(np.full(n_slots, -1, np.int64))
-            graph.add_at(slots, list(vectors))
+            have, vectors = load()
+            if len(have):
+                graph._create(vectors, codec)
+                graph._slot_label[have] = graph._insert(vectors, have)
             return graph
 
-        self._cleanup = BackgroundBuild(build, "loomdb-hnsw-cleanup")
+        self._rebuild = BackgroundBuild(build, "loomdb-hnsw-rebuild")
 
-    def wait_for_cleanup(self, timeout: float | None = None) -> None:
-        """For tests and benchmarks: block until a pending tombstone cleanup has been built (not yet swapped)."""
-        if self._cleanup is not None:
-            self._cleanup.wait(timeout)
+    def _adopt(self, graph: HnswIndex) -> None:
+        """Replace the graph (and its maps) by a rebuilt one; the old graph is freed."""
+        self._index, self._codec, self._label_slot, self._slot_label, self._live = (
+            graph._index, graph._codec, graph._label_slot, graph._slot_label, graph._live)
+        self._rebuild = None
+        self._live_bits_cache = None
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> None:
+        """For tests and benchmarks: block until a pending rebuild (cleanup or compression) has been built; it
+        is swapped in by the next write."""
+        if self._rebuild is not None:
+            self._rebuild.wait(timeout)
+
+    @property
+    def compression(self) -> str | None:
+        """The codes the graph stores now ("pq", "sq", "rq", "bq"), None = float32 (diagnostics, tests)."""
+        return self._codec.kind if self._codec is not None else None
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         """Shard slots were renumbered: follow them in both maps (the graph itself is untouched)."""
@@ -182,18 +276,22 @@ class HnswIndex:
         alive = ls >= 0
         ls[alive] = remap[ls[alive]]
         self._live_bits_cache = None
-        if self._cleanup is not None:
-            self._cleanup.record("compact", keep, remap)
+        if self._rebuild is not None:
+            self._rebuild.record("compact", keep, remap)
 
     def add_at(self, slots: np.ndarray, vectors: list[np.ndarray]) -> None:
-        """Add vectors for existing slots that have none (after a snapshot load)."""
-        if not len(slots):
-            return
-        self._slot_label[slots] = self._insert(np.stack(vectors), slots)
+        """Add vectors for existing slots that have none (after a snapshot load); a float snapshot whose space
+        is due for compression starts compressing here."""
+        if len(slots):
+            self._slot_label[slots] = self._insert(np.stack(vectors), slots)
+        self._maybe_rebuild()
 
     # ---- snapshots (fast restart) ---------------------------------------------------------------------------
     def save_snapshot(self, path: Path, slot_docs: np.ndarray, seq: int) -> None:
-        """Write the graph and its label -> doc map; crash-safe (tmp files + rename, the map renamed last)."""
+        """Write the graph and its label -> doc map; crash-safe (tmp files + rename, the map renamed last). A
+        finished rebuild is swapped in first (the caller holds the writers off); one still running is not saved."""
+        if self._rebuild is not None and self._rebuild.ready:
+            self._adopt(self._rebuild.finish())
         if self._index is None:
             return
         ls = self._label_slot.view()
@@ -204,7 +302,8 @@ class HnswIndex:
             f.flush()
             os.fsync(f.fileno())
         meta = {"seq": seq, "metric": self.metric, "dim": self.dim, "maxConnections": self.max_connections,
-                "efConstruction": self.ef_construction}
+                "efConstruction": self.ef_construction,
+                "compression": self._codec.key() if self._codec is not None else None}
         path.with_suffix(".json.tmp").write_text(json.dumps(meta))
         os.replace(path.with_suffix(".faiss.tmp"), path.with_suffix(".faiss"))
         os.replace(path.with_suffix(".map.tmp"), path.with_suffix(".map"))
@@ -213,15 +312,20 @@ class HnswIndex:
     def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since) -> bool:
         """Adopt a snapshot for the current slots (`slot_docs` ascending); labels whose doc is gone or was
         rewritten after the snapshot become tombstones. Returns False (nothing changed) when there is no usable
-        snapshot. The caller then adds vectors for the slots still without one (`slots_without_vector`)."""
+        snapshot. The caller then adds vectors for the slots still without one (`slots_without_vector`).
+        A compressed snapshot is used only if its codes are the configured ones; an uncompressed one always (the
+        space compresses in the background afterwards if it is due)."""
         try:
             meta = json.loads(path.with_suffix(".json").read_text())
             if (meta["metric"], meta["maxConnections"], meta["efConstruction"]) != \
                     (self.metric, self.max_connections, self.ef_construction):
                 return False
+            codec = Quantizer(**meta["compression"]) if meta.get("compression") else None
+            if codec is not None and (self._wanted is None or codec != self._wanted[0]):
+                return False
             label_doc = np.load(path.with_suffix(".map"))
             index = faiss.read_index(str(path.with_suffix(".faiss")))
-        except (OSError, ValueError, KeyError, RuntimeError):
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
             return False
         if index.ntotal != len(label_doc):
             return False
@@ -235,7 +339,7 @@ class HnswIndex:
         label_slot = np.where(ok, pos, -1).astype(np.int64)
         slot_label = np.full(len(slot_docs), -1, np.int64)
         slot_label[label_slot[ok]] = np.flatnonzero(ok)
-        self._index, self.dim = index, int(meta["dim"])
+        self._index, self.dim, self._codec = index, int(meta["dim"]), codec
         self._label_slot = GrowableArray(np.int64, capacity=max(len(label_slot), 1024))
         self._label_slot.extend(label_slot)
         self._slot_label = GrowableArray(np.int64, capacity=max(len(slot_label), 1024))
@@ -254,7 +358,7 @@ class HnswIndex:
 
     # ---- reads --------------------------------------------------------------------------------------------
     def _stored(self) -> np.ndarray:
-        """The graph's own copy of the vectors (no second copy is kept), viewed without copying."""
+        """The float graph's own copy of the vectors (no second copy is kept), viewed without copying."""
         n = self._index.ntotal
         storage = faiss.downcast_index(self._index.storage)
         return faiss.rev_swig_ptr(storage.get_xb(), n * self.dim).reshape(n, self.dim)
@@ -299,13 +403,27 @@ class HnswIndex:
 
     def _exact(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray | None, k: int):
         slots = np.flatnonzero(slot_label >= 0 if mask is None else mask)
-        rows = self._stored()[slot_label[slots]]
-        dist = distances(self.metric, rows, q)
-        if len(slots) > k:
-            part = np.argpartition(dist, k - 1)[:k]
-            slots, dist = slots[part], dist[part]
-        order = np.lexsort((slots, dist))
-        return slots[order], dist[order]
+        if self._codec is None:
+            return _nearest(slots, distances(self.metric, self._stored()[slot_label[slots]], q), k)
+        # compressed (Weaviate's flat search over codes): rank the allowed rows by their decoded codes, rescore
+        # the best candidates with full vectors
+        approx = code_distances(self._index, self._codec.prepare(q), slot_label[slots])
+        n = self._rescore_count(k)
+        if len(slots) > n:
+            part = np.argpartition(approx, n - 1)[:n]
+            slots = slots[part]
+        return self._rescore(q, slots, k)
+
+    def _rescore_count(self, k: int) -> int:
+        return rescore_candidates(self._config, self._codec.kind, k, self.ef_for(k))
+
+    def _rescore(self, q: np.ndarray, slots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest of candidate slots by exact distance from their full vectors in the store (a candidate
+        whose object was deleted meanwhile is dropped)."""
+        found, rows = self._source.load(self._source.docs(slots), self.dim)
+        if self.metric == "cosine":
+            rows = normalise(rows)
+        return _nearest(slots[found], distances(self.metric, rows, q), k)
 
     def _graph(self, q: np.ndarray, slot_label: np.ndarray, mask: np.ndarray | None, allowed: int, k: int):
         ef = self.ef_for(k)
@@ -321,13 +439,27 @@ class HnswIndex:
             selector = faiss.IDSelectorBitmap(self._index.ntotal, faiss.swig_ptr(bits))
             share = allowed / max(self._index.ntotal, 1)
             ef = min(max(ef, int(ef / max(share, 1e-3) ** 0.5)), _MAX_EF)   # selective filters need a wider beam
-        params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector) if selector is not None else \
-            faiss.SearchParametersHNSW(efSearch=ef)
-        raw, labels = self._index.search(q[None, :], k, params=params)
+        # compressed: over-fetch by code distance (n <= the unwidened ef), then rescore with full vectors
+        n = k if self._codec is None else self._rescore_count(k)
+        params = faiss.SearchParametersHNSW(efSearch=max(ef, n), sel=selector) if selector is not None else \
+            faiss.SearchParametersHNSW(efSearch=max(ef, n))
+        codes_q = q if self._codec is None else self._codec.prepare(q)
+        raw, labels = self._index.search(codes_q[None, :], n, params=params)
         del bits
         labels = labels[0]
         found = labels >= 0
         if found.sum() < min(k, allowed):        # the graph could not reach enough allowed nodes: be exact
             return (*self._exact(q, slot_label, mask, k), "exact-fallback")
         slots = self._label_slot.view()[labels[found]]
+        if self._codec is not None:
+            return (*self._rescore(q, slots, k), "graph")
         return slots, self._to_distance(raw[0][found]), "graph"
+
+
+def _nearest(slots: np.ndarray, dist: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k smallest distances, nearest first (ties by slot)."""
+    if len(slots) > k:
+        part = np.argpartition(dist, k - 1)[:k]
+        slots, dist = slots[part], dist[part]
+    order = np.lexsort((slots, dist))
+    return slots[order], dist[order]

@@ -11,10 +11,14 @@ from collections.abc import Callable
 class BackgroundBuild:
     def __init__(self, build: Callable[[], object], name: str) -> None:
         self._result: object | None = None
+        self.error: Exception | None = None     # why the build failed; the owner keeps its current index
         self.log: list[tuple] = []
 
         def run() -> None:
-            self._result = build()
+            try:
+                self._result = build()
+            except Exception as exc:     # e.g. the shard closed under it: reported, never raised in a thread
+                self.error = exc
 
         self._thread = threading.Thread(target=run, name=name, daemon=True)
         self._thread.start()
@@ -26,6 +30,10 @@ class BackgroundBuild:
     @property
     def ready(self) -> bool:
         return self._result is not None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
 
     def finish(self):
         """The built index with every logged write replayed onto it (call only when `ready`)."""

@@ -133,7 +133,7 @@ def test_tombstone_cleanup_rebuilds_in_background_and_keeps_later_writes():
     idx.add(0, list(x[:3000]))
     for s in range(1500):                            # half the graph becomes tombstones -> cleanup starts
         idx.remove(s)
-    idx.wait_for_cleanup(120)
+    idx.wait_for_rebuild(120)
     idx.remove(1500)                                 # logged during/after the build, replayed at the swap
     idx.add(3000, list(x[3000:]))                    # this write swaps the clean graph in
     # the rebuild started at the 1000th removal (the threshold), so the 501 removals after that snapshot were
