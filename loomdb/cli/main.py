@@ -31,8 +31,10 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
     Weaviate's environment variables work unchanged: PERSISTENCE_DATA_PATH, QUERY_DEFAULTS_LIMIT,
     QUERY_MAXIMUM_RESULTS, GRPC_MAX_MESSAGE_SIZE, AUTOSCHEMA_ENABLED, DISABLE_TELEMETRY."""
+    from ..engine.heap import settle_allocator
     from ..server.app import LoomServer
 
+    settle_allocator()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env().with_overrides(host=host, port=port, grpc_port=grpc_port, data_path=data_path)
     try:

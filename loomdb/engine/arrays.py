@@ -11,7 +11,7 @@ class GrowableArray:
 
     def __init__(self, dtype: np.dtype | type, width: int | None = None, capacity: int = 1024) -> None:
         shape = (capacity,) if width is None else (capacity, width)
-        self._data = np.zeros(shape, dtype=dtype)
+        self._data = np.empty(shape, dtype=dtype)     # never read past _size: no zeroed (resident) capacity
         self._size = 0
 
     def __len__(self) -> int:
@@ -22,7 +22,7 @@ class GrowableArray:
         if need <= len(self._data):
             return
         cap = max(need, 2 * len(self._data))
-        grown = np.zeros((cap,) + self._data.shape[1:], dtype=self._data.dtype)
+        grown = np.empty((cap,) + self._data.shape[1:], dtype=self._data.dtype)
         grown[: self._size] = self._data[: self._size]
         self._data = grown
 
@@ -40,7 +40,7 @@ class GrowableArray:
     def keep(self, mask: np.ndarray) -> None:
         """Drop the entries where `mask` (over the filled prefix) is False, keeping order."""
         kept = self.view()[mask[: self._size]]
-        self._data = np.zeros((max(len(kept), 1024),) + self._data.shape[1:], dtype=self._data.dtype)
+        self._data = np.empty((max(len(kept), 1024),) + self._data.shape[1:], dtype=self._data.dtype)
         self._data[: len(kept)] = kept
         self._size = len(kept)
 

@@ -17,6 +17,7 @@ import orjson
 from ..entities.errors import InvalidInput
 from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes
 from .arrays import GrowableArray
+from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.refcolumn import RefColumn
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
 from .inverted.searchable import SearchableIndex
@@ -69,6 +70,7 @@ class Shard:
         self._created = GrowableArray(np.int64)
         self._updated = GrowableArray(np.int64)
         self._slot_of = UuidIndex()                   # uuid bytes -> live slot
+        self._heap = TrimAfterBulkWrites()
         self._uuid_order: np.ndarray | None = None    # slots sorted by uuid, rebuilt lazily after writes
         self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
         # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
@@ -129,6 +131,7 @@ class Shard:
             for slot, blob in zip(slots.tolist(), blobs):
                 vectors[slot] = np.frombuffer(blob, dtype=np.float32)
             index.add(0, vectors)
+        release_free_memory()       # the rebuild's temporaries (row blobs, JSON) leave resident heap holes
 
     def _append_slots(self, docs: list[int], uids: list[bytes], created: list[int], updated: list[int],
                       props: list[dict]) -> int:
@@ -200,6 +203,7 @@ class Shard:
                     index.add(first, [vectors.get(name) for _, vectors in applied])
                 self._uuid_order = None
                 self._maybe_compact()
+            self._heap.wrote(len(rows))
         return errors
 
     def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int]) -> dict[str, np.ndarray]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 _MERGE_MIN = 8192          # merge the recent dict into the run once it holds this many keys ...
-_MERGE_SHARE = 8           # ... and at least 1/_MERGE_SHARE of the run
+_MERGE_SHARE = 32          # ... and at least 1/_MERGE_SHARE of the run (the dict costs ~150 B per key)
 
 
 def _as_keys(keys: list[bytes]) -> np.ndarray:
