@@ -172,6 +172,12 @@ class Collection:
                                     self.keyword_config.stopwords)
             return found.shard
 
+    def open_shards(self) -> list[Shard]:
+        """The shards in memory now (inactive tenants have none)."""
+        if not self.multi_tenant:
+            return [self.shard] if self.shard is not None else []
+        return [t.shard for t in list(self.tenants.values()) if t.shard is not None]
+
     def tenant_list(self, names: list[str] | None = None) -> list[tuple[str, str]]:
         """(name, state) of every tenant, or of those of `names` that exist."""
         self._require_mt()

@@ -6,6 +6,7 @@ half-deleted collection that reopens.
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import uuid as uuid_mod
@@ -22,6 +23,8 @@ from .storage.lockfile import DataDirLock
 
 COLLECTIONS_DIR = "collections"
 _TOMBSTONE = ".deleted-"
+MAINTENANCE_TICK = 1.0     # seconds between index housekeeping rounds (cheap when nothing is due)
+log = logging.getLogger("loomdb")
 
 
 class Database:
@@ -41,6 +44,20 @@ class Database:
         except BaseException:
             self._lock.release()
             raise
+        self._stopping = threading.Event()
+        self._maintenance = threading.Thread(target=self._maintain_loop, name="loomdb-maintenance", daemon=True)
+        self._maintenance.start()
+
+    def _maintain_loop(self) -> None:
+        """Every open shard's index housekeeping (tombstone cleanup cycles, finished background builds), once per
+        tick; a shard takes its write lock only when it has work."""
+        while not self._stopping.wait(MAINTENANCE_TICK):
+            for collection in list(self._collections.values()):
+                for shard in collection.open_shards():
+                    try:
+                        shard.maintain()
+                    except Exception:       # a shard closing under us, ...: the next tick tries again
+                        log.exception("index maintenance of %s", collection.name)
 
     @property
     def _root(self) -> Path:
@@ -162,6 +179,8 @@ class Database:
 
     def close(self) -> None:
         """Close every shard (checkpointing SQLite) and release the directory lock."""
+        self._stopping.set()
+        self._maintenance.join()
         with self._schema_lock:
             for collection in self._collections.values():
                 collection.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid as uuid_mod
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
 from .uuid_index import UuidIndex
 from .vector.factory import make_index
-from .vector.hnsw import HnswIndex
 from .vector.stored import StoredVectors
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
@@ -101,11 +101,15 @@ class Shard:
                     column.stopwords = stopwords
             for name, vspec in vectors.items():
                 if name not in self.indexes:
-                    # compressed graphs rescore with the full vectors in the store, read by slot
-                    self.indexes[name] = make_index(vspec, StoredVectors(name, self._docs.view,
-                                                                         self.store.vectors_of))
+                    # compressed graphs rescore with the full vectors in the store; background builds ask
+                    # for `maintain` when they end, so their result is swapped in without waiting for a write
+                    self.indexes[name] = make_index(vspec, self._source(name), self.maintain)
                 else:
                     self.indexes[name].configure(vspec.index_config)
+
+    def _source(self, name: str) -> StoredVectors:
+        """One vector space's full vectors in the store, addressed by slot."""
+        return StoredVectors(name, self._docs.view, self.store.vectors_of)
 
     # ---- open ---------------------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -115,22 +119,14 @@ class Shard:
                                [r[3] for r in rows], [orjson.loads(r[4]) for r in rows])
         all_docs = self._docs.view()
         for name, index in self.indexes.items():
-            if isinstance(index, HnswIndex) and index.load_snapshot(self._snapshot_path(name), all_docs,
-                                                                     self.store.changed_since):
+            if index.load_snapshot(self._snapshot_path(name), all_docs, self.store.changed_since):
                 missing = index.slots_without_vector()     # new or rewritten since the snapshot
-                blobs = self.store.vectors_of(name, all_docs[missing].tolist())
-                have = [s for s in missing.tolist() if int(all_docs[s]) in blobs]
-                index.add_at(np.asarray(have, np.int64),
-                             [np.frombuffer(blobs[int(all_docs[s])], dtype=np.float32) for s in have])
-                continue
-            docs, blobs = self.store.load_vectors(name)
-            if not len(docs):
-                continue
-            slots = np.searchsorted(all_docs, docs)
-            vectors: list[np.ndarray | None] = [None] * (int(slots[-1]) + 1)
-            for slot, blob in zip(slots.tolist(), blobs):
-                vectors[slot] = np.frombuffer(blob, dtype=np.float32)
-            index.add(0, vectors)
+                found, rows = self._source(name).load(all_docs[missing], index.dim)
+                index.add_rows(missing[found], rows)
+            else:
+                docs, rows = self.store.load_vectors(name)
+                index.add_rows(np.searchsorted(all_docs, docs), rows)
+            del rows
         release_free_memory()       # the rebuild's temporaries (row blobs, JSON) leave resident heap holes
 
     def _append_slots(self, docs: list[int], uids: list[bytes], created: list[int], updated: list[int],
@@ -363,8 +359,22 @@ class Shard:
     def save_snapshots(self) -> None:
         """Persist graph indexes so the next open adopts them instead of rebuilding (call with writers held)."""
         for name, index in self.indexes.items():
-            if isinstance(index, HnswIndex):
-                index.save_snapshot(self._snapshot_path(name), self._docs.view(), self._seq)
+            index.save_snapshot(self._snapshot_path(name), self._docs.view(), self._seq)
+
+    def maintain(self, now: float | None = None) -> None:
+        """Index housekeeping without waiting for a write: swap in finished background builds (tombstone
+        cleanup, compression, the dynamic switch) and run tombstone cleanup cycles (cleanupIntervalSeconds).
+        Called by a build thread when it ends and by the database's maintenance timer; takes the write lock
+        only when an index has work."""
+        now = time.monotonic() if now is None else now
+        if not any(index.due(now) for index in list(self.indexes.values())):
+            return
+        with self._write_lock:
+            if self.store.closed:
+                return
+            with self._mem.write():
+                for index in self.indexes.values():
+                    index.maintain(now)
 
     def close(self) -> None:
         """Wait for running writes and in-memory reads, snapshot graph indexes, close the store; later reads

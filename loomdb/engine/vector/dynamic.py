@@ -2,11 +2,15 @@
 
 The HNSW graph is built in a background thread from a copy of the vectors while the flat index keeps serving
 (queries never wait for the build). Writes that arrive during the build are logged and replayed onto the graph
-at the swap, which happens inside the next write (already under the shard's write lock).
+at the swap, which happens under the shard's write lock as soon as the build ends (`wake`) or at the next write.
+Once it is a graph, the space is snapshotted and reloaded like any HNSW index.
 
 Compression settings live in the `hnsw` block (as Weaviate's client sends them) and apply once the space is a
 graph; the flat stage stays exact (Weaviate's flat BQ/RQ cache is not implemented)."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -17,10 +21,12 @@ from .stored import StoredVectors
 
 
 class DynamicIndex:
-    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None) -> None:
+    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None,
+                 wake: Callable[[], None] | None = None) -> None:
         config = config or {}
         self.metric = metric
         self._source = source          # handed to the graph: what a compressed graph rescores with
+        self._wake = wake              # asks the shard to run `maintain` when the background build ends
         self.threshold = int(config.get("threshold") or 10_000)
         self._hnsw_config = dict(config.get("hnsw") or {})
         self._active: FlatIndex | HnswIndex = FlatIndex(metric)
@@ -63,6 +69,40 @@ class DynamicIndex:
         if self._build is not None:
             self._build.record("compact", keep, remap)
 
+    def add_rows(self, slots: np.ndarray, rows: np.ndarray) -> None:
+        """Bulk load on open (see HnswIndex.add_rows): a space past its threshold starts building its graph."""
+        self._active.add_rows(slots, rows)
+        self._count += len(slots)
+        if isinstance(self._active, FlatIndex) and self._build is None and self._count > self.threshold:
+            self._start_build()
+
+    def _graph(self) -> HnswIndex:
+        return HnswIndex(self.metric, self._hnsw_config, self._source, self._wake)
+
+    # ---- snapshots and maintenance (the graph's, once there is one) -------------------------------------------
+    def save_snapshot(self, path: Path, slot_docs: np.ndarray, seq: int) -> None:
+        self._swap_if_built()
+        self._active.save_snapshot(path, slot_docs, seq)
+
+    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since) -> bool:
+        """A saved graph means the space had switched already: adopt it and stay HNSW."""
+        graph = self._graph()
+        if not graph.load_snapshot(path, slot_docs, changed_since):
+            return False
+        self._active = graph
+        return True
+
+    def slots_without_vector(self) -> np.ndarray:
+        return self._active.slots_without_vector()
+
+    def due(self, now: float) -> bool:
+        build = self._build
+        return (build is not None and (build.ready or build.failed)) or self._active.due(now)
+
+    def maintain(self, now: float) -> None:
+        self._swap_if_built()
+        self._active.maintain(now)
+
     def _start_build(self) -> None:
         flat: FlatIndex = self._active
         slots = np.flatnonzero(flat.present_mask())
@@ -70,14 +110,12 @@ class DynamicIndex:
         n_slots = len(flat.present_mask())
 
         def build() -> HnswIndex:
-            graph = HnswIndex(self.metric, self._hnsw_config, self._source)
-            dense: list[np.ndarray | None] = [None] * n_slots
-            for slot, row in zip(slots.tolist(), vectors):
-                dense[slot] = row
-            graph.add(0, dense)
+            graph = self._graph()
+            graph.add_rows(slots, vectors)
+            graph.add(n_slots, [])          # slots past the last vector exist too
             return graph
 
-        self._build = BackgroundBuild(build, "loomdb-dynamic-index")
+        self._build = BackgroundBuild(build, "loomdb-dynamic-index", self._wake)
 
     def _swap_if_built(self) -> None:
         if self._build is not None and self._build.ready:

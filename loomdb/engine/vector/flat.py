@@ -50,6 +50,29 @@ class FlatIndex:
             self._sqnorms.extend(np.zeros(len(vectors), np.float32))
         self._present.extend(present)
 
+    def add_rows(self, slots: np.ndarray, rows: np.ndarray) -> None:
+        """Bulk load on open: `rows[i]` is the vector of slot `slots[i]` (ascending, past every slot so far)."""
+        if not len(slots):
+            return
+        start = len(self._present)
+        vectors: list[np.ndarray | None] = [None] * (int(slots[-1]) + 1 - start)
+        for i, slot in enumerate((slots - start).tolist()):
+            vectors[slot] = rows[i]
+        self.add(start, vectors)
+
+    # an exact index has nothing to snapshot or maintain: it is rebuilt from the store on open
+    def save_snapshot(self, path, slot_docs: np.ndarray, seq: int) -> None:
+        return None
+
+    def load_snapshot(self, path, slot_docs: np.ndarray, changed_since) -> bool:
+        return False
+
+    def due(self, now: float) -> bool:
+        return False
+
+    def maintain(self, now: float) -> None:
+        return None
+
     def _pad_to(self, slot: int) -> None:
         gap = slot - len(self._present)
         if gap > 0:

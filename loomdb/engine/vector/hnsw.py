@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +46,11 @@ _MAX_EF = 4096
 # flat/graph crossover at 128-d is ~20k rows); beyond that the graph with a selector is faster, so the exact path
 # is taken only up to min(flatSearchCutoff, this budget / dim) allowed rows.
 _EXACT_FLOAT_BUDGET = 2_500_000
-_CLEANUP_MIN = 1_000        # rebuild the graph without tombstones once there are at least this many ...
+_CLEANUP_MIN = 1_000        # a write rebuilds the graph without tombstones once there are at least this many ...
 _CLEANUP_SHARE = 0.3        # ... and they make up this share of the graph (Weaviate cleans tombstones too)
+# Weaviate repairs the graph around tombstones every cleanupIntervalSeconds; here a cleanup is a rebuild, O(graph),
+# so each cycle rebuilds only when tombstones make up at least this share (writes trigger the rule above sooner)
+_CYCLE_SHARE = 0.1
 _UNTRAINED_SAMPLE = 100_000  # sample for codes that need no training (RQ: only its vector norms set the range)
 log = logging.getLogger("loomdb.vector")
 
@@ -61,12 +66,17 @@ class HnswIndex:
     `source` = the space's full vectors in the shard's store; without it (a bare index) compression settings are
     ignored, since a compressed graph cannot rescore."""
 
-    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None) -> None:
+    def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None,
+                 wake: Callable[[], None] | None = None) -> None:
+        """`wake` asks the owning shard to run `maintain` (under its write lock) when a background rebuild ends,
+        so a finished graph is swapped in without waiting for the next write."""
         if faiss is None or metric not in HNSW_METRICS:
             raise ValueError(f"HNSW is not available for distance {metric!r}")
         self.metric = metric
         self.dim: int | None = None
         self._source = source
+        self._wake = wake
+        self._next_cycle = time.monotonic()     # next tombstone cleanup cycle (cleanupIntervalSeconds)
         self._index = None
         self._codec: Quantizer | None = None          # what the graph stores: None = float32 vectors
         self._label_slot = GrowableArray(np.int64)   # label -> slot (-1 = tombstone)
@@ -92,6 +102,7 @@ class HnswIndex:
         self.dynamic_ef_max = int(_cfg(config, "dynamicEfMax", 500))
         self.dynamic_ef_factor = int(_cfg(config, "dynamicEfFactor", 8))
         self.flat_search_cutoff = int(_cfg(config, "flatSearchCutoff", 40_000))
+        self.cleanup_interval = float(_cfg(config, "cleanupIntervalSeconds", 300))
         self._wanted = configured(config) if self._source is not None else None   # (quantizer, training limit)
         self._rebuild_failed = False
         if self._index is not None:
@@ -144,7 +155,7 @@ class HnswIndex:
     def _insert(self, block: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """Add vectors to the graph as new labels owned by `slots`; returns the labels. The first block decides
         the storage: codes straight away when compression is already due for it (a bulk load, BQ/RQ)."""
-        block = block.astype(np.float32)
+        block = np.asarray(block, dtype=np.float32)       # no copy when it is float32 already
         if self.metric == "cosine":
             block = normalise(block)
         if self._index is None:
@@ -203,9 +214,26 @@ class HnswIndex:
             return self._codec
         return self._due_codec(self._live, self.dim) or self._codec
 
-    def _maybe_rebuild(self) -> None:
+    def due(self, now: float) -> bool:
+        """Whether `maintain` has work: a finished rebuild to swap in, or a cleanup cycle with tombstones. Read
+        without locks (a stale answer only delays the work to the next tick)."""
+        build = self._rebuild
+        if build is not None:
+            return build.ready or build.failed
+        return self._index is not None and self.tombstones > 0 and now >= self._next_cycle
+
+    def maintain(self, now: float) -> None:
+        """Swap in a finished rebuild; every cleanupIntervalSeconds, clean tombstones up once they are a tenth of
+        the graph. Called by the shard under its write lock (its maintenance timer, or `wake`)."""
+        cycle = now >= self._next_cycle
+        if cycle:
+            self._next_cycle = now + self.cleanup_interval
+        self._maybe_rebuild(cleanup_share=_CYCLE_SHARE if cycle else None)
+
+    def _maybe_rebuild(self, cleanup_share: float | None = None) -> None:
         """Swap in a finished rebuild, or start one in the background when the graph should change codes or
-        tombstones pile up. Called from writes (under the shard's write lock), so the swap never races a search."""
+        tombstones pile up (>= `cleanup_share` of the graph in a cleanup cycle, else the write-time rule). Called
+        under the shard's write lock (writes, maintenance), so the swap never races a search."""
         build = self._rebuild
         if build is not None:
             if build.ready:
@@ -217,7 +245,9 @@ class HnswIndex:
         if self._index is None or self._rebuild_failed:
             return
         target = self._target_codec()
-        if target == self._codec and self.tombstones < max(_CLEANUP_MIN, _CLEANUP_SHARE * self._index.ntotal):
+        ntotal = self._index.ntotal
+        due = max(1, cleanup_share * ntotal) if cleanup_share is not None else max(_CLEANUP_MIN, _CLEANUP_SHARE * ntotal)
+        if target == self._codec and self.tombstones < due:
             return
         self._start_rebuild(target)
 
@@ -238,10 +268,11 @@ class HnswIndex:
             def load() -> tuple[np.ndarray, np.ndarray]:
                 found, vectors = source.load(docs, dim)
                 return slots[found], vectors
-        n_slots, metric, config, source = len(self._slot_label), self.metric, self._config, self._source
+        n_slots, metric, config, source, wake = (len(self._slot_label), self.metric, self._config, self._source,
+                                                 self._wake)
 
         def build() -> HnswIndex:
-            graph = HnswIndex(metric, config, source)
+            graph = HnswIndex(metric, config, source, wake)
             graph._slot_label.extend(np.full(n_slots, -1, np.int64))
             have, vectors = load()
             if len(have):
@@ -249,7 +280,7 @@ class HnswIndex:
                 graph._slot_label[have] = graph._insert(vectors, have)
             return graph
 
-        self._rebuild = BackgroundBuild(build, "loomdb-hnsw-rebuild")
+        self._rebuild = BackgroundBuild(build, "loomdb-hnsw-rebuild", self._wake)
 
     def _adopt(self, graph: HnswIndex) -> None:
         """Replace the graph (and its maps) by a rebuilt one; the old graph is freed."""
@@ -279,11 +310,15 @@ class HnswIndex:
         if self._rebuild is not None:
             self._rebuild.record("compact", keep, remap)
 
-    def add_at(self, slots: np.ndarray, vectors: list[np.ndarray]) -> None:
-        """Add vectors for existing slots that have none (after a snapshot load); a float snapshot whose space
-        is due for compression starts compressing here."""
+    def add_rows(self, slots: np.ndarray, rows: np.ndarray) -> None:
+        """Bulk load on open: `rows[i]` is the vector of slot `slots[i]` (ascending, each slot without a vector
+        yet); one matrix, no per-vector objects. After a float snapshot whose space is due for compression, the
+        compression starts here."""
         if len(slots):
-            self._slot_label[slots] = self._insert(np.stack(vectors), slots)
+            gap = int(slots[-1]) + 1 - len(self._slot_label)
+            if gap > 0:
+                self._slot_label.extend(np.full(gap, -1, np.int64))
+            self._slot_label[slots] = self._insert(rows, slots)
         self._maybe_rebuild()
 
     # ---- snapshots (fast restart) ---------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_float_snapshot_then_compression_enabled_by_update(tmp_path):
     bq = {"bq": {"enabled": True}}
     back = HnswIndex("cosine", bq, store.source)
     assert back.load_snapshot(tmp_path / "v", store.docs[:1500], lambda s: np.empty(0, np.int64))
-    back.add_at(np.empty(0, np.int64), [])             # what the shard does after a load: compression starts
+    back.add_rows(np.empty(0, np.int64), np.empty((0, 0), np.float32))   # the shard's load: compression starts
     back.wait_for_rebuild(60)
     back.remove(0)                                       # the next write swaps it in
     assert back.compression == "bq"
