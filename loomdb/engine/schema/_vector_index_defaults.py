@@ -13,9 +13,12 @@ from .model import DISTANCES
 
 _DISTANCE_LIST = '["cosine", "dot", "l2-squared", "manhattan","hamming"]'   # Weaviate's exact text (sic)
 
+# entities/vectorindex/hnsw/{pq,sq,bq,rq}_config.go: the JSON Weaviate stores per quantizer (Go structs: unknown keys
+# are dropped, so only these keys survive a create or an update).
 _PQ = {"enabled": False, "bitCompression": False, "segments": 0, "centroids": 256, "trainingLimit": 100000,
        "encoder": {"type": "kmeans", "distribution": "log-normal"}}
 _SQ = {"enabled": False, "trainingLimit": 100000, "rescoreLimit": 20}
+_RQ_BITS_1_RESCORE_LIMIT = 512       # hnsw/rq_config.go DefaultBRQRescoreLimit: bits 1 without a rescoreLimit
 HNSW_DEFAULTS: dict[str, Any] = {
     "skip": False, "cleanupIntervalSeconds": 300, "maxConnections": 32, "efConstruction": 128, "ef": -1,
     "dynamicEfMin": 100, "dynamicEfMax": 500, "dynamicEfFactor": 8, "vectorCacheMaxObjects": 1000000000000,
@@ -23,12 +26,20 @@ HNSW_DEFAULTS: dict[str, Any] = {
     "rq": {"enabled": False, "bits": 8, "rescoreLimit": 20}, "filterStrategy": "sweeping",
     "multivector": {"enabled": False, "aggregation": "maxSim",
                     "muvera": {"enabled": False, "ksim": 4, "dprojections": 16, "repetitions": 10}},
+    "skipDefaultQuantization": False, "trackDefaultQuantization": False,
 }
+# entities/vectorindex/flat/config.go: every quantizer block is {enabled, rescoreLimit, cache} (rq adds bits);
+# rescoreLimit -1 = "let Weaviate pick", also for 1-bit RQ.
+_FLAT_QUANTIZER = {"enabled": False, "rescoreLimit": -1, "cache": False}
 FLAT_DEFAULTS: dict[str, Any] = {
-    "distance": "cosine", "vectorCacheMaxObjects": 1000000000000, "pq": _PQ,
-    "bq": {"enabled": False, "rescoreLimit": -1, "cache": False}, "sq": _SQ,
-    "rq": {"enabled": False, "bits": 8, "rescoreLimit": 20, "cache": False},
+    "distance": "cosine", "vectorCacheMaxObjects": 1000000000000, "pq": _FLAT_QUANTIZER, "bq": _FLAT_QUANTIZER,
+    "sq": _FLAT_QUANTIZER, "rq": {**_FLAT_QUANTIZER, "bits": 8},
+    "skipDefaultQuantization": False, "trackDefaultQuantization": False,
 }
+_QUANTIZERS = ("pq", "bq", "sq", "rq")
+_PQ_ENCODER_TYPES = ("kmeans", "tile")
+_PQ_ENCODER_DISTRIBUTIONS = ("log-normal", "normal")
+HNSW_RQ_BITS = (8, 4, 1)
 # entities/vectorindex/hfresh/config.go SetDefaults: hfresh is always RQ-1 compressed.
 HFRESH_DEFAULTS: dict[str, Any] = {"distance": "cosine", "maxPostingSizeKB": 48, "replicas": 4, "searchProbe": 64,
                                    "rq": {"enabled": True, "bits": 1, "rescoreLimit": 350}}
@@ -56,22 +67,65 @@ def _check_distance(cfg: dict, index_type: str) -> None:
         raise InvalidInput(f"invalid {index_type} config: distance must be one of {_DISTANCE_LIST}")
 
 
+def _only_known_quantizer_keys(cfg: dict, defaults: dict) -> None:
+    """Weaviate decodes each quantizer block into a Go struct: keys it does not know are not stored or returned."""
+    for kind in _QUANTIZERS:
+        block = cfg.get(kind)
+        if not isinstance(block, dict):
+            cfg[kind] = copy.deepcopy(defaults[kind])
+            continue
+        cfg[kind] = {k: v for k, v in block.items() if k in defaults[kind]}
+        if "encoder" in defaults[kind]:
+            encoder = block.get("encoder") if isinstance(block.get("encoder"), dict) else {}
+            cfg["pq"]["encoder"] = {k: v for k, v in encoder.items() if k in defaults["pq"]["encoder"]}
+
+
+def _enabled(cfg: dict, kind: str) -> bool:
+    block = cfg.get(kind)
+    return isinstance(block, dict) and block.get("enabled") is True
+
+
 def _fill_hnsw(given: dict) -> dict:
+    """hnsw/config.go ParseAndValidateConfig: parse-time checks only (RQ bits are checked when compression starts,
+    see `rq_bits_problem`)."""
     cfg = merge_defaults(HNSW_DEFAULTS, given)
+    _only_known_quantizer_keys(cfg, HNSW_DEFAULTS)
+    given_rq = given.get("rq")
+    if isinstance(given_rq, dict) and cfg["rq"].get("bits") == 1 and given_rq.get("rescoreLimit") is None:
+        cfg["rq"]["rescoreLimit"] = _RQ_BITS_1_RESCORE_LIMIT          # rq_config.go parseRQMap
+    encoder = cfg["pq"]["encoder"]                                   # pq_config.go encoderFromMap & co.
+    if isinstance(encoder.get("type"), str) and encoder["type"] not in _PQ_ENCODER_TYPES:
+        raise InvalidInput(f"invalid encoder type {encoder['type']}")
+    if isinstance(encoder.get("distribution"), str) and encoder["distribution"] not in _PQ_ENCODER_DISTRIBUTIONS:
+        raise InvalidInput(f"invalid encoder distribution {encoder['distribution']}")
     _check_distance(cfg, "hnsw")
+    if sum(_enabled(cfg, kind) for kind in _QUANTIZERS) > 1:
+        raise InvalidInput("invalid hnsw config: more than a single compression methods enabled")
     return cfg
 
 
 def _fill_flat(given: dict) -> dict:
     cfg = merge_defaults(FLAT_DEFAULTS, given)
+    _only_known_quantizer_keys(cfg, FLAT_DEFAULTS)
     _check_distance(cfg, "flat")
+    if any(kind in given for kind in _QUANTIZERS):                  # flat/config.go parseCompression
+        for kind in _QUANTIZERS:
+            if cfg[kind].get("cache") is True and not _enabled(cfg, kind):
+                raise InvalidInput("not possible to use the cache without compression")
+        if _enabled(cfg, "rq") and cfg["rq"].get("bits") not in (1, 8):
+            raise InvalidInput("RQ bits must be either 1 or 8")
+        if sum(_enabled(cfg, kind) for kind in _QUANTIZERS) > 1:
+            raise InvalidInput("cannot enable multiple quantization methods at the same time")
+        for kind in ("pq", "sq"):
+            if _enabled(cfg, kind):
+                raise InvalidInput(f"{kind.upper()} is not currently supported for flat indices")
     return cfg
 
 
 def _fill_dynamic(given: dict) -> dict:
     distance = given.get("distance", "cosine")
     cfg = {"distance": distance, "threshold": given.get("threshold", 10000),
-           "hnsw": merge_defaults(HNSW_DEFAULTS, given.get("hnsw")), "flat": merge_defaults(FLAT_DEFAULTS, given.get("flat"))}
+           "hnsw": _fill_hnsw(_as_dict(given.get("hnsw"))), "flat": _fill_flat(_as_dict(given.get("flat")))}
     cfg.update({k: copy.deepcopy(v) for k, v in given.items() if k not in cfg})
     cfg["hnsw"]["distance"] = cfg["flat"]["distance"] = distance   # the dynamic distance governs both stages
     _check_distance(cfg, "dynamic")
@@ -98,5 +152,15 @@ _INDEX_FILLERS: dict[str, Callable[[dict], dict]] = {
 
 
 def fill_vector_index_config(index_type: str, given: Any) -> dict:
-    """Full vectorIndexConfig for `index_type` (any string is accepted; known types get Weaviate's defaults)."""
+    """Full vectorIndexConfig for `index_type` (any string is accepted; known types get Weaviate's defaults) with
+    Weaviate's parse-time validation; InvalidInput carries Weaviate's unwrapped message."""
     return _INDEX_FILLERS.get(index_type, _fill_other)(_as_dict(given))
+
+
+def rq_bits_problem(index_type: str, cfg: dict) -> str | None:
+    """hnsw/rq_config.go ValidateRQConfig, which Weaviate runs when compression starts (not when parsing): the
+    message for an enabled RQ whose bits hnsw cannot encode (flat refuses its own at parse time)."""
+    hnsw = cfg.get("hnsw") if index_type == "dynamic" else cfg if index_type == "hnsw" else None
+    if isinstance(hnsw, dict) and _enabled(hnsw, "rq") and hnsw["rq"].get("bits") not in HNSW_RQ_BITS:
+        return "RQ bits must be 8, 4 or 1"
+    return None

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ...entities.errors import InvalidInput
-from ._vector_index_defaults import fill_vector_index_config, merge_defaults as _merge
+from ._vector_index_defaults import fill_vector_index_config, merge_defaults as _merge, rq_bits_problem
 from .model import DATA_TYPES, LEGACY_VECTOR_NAME, PropertySpec, VectorSpec
 
 # ---------------------------------------------------------------------------------------------- names and enums
@@ -223,6 +223,17 @@ def _normalize_properties(raw: Any, class_name: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------- vectors
+def _index_config(index_type: str, given: Any) -> dict:
+    """The filled vectorIndexConfig of a new vector space. RQ bits are checked too: Weaviate checks them only when
+    compression starts, which for a new space is its first vector, so a new class with bits it cannot encode is
+    refused here instead of never compressing."""
+    cfg = fill_vector_index_config(index_type, given)
+    problem = rq_bits_problem(index_type, cfg)
+    if problem:
+        raise InvalidInput(problem)
+    return cfg
+
+
 def _named_vector(name: str, raw: Any) -> dict:
     if not isinstance(name, str) or len(name) > 230:
         raise InvalidInput(f"class.VectorConfig target vector name \"{name}\" is not valid. Target vector name "
@@ -237,7 +248,7 @@ def _named_vector(name: str, raw: Any) -> dict:
         raise InvalidInput(f'target vector "{name}": vectorizer must be an object with exactly one key')
     index_type = cfg.get("vectorIndexType") or "hnsw"
     try:
-        index_cfg = fill_vector_index_config(index_type, cfg.get("vectorIndexConfig"))
+        index_cfg = _index_config(index_type, cfg.get("vectorIndexConfig"))
     except InvalidInput as exc:
         raise InvalidInput(f'target vector "{name}": parse vector index config: {exc.message}') from None
     module, settings = next(iter(vectorizer.items()))
@@ -259,7 +270,7 @@ def _fill_vectors(doc: dict, body: dict) -> None:
         raise InvalidInput("vectorizer must be a string")
     index_type = body.get("vectorIndexType") or "hnsw"
     try:
-        index_cfg = fill_vector_index_config(index_type, body.get("vectorIndexConfig"))
+        index_cfg = _index_config(index_type, body.get("vectorIndexConfig"))
     except InvalidInput as exc:
         raise InvalidInput(f"class.VectorIndexConfig can not parse: {exc.message}") from None
     doc.update({"vectorizer": vectorizer, "vectorIndexType": index_type, "vectorIndexConfig": index_cfg})

@@ -10,19 +10,25 @@ immutables from `adapters/repos/db/vector/hnsw/config_update.go`). Pure function
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from ...entities.errors import InvalidInput, Unsupported
 from . import class_document as cd
-from ._vector_index_defaults import fill_vector_index_config
+from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 
 PARSE_PREFIX = "updating schema: TYPE_UPDATE_CLASS: bad request :parse class update: "
 _PROPS_ERROR = ("property fields other than description cannot be updated through updating the class. Use the add "
                 'property feature (e.g. "POST /v1/schema/{className}/properties") to add additional properties')
 _DELETION_STRATEGIES = ("NoAutomatedResolution", "DeleteOnConflict", "TimeBasedResolution")
 # vector index settings Weaviate refuses to change in place, per index type
-_IMMUTABLE_INDEX_KEYS = {"hnsw": ("efConstruction", "maxConnections", "cleanupIntervalSeconds", "distance"),
+_IMMUTABLE_INDEX_KEYS = {"hnsw": ("efConstruction", "maxConnections", "cleanupIntervalSeconds", "distance",
+                                  "skipDefaultQuantization", "trackDefaultQuantization"),
                          "flat": ("distance",), "dynamic": ("distance",)}
+# Errors of the shards' vector indexes (adapters/repos/db/vector/hnsw/config_update.go UpdateUserConfig) reach the
+# client through the schema store's DB step (cluster/schema apply: "updating db: TYPE_UPDATE_CLASS: ...") wrapped by
+# usecases/schema/executor.go UpdateClass and adapters/repos/db/index.go (per shard).
+_DB_PREFIX = "updating db: TYPE_UPDATE_CLASS: "
 
 
 def _q(value: Any) -> str:
@@ -133,17 +139,53 @@ def _module_config(current: Any, given: Any) -> dict:
     return now
 
 
-def _index_config(index_type: str, before: dict, raw: Any, where: str) -> dict:
-    """The refilled vector index config of an existing vector; immutable keys must not change."""
+def _index_config(current: dict, index_type: str, before: dict, raw: Any, vec: str | None) -> dict:
+    """The refilled vector index config of an existing vector space (`vec` None = the legacy class-level one).
+
+    Order and wording follow Weaviate: parsing (usecases/schema/parser.go, e.g. "more than a single compression
+    methods enabled"), then ValidateUserConfigUpdate's immutable keys, then what the index itself refuses when the
+    update is applied (hnsw UpdateUserConfig: RQ bits, once RQ is enabled; ValidateRQConfig when compression
+    starts). Everything else about quantizers is accepted as Weaviate accepts it: rescoreLimit, PQ segments,
+    centroids, trainingLimit, disabling a quantizer, or enabling another one with the old one disabled (the
+    official client itself refuses switching quantizers before it sends anything)."""
     try:
         after = fill_vector_index_config(index_type, raw if isinstance(raw, dict) else before)
     except InvalidInput as exc:
-        raise _parse_error(f"{where}: {exc.message}") from None
+        where = f"parse vector config for {vec}: " if vec is not None else "parse vector index config: "
+        raise _parse_error(f"{where}parse vector index config: {exc.message}") from None
+    where = f"invalid update for vector {_q(vec)}" if vec is not None else "validate vector index config"
     for key in _IMMUTABLE_INDEX_KEYS.get(index_type, ()):
         if key in before and before.get(key) != after.get(key):
             raise _parse_error(f'{where}: {key} is immutable: attempted change from "{_go(before[key])}" to '
                                f'"{_go(after.get(key))}"')
+    if index_type == "hnsw":
+        old_rq, new_rq = before.get("rq") or {}, after.get("rq") or {}
+        if old_rq.get("enabled") is True and new_rq.get("enabled") is True and old_rq.get("bits") != new_rq.get("bits"):
+            raise _db_error(current, vec, f'rq bits is immutable: attempted change from "{_go(old_rq.get("bits"))}" '
+                                          f'to "{_go(new_rq.get("bits"))}"')
+        problem = rq_bits_problem(index_type, after)
+        if problem and not old_rq.get("enabled"):
+            raise _db_error(current, vec, problem)
     return after
+
+
+def _db_error(current: dict, vec: str | None, message: str) -> InvalidInput:
+    """A vector index's own refusal as Weaviate returns it: through the DB step, per shard. loomdb's single shard
+    is named like engine/collection.py Collection.shard_name; a multi-tenant class's tenant shards are not known
+    here, so their message has no shard part."""
+    if (current.get("multiTenancyConfig") or {}).get("enabled"):
+        shard = ""
+    elif vec is not None:
+        shard = f"shard {_q(_shard_name(current['class']))}: "
+    else:
+        shard = f"shard {_shard_name(current['class'])}: "
+    what = "vector index configs update" if vec is not None else "vector index config update"
+    return InvalidInput(f"{_DB_PREFIX}{what}: {shard}{message}")
+
+
+def _shard_name(class_name: str) -> str:
+    """engine/collection.py Collection.shard_name (keep the two in step)."""
+    return hashlib.sha1(class_name.encode()).hexdigest()[:12]
 
 
 def _vectors(current: dict, b: dict, new: dict) -> None:
@@ -162,8 +204,8 @@ def _vectors(current: dict, b: dict, new: dict) -> None:
             if given != current.get(key):
                 raise _parse_error(f"{label} is immutable: attempted change from {_q(current.get(key))} to "
                                    f"{_q(given)}")
-        new["vectorIndexConfig"] = _index_config(current["vectorIndexType"], current.get("vectorIndexConfig") or {},
-                                                 b.get("vectorIndexConfig"), "validate vector index config")
+        new["vectorIndexConfig"] = _index_config(current, current["vectorIndexType"], current.get("vectorIndexConfig")
+                                                 or {}, b.get("vectorIndexConfig"), None)
         return
     if b.get("vectorIndexType") or b.get("vectorIndexConfig"):
         if not named_now:
@@ -179,7 +221,7 @@ def _vectors(current: dict, b: dict, new: dict) -> None:
             raise _parse_error(f"vector index type of vector {_q(vec)} is immutable: attempted change from "
                                f"{_q(cfg['vectorIndexType'])} to {_q(index_type)}")
         vectors[vec] = {**cfg, "vectorIndexConfig": _index_config(
-            index_type, cfg["vectorIndexConfig"], raw.get("vectorIndexConfig"), f"invalid update for vector {_q(vec)}")}
+            current, index_type, cfg["vectorIndexConfig"], raw.get("vectorIndexConfig"), vec)}
     for vec, raw in named_new.items():       # config.add_vector: a new, empty vector space
         if vec not in named_now:
             vectors[vec] = cd._named_vector(vec, raw)
