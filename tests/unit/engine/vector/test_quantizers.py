@@ -123,7 +123,13 @@ def test_snapshot_round_trip_and_config_mismatch(tmp_path):
     np.testing.assert_array_equal(back.search(x[3], 5, None)[0], idx.search(x[3], 5, None)[0])
     other = {"pq": {**pq["pq"], "segments": 16}}
     assert not HnswIndex("l2-squared", other, store.source).load_snapshot(path, store.docs[:1200], lambda s: [])
-    assert not HnswIndex("l2-squared", {}, store.source).load_snapshot(path, store.docs[:1200], lambda s: [])
+    # compression switched off afterwards: Weaviate never decompresses, so the codes stay (also across restarts)
+    off = HnswIndex("l2-squared", {}, store.source)
+    assert off.load_snapshot(path, store.docs[:1200], lambda s: np.empty(0, np.int64))
+    off.add_rows(np.empty(0, np.int64), np.empty((0, 32), np.float32))
+    assert off.compression == "pq" and off._rebuild is None
+    idx.configure({})
+    assert idx.compression == "pq" and idx._rebuild is None
 
 
 def test_float_snapshot_then_compression_enabled_by_update(tmp_path):
@@ -167,3 +173,22 @@ def test_a_failed_rebuild_keeps_the_current_graph():
     store.source._read = lambda name, docs: {d: store.rows[d] for d in docs if d in store.rows}
     got, _ = idx.search(x[400], 5, None)
     assert got[0] == 400 and all(s > 300 for s in got.tolist())
+
+
+@pytest.mark.parametrize("config", [{"bq": {"enabled": True}}, {"rq": {"enabled": True, "bits": 1, "rescoreLimit": 512}}])
+def test_sign_bit_graphs_keep_recall(config):
+    # low intrinsic dimension like real embeddings; faiss' inner-product graph over sign codes reached only 0.74
+    # here at efConstruction 128 (0.98 with L2, which ranks +-c codes the same way)
+    rng = np.random.default_rng(8)
+    latent = rng.standard_normal((5100, 24)).astype(np.float32)
+    x = latent @ rng.standard_normal((24, 64)).astype(np.float32) + 0.3 * rng.standard_normal((5100, 64))
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    base, queries = x[:5000], x[5000:]
+    idx = HnswIndex("cosine", {"ef": 128, **config}, Store(base).source)
+    idx.add(0, list(base))
+    assert idx.compression in ("bq", "rq")
+    hits = 0
+    for q in queries:
+        want = np.argsort(-(base @ q))[:10]
+        hits += len(set(idx.search(q, 10, None)[0].tolist()) & set(want.tolist()))
+    assert hits / (10 * len(queries)) >= 0.95
