@@ -281,15 +281,16 @@ class Collection:
                         os.replace(folder, tomb)
                         shutil.rmtree(tomb, ignore_errors=True)
 
-    def shard_counts(self, tenant: str | None = None) -> list[tuple[str, int]]:
-        """(shard name, object count) per loaded shard: the one shard, or one per ACTIVE tenant (Weaviate lists
-        only HOT tenants' shards); a tenant whose shard is not open reports its count from when it closed."""
+    def shard_counts(self, tenant: str | None = None) -> list[tuple[str, int, bool]]:
+        """(shard name, object count, compressed) per loaded shard: the one shard, or one per ACTIVE tenant
+        (Weaviate lists only HOT tenants' shards); a tenant whose shard is not open reports its count from when
+        it closed. `compressed`: a vector index of the shard holds codes (PQ/SQ/BQ/RQ) now."""
         if not self.multi_tenant:
-            return [(self.shard_name, self.shard.object_count())]
+            return [(self.shard_name, self.shard.object_count(), self.shard.compressed)]
         items = list(self.tenants.items())
         if tenant:
             items = [(n, t) for n, t in items if n == tenant]
-        return [(n, t.shard.object_count() if t.shard is not None else t.objects)
+        return [(n, t.shard.object_count(), t.shard.compressed) if t.shard is not None else (n, t.objects, False)
                 for n, t in items if t.status == HOT]
 
     # ---- schema -------------------------------------------------------------------------------------------
@@ -537,7 +538,7 @@ class Collection:
         return self.shard_for(tenant).fetch([h.doc for h in hits], with_vectors)
 
     def object_count(self) -> int:
-        return sum(count for _, count in self.shard_counts()) if self.multi_tenant else self.shard.object_count()
+        return sum(c[1] for c in self.shard_counts()) if self.multi_tenant else self.shard.object_count()
 
     def close(self) -> None:
         """Close every open shard; tenants' object counts are kept for /v1/nodes while their shards are closed."""

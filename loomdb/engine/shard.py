@@ -283,6 +283,11 @@ class Shard:
     def alive_mask(self) -> np.ndarray:
         return self._alive.view().copy()
 
+    @property
+    def compressed(self) -> bool:
+        """Whether a vector index holds compressed codes now (Weaviate's nodes API `compressed`)."""
+        return any(index.compression is not None for index in list(self.indexes.values()))
+
     def object_count(self) -> int:
         return len(self._slot_of)
 

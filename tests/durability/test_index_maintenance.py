@@ -65,11 +65,14 @@ def test_compression_enabled_by_update_is_swapped_in_while_only_reads_arrive(tmp
         col = c.collections.create("Comp", vector_config=Configure.Vectors.self_provided(
             vector_index_config=Configure.VectorIndex.hnsw()))
         _fill(col, vecs)
+        assert [s.compressed for s in c.cluster.nodes(collection="Comp", output="verbose")[0].shards] == [False]
         col.config.update(vector_config=Reconfigure.Vectors.update(
             name="default", vector_index_config=Reconfigure.VectorIndex.hnsw(
                 quantizer=Reconfigure.VectorIndex.Quantizer.sq(training_limit=1000))))
         index = _index(c, "Comp")
+        shards = lambda: c.cluster.nodes(collection="Comp", output="verbose")[0].shards   # noqa: E731
         assert _until(lambda: index.compression == "sq"), "the compressed graph was never swapped in"
+        assert [s.compressed for s in shards()] == [True]       # what /v1/nodes reports, as in Weaviate
         got = col.query.near_vector(vecs[42].tolist(), limit=1).objects[0]
         assert str(got.uuid) == _ids(42, 43)[0]
 

@@ -38,6 +38,10 @@ class DynamicIndex:
         return self._active.dim
 
     @property
+    def compression(self) -> str | None:
+        return self._active.compression
+
+    @property
     def kind(self) -> str:
         return "hnsw" if isinstance(self._active, HnswIndex) else "flat"
 

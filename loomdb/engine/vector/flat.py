@@ -60,6 +60,8 @@ class FlatIndex:
             vectors[slot] = rows[i]
         self.add(start, vectors)
 
+    compression = None       # always float32 (Weaviate's flat BQ/RQ cache is not implemented)
+
     # an exact index has nothing to snapshot or maintain: it is rebuilt from the store on open
     def save_snapshot(self, path, slot_docs: np.ndarray, seq: int) -> None:
         return None

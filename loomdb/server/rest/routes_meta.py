@@ -36,13 +36,13 @@ def routes(ctx: ServerContext) -> list[Route]:
         counts = ctx.cluster.shard_counts(only)
         node = {
             "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
-            "stats": {"objectCount": sum(c for _, _, c in counts), "shardCount": len(counts)},
+            "stats": {"objectCount": sum(c[2] for c in counts), "shardCount": len(counts)},
             "batchStats": {"queueLength": 0, "ratePerSecond": ctx.objects.batch_stats.rate_per_second()},
         }
         if verbose:
             node["shards"] = [{"name": shard, "class": cls, "objectCount": count, "vectorIndexingStatus": "READY",
-                               "vectorQueueLength": 0, "compressed": False, "loaded": True}
-                              for cls, shard, count in counts]
+                               "vectorQueueLength": 0, "compressed": compressed, "loaded": True}
+                              for cls, shard, count, compressed in counts]
         return json_response({"nodes": [node]})
 
     return [
