@@ -249,7 +249,8 @@ class HnswIndex:
             return
         target = self._target_codec()
         ntotal = self._index.ntotal
-        due = max(1, cleanup_share * ntotal) if cleanup_share is not None else max(_CLEANUP_MIN, _CLEANUP_SHARE * ntotal)
+        due = (max(1, cleanup_share * ntotal) if cleanup_share is not None
+               else max(_CLEANUP_MIN, _CLEANUP_SHARE * ntotal))
         if target == self._codec and self.tombstones < due:
             return
         self._start_rebuild(target)

@@ -175,7 +175,8 @@ def test_a_failed_rebuild_keeps_the_current_graph():
     assert got[0] == 400 and all(s > 300 for s in got.tolist())
 
 
-@pytest.mark.parametrize("config", [{"bq": {"enabled": True}}, {"rq": {"enabled": True, "bits": 1, "rescoreLimit": 512}}])
+@pytest.mark.parametrize("config", [{"bq": {"enabled": True}},
+                                    {"rq": {"enabled": True, "bits": 1, "rescoreLimit": 512}}])
 def test_sign_bit_graphs_keep_recall(config):
     # low intrinsic dimension like real embeddings; faiss' inner-product graph over sign codes reached only 0.74
     # here at efConstruction 128 (0.98 with L2, which ranks +-c codes the same way)
