@@ -5,7 +5,6 @@ single source of the typed PropertySpec / VectorSpec views.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -105,7 +104,7 @@ class Collection:
     @property
     def shard_name(self) -> str:
         """A stable, Weaviate-looking shard name (one shard per collection until multi-tenancy)."""
-        return hashlib.sha1(self.name.encode()).hexdigest()[:12]
+        return class_document.shard_name(self.name)
 
     def save(self) -> None:
         write_json_atomically(self.path / CLASS_FILE, self.doc)

@@ -9,6 +9,7 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from typing import Any
 
@@ -55,6 +56,11 @@ SHARDING_DEFAULTS: dict[str, Any] = {
 # Weaviate forces DesiredCount 0 for multi-tenant classes (tenant shards are created on demand).
 _MT_SHARDING = {**{k: 0 for k in ("virtualPerPhysical", "desiredCount", "actualCount", "desiredVirtualCount",
                                   "actualVirtualCount")}, "key": "_id", "strategy": "hash", "function": "murmur3"}
+
+
+def shard_name(class_name: str) -> str:
+    """The stable, Weaviate-looking name of a single-tenant class's one shard (also in update error texts)."""
+    return hashlib.sha1(class_name.encode()).hexdigest()[:12]
 
 
 def _canon_keys(obj: dict, canonical: tuple[str, ...]) -> dict:

@@ -10,7 +10,6 @@ immutables from `adapters/repos/db/vector/hnsw/config_update.go`). Pure function
 from __future__ import annotations
 
 import copy
-import hashlib
 from typing import Any
 
 from ...entities.errors import InvalidInput, Unsupported
@@ -171,21 +170,16 @@ def _index_config(current: dict, index_type: str, before: dict, raw: Any, vec: s
 
 def _db_error(current: dict, vec: str | None, message: str) -> InvalidInput:
     """A vector index's own refusal as Weaviate returns it: through the DB step, per shard. loomdb's single shard
-    is named like engine/collection.py Collection.shard_name; a multi-tenant class's tenant shards are not known
+    is named by class_document.shard_name; a multi-tenant class's tenant shards are not known
     here, so their message has no shard part."""
     if (current.get("multiTenancyConfig") or {}).get("enabled"):
         shard = ""
     elif vec is not None:
-        shard = f"shard {_q(_shard_name(current['class']))}: "
+        shard = f"shard {_q(cd.shard_name(current['class']))}: "
     else:
-        shard = f"shard {_shard_name(current['class'])}: "
+        shard = f"shard {cd.shard_name(current['class'])}: "
     what = "vector index configs update" if vec is not None else "vector index config update"
     return InvalidInput(f"{_DB_PREFIX}{what}: {shard}{message}")
-
-
-def _shard_name(class_name: str) -> str:
-    """engine/collection.py Collection.shard_name (keep the two in step)."""
-    return hashlib.sha1(class_name.encode()).hexdigest()[:12]
 
 
 def _vectors(current: dict, b: dict, new: dict) -> None:
