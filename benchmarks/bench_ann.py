@@ -14,7 +14,9 @@ client ceiling (1 thread, T threads, P processes); loomdb import (rate vs raw ad
 (1-thread client latency minus the ceiling's 1-thread latency, against raw faiss per-query time at the same ef);
 memory (server RSS growth vs raw vectors + graph bytes of the raw faiss graph built in the same run);
 compression (nominal vs measured reduction, raw faiss compressed index memory and recall); filtered recall/QPS
-at 0.1/1/10/50% allow-lists. Targets from issue 5 are printed next to the numbers (reported, not asserted).
+at 0.1/1/10/50% allow-lists; with --restart, a graceful stop and a start on the same data (stop, ready and
+first-query seconds, RSS, recall before vs after). Targets from issue 5 are printed next to the numbers (reported,
+not asserted).
 
 Writes benchmarks/out/ann-<dataset>-<n>-<compression>.{json,png} and a copy as ann.{json,png} (the latest run).
 The machine's other load makes absolute numbers noisy; compare rows measured in the same run.
@@ -428,6 +430,38 @@ def wait_compressed(client, name: str, max_wait: float) -> str:
     return f"gave up waiting after {max_wait:.0f} s: compression may still be running"
 
 
+def restart(target: Target, qlist: list, gt: np.ndarray, nq: int = 50) -> tuple[Target, dict]:
+    """Stop the server gracefully (SIGTERM: it snapshots the HNSW graph on close) and start it again on the same
+    data directory. Times the stop, the start until the client connects (ready) and until the first near_vector
+    returns; recall@10 of the first `nq` queries before and after (at the ef stored in the schema, not re-set)."""
+    search = lambda c, q: [o.uuid.int - 1 for o in c.query.near_vector(q, limit=K).objects]  # noqa: E731
+    qs = qlist[:nq]
+    before = [search(target.client.collections.use("Ann"), q) for q in qs]
+    rss_before = rss_mib(target.proc.pid)
+    t = time.perf_counter()
+    target.__exit__(None, None, None)                        # client.close(), SIGTERM, wait for the exit
+    stop_s = time.perf_counter() - t
+    exit_code = target.proc.returncode
+    files = [f for f in target.data.rglob("*") if f.is_file()]
+    disk = sum(f.stat().st_size for f in files)
+    snap = sum(f.stat().st_size for f in files if f.suffix in (".faiss", ".map"))   # the HNSW graph snapshot
+    new = Target(False, target.data, start_timeout=1800, stop_timeout=600)
+    t = time.perf_counter()
+    client = new.__enter__()                                  # Popen, then retries connecting every 0.1 s
+    ready_s = time.perf_counter() - t
+    col = client.collections.use("Ann")
+    first = search(col, qs[0])
+    first_s = time.perf_counter() - t
+    after = [first] + [search(col, q) for q in qs[1:]]
+    ef = col.config.get().vector_config["default"].vector_index_config.ef
+    r = {"stop_s": round(stop_s, 2), "exit_code": exit_code, "data_dir_mib": round(mib(disk)),
+         "snapshot_mib": round(mib(snap)), "ready_s": round(ready_s, 2), "first_query_s": round(first_s, 2),
+         "rss_mib_before": round(rss_before), "rss_mib_after": round(rss_mib(new.proc.pid)), "queries": len(qs),
+         "ef": ef, "recall_before": round(recall(before, gt), 4), "recall_after": round(recall(after, gt), 4),
+         "same_results": before == after}
+    return new, r
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "),
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -458,6 +492,9 @@ def main() -> None:
                          "the hnswlib row is skipped when it cannot be imported")
     ap.add_argument("--no-hnswlib", action="store_true", help="skip the hnswlib row even if importable")
     ap.add_argument("--no-filtered", action="store_true", help="skip the filtered-search section")
+    ap.add_argument("--restart", action="store_true",
+                    help="at the end, stop the server (SIGTERM) and start it again on the same data: stop/ready/"
+                         "first-query seconds, RSS and recall@10 before vs after")
     ap.add_argument("--batch-size", type=int, default=1000, help="client batch.fixed_size batch size")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
@@ -655,6 +692,22 @@ def main() -> None:
             table(f"filtered near_vector (ef {best}: the first ef with unfiltered recall >= 0.95)",
                   ["allowed share", "allowed", "recall@10 (>= 0.95)", "1 thread qps", "of unfiltered (>= 50%)",
                    "p50 ms"], rows)
+
+        # restart: graceful stop (graph snapshot), start on the same data directory
+        if args.restart:
+            target, rs = restart(target, qlist, gt)
+            loom["restart"] = rs
+            table(f"restart (SIGTERM, then start on the same data directory; {rs['queries']} queries at ef "
+                  f"{rs['ef']})",
+                  ["stop s", "exit code", "data dir / snapshot MiB", "ready s", "first query s",
+                   "RSS MiB before/after", "recall@10 before/after", "same results"],
+                  [[f"{rs['stop_s']:.2f}", rs["exit_code"], f"{rs['data_dir_mib']} / {rs['snapshot_mib']}",
+                    f"{rs['ready_s']:.2f}", f"{rs['first_query_s']:.2f}",
+                    f"{rs['rss_mib_before']} / {rs['rss_mib_after']}",
+                    f"{rs['recall_before']:.4f} / {rs['recall_after']:.4f}", "yes" if rs["same_results"] else "NO"]],
+                  "stop = client close + SIGTERM until the process exits (in-flight requests, HNSW snapshot, store "
+                  "close); ready = new process spawned until the client connects; first query = until the first "
+                  "near_vector returns (both from the spawn); RSS after = after those queries")
         target.__exit__(None, None, None)
     result["loomdb"] = loom
     result["filtered"] = {str(k): v for k, v in filtered.items()}

@@ -42,8 +42,9 @@ def _free_port() -> int:
 class Target:
     """A loomdb to measure: subprocess (default) or in-process."""
 
-    def __init__(self, embedded: bool, data: Path) -> None:
+    def __init__(self, embedded: bool, data: Path, start_timeout: float = 30, stop_timeout: float = 60) -> None:
         self.embedded, self.data, self.proc, self.server = embedded, data, None, None
+        self.start_timeout, self.stop_timeout = start_timeout, stop_timeout   # a big data dir loads/snapshots longer
 
     def __enter__(self) -> weaviate.WeaviateClient:
         if self.embedded:
@@ -55,7 +56,7 @@ class Target:
             self.proc = subprocess.Popen([sys.executable, "-m", "loomdb", "serve", "--port", str(port),
                                           "--grpc-port", str(grpc_port), "--data", str(self.data)],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout
         while True:
             try:
                 self.client = weaviate.connect_to_local(port=port, grpc_port=grpc_port, skip_init_checks=True)
@@ -72,7 +73,7 @@ class Target:
             self.server.stop()
         if self.proc is not None:
             self.proc.terminate()
-            self.proc.wait(60)
+            self.proc.wait(self.stop_timeout)
 
 
 def bench_size(client: weaviate.WeaviateClient, n: int, dim: int, queries: int, seed: int) -> dict:
