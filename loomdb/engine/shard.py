@@ -283,6 +283,10 @@ class Shard:
     def alive_mask(self) -> np.ndarray:
         return self._alive.view().copy()
 
+    def alive_view(self) -> np.ndarray:
+        """The alive mask itself, without the copy: read it under `read()`, never write to it."""
+        return self._alive.view()
+
     @property
     def compressed(self) -> bool:
         """Whether a vector index holds compressed codes now (Weaviate's nodes API `compressed`)."""

@@ -43,7 +43,7 @@ def allow_list(shard: "Shard", flt: Filter, ctx: FilterContext) -> np.ndarray:
     """Mask of live slots matching `flt`. Call inside `shard.read()`; filters through references must have been
     prepared first (`references.prepare_filters`, outside the lock)."""
     n = shard.slot_count
-    return _eval(shard, flt, ctx, n) & shard.alive_mask()[:n]
+    return _eval(shard, flt, ctx, n) & shard.alive_view()[:n]
 
 
 def _eval(shard: "Shard", flt: Filter, ctx: FilterContext, n: int) -> np.ndarray:

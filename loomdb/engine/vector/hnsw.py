@@ -91,6 +91,7 @@ class HnswIndex:
         self._refused: Quantizer | None = None         # a configured quantizer this space cannot use (logged)
         self._live_bits_cache: np.ndarray | None = None
         self._live_bits_total = 0
+        self._has_vector_cache: np.ndarray | None = None    # slot_label >= 0, for filtered searches
         self.configure(config or {})
 
     # ---- configuration ------------------------------------------------------------------------------------
@@ -177,10 +178,24 @@ class HnswIndex:
                 self._label_slot[label] = -1
                 self._slot_label[slot] = -1
                 self._live -= 1
-                self._live_bits_cache = None
+                self._maps_changed()
         if self._rebuild is not None:
             self._rebuild.record("remove", slot)
         self._maybe_rebuild()
+
+    def _maps_changed(self) -> None:
+        """Drop the masks derived from the label <-> slot maps (call after any change but an append)."""
+        self._live_bits_cache = None
+        self._has_vector_cache = None
+
+    def _has_vector(self) -> np.ndarray:
+        """Bool mask of slots with a vector in the graph, cached like the live bitmap (an O(slots) int compare
+        per filtered query otherwise: ~0.3 ms at 1M)."""
+        has = self._has_vector_cache
+        if has is None or len(has) != len(self._slot_label):
+            has = self._slot_label.view() >= 0
+            self._has_vector_cache = has
+        return has
 
     def _live_bits(self) -> np.ndarray:
         """Packed bitmap of live labels, cached until the maps change (writes replace the cached array, so a
@@ -290,7 +305,7 @@ class HnswIndex:
         self._index, self._codec, self._label_slot, self._slot_label, self._live = (
             graph._index, graph._codec, graph._label_slot, graph._slot_label, graph._live)
         self._rebuild = None
-        self._live_bits_cache = None
+        self._maps_changed()
 
     def wait_for_rebuild(self, timeout: float | None = None) -> None:
         """For tests and benchmarks: block until a pending rebuild (cleanup or compression) has been built; it
@@ -309,7 +324,7 @@ class HnswIndex:
         ls = self._label_slot.view()
         alive = ls >= 0
         ls[alive] = remap[ls[alive]]
-        self._live_bits_cache = None
+        self._maps_changed()
         if self._rebuild is not None:
             self._rebuild.record("compact", keep, remap)
 
@@ -322,6 +337,7 @@ class HnswIndex:
             if gap > 0:
                 self._slot_label.extend(np.full(gap, -1, np.int64))
             self._slot_label[slots] = self._insert(rows, slots)
+            self._maps_changed()
         self._maybe_rebuild()
 
     # ---- snapshots (fast restart) ---------------------------------------------------------------------------
@@ -384,7 +400,7 @@ class HnswIndex:
         self._slot_label = GrowableArray(np.int64, capacity=max(len(slot_label), 1024))
         self._slot_label.extend(slot_label)
         self._live = int(ok.sum())
-        self._live_bits_cache = None
+        self._maps_changed()
         self.restored_from_snapshot = True
         return True
 
@@ -424,7 +440,7 @@ class HnswIndex:
         if allow is None:        # no O(slots) mask per unfiltered query: built only if a path needs it
             mask, allowed = None, self._live
         else:
-            mask = (slot_label >= 0) & allow[: len(slot_label)]
+            mask = self._has_vector() & allow[: len(slot_label)]
             allowed = int(np.count_nonzero(mask))
         if allowed == 0:
             return empty
