@@ -79,3 +79,22 @@ def test_writes_after_the_snapshot_survive_kill9(server_process, tmp_path):
             assert ids[i] not in {str(o.uuid) for o in col.query.near_vector(vecs[i].tolist(), limit=5).objects}
         for k in range(0, 200, 20):
             assert str(col.query.near_vector(extra[k].tolist(), limit=1).objects[0].uuid) == extra_ids[k]
+
+
+def test_flat_index_reopens_from_the_store_with_gaps(tmp_path):
+    # a flat index is rebuilt from SQLite on open (one matrix, slots without a vector left empty)
+    rng = np.random.default_rng(3)
+    vecs = rng.standard_normal((300, DIM)).astype(np.float32)
+    with loomdb.connect_embedded(tmp_path) as c:
+        col = c.collections.create("Flat", vector_config=Configure.Vectors.self_provided(
+            vector_index_config=Configure.VectorIndex.flat()))
+        assert not col.data.insert_many([DataObject({"i": i}, uuid=u, vector=vecs[i].tolist() if i % 3 else None)
+                                         for i, u in enumerate(_ids(300))]).errors
+    with loomdb.connect_embedded(tmp_path) as c:
+        col = c.collections.get("Flat")
+        with_vector = np.array([i for i in range(300) if i % 3])
+        for q in rng.standard_normal((5, DIM)).astype(np.float32):
+            cos = vecs[with_vector] @ q / (np.linalg.norm(vecs[with_vector], axis=1) * np.linalg.norm(q))
+            want = [_ids(300)[i] for i in with_vector[np.argsort(-cos)[:10]]]
+            assert [str(o.uuid) for o in col.query.near_vector(q.tolist(), limit=10).objects] == want
+        assert len(col) == 300

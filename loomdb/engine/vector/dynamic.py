@@ -129,7 +129,8 @@ class DynamicIndex:
             self._build = None
 
     def wait_until_built(self, timeout: float | None = None) -> None:
-        """For tests and benchmarks: block until a pending switch to HNSW has been built (not yet swapped)."""
+        """For tests and benchmarks: block until a pending switch to HNSW has been built (and, in a shard, swapped
+        in through `wake`; a bare index swaps at its next write)."""
         if self._build is not None:
             self._build.wait(timeout)
 

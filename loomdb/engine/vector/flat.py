@@ -16,6 +16,8 @@ class FlatIndex:
 
     The dimension is fixed by the first vector and enforced afterwards (Weaviate's rule and error text)."""
 
+    compression = None       # always float32 (Weaviate's flat BQ/RQ cache is not implemented)
+
     def __init__(self, metric: str) -> None:
         self.metric = metric
         self.dim: int | None = None
@@ -31,36 +33,38 @@ class FlatIndex:
         """Record vectors for slots first_slot, first_slot+1, ... (None = that slot has none), in one
         matrix append. Slots arrive in increasing order; skipped slots get no vector. Vectors must have
         passed `check` already."""
-        self._pad_to(first_slot)
-        dims = {len(v) for v in vectors if v is not None and len(v)}
-        if self.dim is None and dims:
-            self.dim = dims.pop()
-            self._rows = GrowableArray(np.float32, width=self.dim)
-            self._rows.extend(np.zeros((len(self._present), self.dim), np.float32))
         present = np.array([v is not None and len(v) > 0 for v in vectors], dtype=bool)
-        if self._rows is not None:
-            block = np.zeros((len(vectors), self.dim), np.float32)
-            if present.any():
-                block[present] = np.stack([v for v, p in zip(vectors, present) if p]).astype(np.float32)
-            if self.metric == "cosine":
-                block = normalise(block)
-            self._rows.extend(block)
-            self._sqnorms.extend(np.einsum("ij,ij->i", block, block))
-        else:
-            self._sqnorms.extend(np.zeros(len(vectors), np.float32))
-        self._present.extend(present)
+        rows = np.stack([v for v, p in zip(vectors, present) if p]) if present.any() else None
+        self._append(first_slot, present, rows)
 
     def add_rows(self, slots: np.ndarray, rows: np.ndarray) -> None:
         """Bulk load on open: `rows[i]` is the vector of slot `slots[i]` (ascending, past every slot so far)."""
         if not len(slots):
             return
         start = len(self._present)
-        vectors: list[np.ndarray | None] = [None] * (int(slots[-1]) + 1 - start)
-        for i, slot in enumerate((slots - start).tolist()):
-            vectors[slot] = rows[i]
-        self.add(start, vectors)
+        present = np.zeros(int(slots[-1]) + 1 - start, bool)
+        present[slots - start] = True
+        self._append(start, present, rows)
 
-    compression = None       # always float32 (Weaviate's flat BQ/RQ cache is not implemented)
+    def _append(self, first_slot: int, present: np.ndarray, rows: np.ndarray | None) -> None:
+        """Append slots first_slot, first_slot+1, ... as one block: `rows` holds one vector per True in
+        `present` (None when there is none)."""
+        self._pad_to(first_slot)
+        if self.dim is None and rows is not None:
+            self.dim = rows.shape[1]
+            self._rows = GrowableArray(np.float32, width=self.dim)
+            self._rows.extend(np.zeros((len(self._present), self.dim), np.float32))
+        if self._rows is not None:
+            block = np.zeros((len(present), self.dim), np.float32)
+            if rows is not None:
+                block[present] = rows
+            if self.metric == "cosine":
+                block = normalise(block)
+            self._rows.extend(block)
+            self._sqnorms.extend(np.einsum("ij,ij->i", block, block))
+        else:
+            self._sqnorms.extend(np.zeros(len(present), np.float32))
+        self._present.extend(present)
 
     # an exact index has nothing to snapshot or maintain: it is rebuilt from the store on open
     def save_snapshot(self, path, slot_docs: np.ndarray, seq: int) -> None:

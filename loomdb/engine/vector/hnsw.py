@@ -308,8 +308,8 @@ class HnswIndex:
         self._maps_changed()
 
     def wait_for_rebuild(self, timeout: float | None = None) -> None:
-        """For tests and benchmarks: block until a pending rebuild (cleanup or compression) has been built; it
-        is swapped in by the next write."""
+        """For tests and benchmarks: block until a pending rebuild (cleanup or compression) has been built (and, in
+        a shard, swapped in through `wake`; a bare index swaps at its next write)."""
         if self._rebuild is not None:
             self._rebuild.wait(timeout)
 
