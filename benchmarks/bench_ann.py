@@ -39,14 +39,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import loomdb.server  # noqa: E402,F401  (quiet the client's import-time warning)
 import faiss  # noqa: E402
 import grpc  # noqa: E402
 import weaviate  # noqa: E402
-from bench_foundation import Target  # noqa: E402
 from weaviate.classes.config import Configure, Reconfigure, VectorDistances  # noqa: E402
 from weaviate.classes.query import Filter  # noqa: E402
 from weaviate.proto.v1 import health_weaviate_pb2, search_get_pb2, weaviate_pb2_grpc  # noqa: E402
+
+import loomdb.server  # noqa: E402,F401  (quiet the client's import-time warning)
+from bench_foundation import Target  # noqa: E402
 
 try:
     from tqdm import tqdm
@@ -298,7 +299,8 @@ def raw_sweep(search_one, qs: np.ndarray, gt: np.ndarray, efs, desc: str) -> dic
         for q in qs:
             found.append(search_one(q, ef))
         dt = time.perf_counter() - t
-        rows[ef] = {"qps": round(len(qs) / dt), "ms": round(dt * 1000 / len(qs), 4), "recall": round(recall(found, gt), 4)}
+        rows[ef] = {"qps": round(len(qs) / dt), "ms": round(dt * 1000 / len(qs), 4),
+                    "recall": round(recall(found, gt), 4)}
     return rows
 
 
@@ -602,7 +604,8 @@ def main() -> None:
                 q1, lat, found = threaded(search, qlist, 1, f"loomdb ef{ef} 1 thread queries")
                 qt, _, _ = threaded(search, qlist, args.threads, f"loomdb ef{ef} {args.threads} threads queries")
                 qp = pool.run(args.process_queries)[0] if pool else float("nan")
-                sweep[ef] = {"recall": round(recall(found, gt), 4), "qps_1": round(q1), "ms_1": round(float(lat.mean()), 4),
+                sweep[ef] = {"recall": round(recall(found, gt), 4), "qps_1": round(q1),
+                             "ms_1": round(float(lat.mean()), 4),
                              "p50_ms": round(float(np.percentile(lat, 50)), 3),
                              "p99_ms": round(float(np.percentile(lat, 99)), 3),
                              "qps_threads": round(qt), "qps_procs": round(qp) if qp == qp else None}
@@ -679,8 +682,8 @@ def main() -> None:
                 allowed = np.flatnonzero(buckets < cut)
                 fgt = allowed[exact_topk(data[allowed], qs, min(K, len(allowed)))]
                 flt = Filter.by_property("bucket").less_than(cut)
-                search = lambda q: [o.uuid.int - 1 for o in  # noqa: E731
-                                    col.query.near_vector(q, limit=K, filters=flt).objects]
+                search = lambda q, flt=flt: [o.uuid.int - 1 for o in  # noqa: E731
+                                             col.query.near_vector(q, limit=K, filters=flt).objects]
                 threaded(search, qlist[:10], 1)
                 fq, flat, found = threaded(search, qlist, 1, f"filtered {share:.1%} queries")
                 frec = recall(found, fgt)

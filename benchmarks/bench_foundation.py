@@ -141,7 +141,8 @@ def main() -> None:
             r = bench_size(client, n, args.dim, args.queries, args.seed)
             results.append(r)
             print(f"{n:>8} x {args.dim}: import dynamic() {r['import_obj_per_s']:>6} obj/s ({r['import_s']} s, "
-                  f"{r['failed']} failed), fixed_size(1000) {r['import_fixed_size_obj_per_s']:>6} obj/s | near_vector p50 {r['near_vector_p50_ms']} ms p99 "
+                  f"{r['failed']} failed), fixed_size(1000) {r['import_fixed_size_obj_per_s']:>6} obj/s | "
+                  f"near_vector p50 {r['near_vector_p50_ms']} ms p99 "
                   f"{r['near_vector_p99_ms']} ms | filtered (year>2010) p50 {r['filtered_near_vector_p50_ms']} ms "
                   f"p99 {r['filtered_near_vector_p99_ms']} ms", flush=True)
     OUT.mkdir(exist_ok=True)

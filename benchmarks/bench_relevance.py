@@ -19,10 +19,11 @@ import time
 import uuid
 from pathlib import Path
 
-import loomdb.server  # noqa: F401  (quiet the client's import-time warning)
-import loomdb
 from weaviate.classes.config import Configure, DataType, Property
 from weaviate.classes.data import DataObject
+
+import loomdb
+import loomdb.server  # noqa: F401  (quiet the client's import-time warning)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).parent / "out"

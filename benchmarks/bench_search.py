@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import loomdb.server  # noqa: E402,F401  (quiet the client's import-time warning)
-from bench_foundation import Target  # noqa: E402
 from weaviate.classes.config import Configure, DataType, Property  # noqa: E402
 from weaviate.classes.data import DataObject  # noqa: E402
 from weaviate.classes.query import Filter  # noqa: E402
+
+import loomdb.server  # noqa: E402,F401  (quiet the client's import-time warning)
+from bench_foundation import Target  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "corpus.jsonl"
@@ -123,7 +124,8 @@ def filter_part(client, args, rng) -> dict:
     values = rng.integers(0, n, args.queries).tolist()
     eq_int = timed(lambda v: col.query.fetch_objects(filters=Filter.by_property("n").equal(v), limit=10), values)
     rng_int = timed(lambda v: col.query.fetch_objects(
-        filters=Filter.by_property("n").greater_than(v) & Filter.by_property("n").less_than(v + 5000), limit=10), values)
+        filters=Filter.by_property("n").greater_than(v) & Filter.by_property("n").less_than(v + 5000), limit=10),
+        values)
     eq_text = timed(lambda v: col.query.fetch_objects(filters=Filter.by_property("cat").equal(cats[v % 100]), limit=10),
                     values)
     count = timed(lambda v: col.aggregate.over_all(total_count=True, filters=Filter.by_property("n").less_than(v)),

@@ -102,11 +102,13 @@ def main() -> None:
             proc.terminate()
             proc.wait(60)
 
-    result = {"objects": args.n, "dim": args.dim, "index": args.index, "stored": count, "failed": failed, "seconds": round(took, 2),
+    result = {"objects": args.n, "dim": args.dim, "index": args.index, "stored": count, "failed": failed,
+              "seconds": round(took, 2),
               "objects_per_s": round(args.n / took), "rss_before_mb": round(before, 1),
               "rss_half_mb": round(mid, 1), "rss_peak_mb": round(sampler.peak, 1), "rss_after_mb": round(after, 1),
               "vector_matrix_mb": round(args.n * args.dim * 4 / 2**20, 1)}
-    print(f"BatchStream import ({args.index}): {args.n:,} objects x {args.dim}-d in {took:.1f} s = {result['objects_per_s']:,} "
+    print(f"BatchStream import ({args.index}): {args.n:,} objects x {args.dim}-d in {took:.1f} s = "
+          f"{result['objects_per_s']:,} "
           f"objects/s (stored {count:,}, failed {failed})")
     print(f"server RSS: before {before:.0f} MB, at half {mid:.0f} MB, peak {sampler.peak:.0f} MB, after {after:.0f} MB"
           f" (growth {after - before:.0f} MB: first half {mid - before:.0f} MB, second half {after - mid:.0f} MB; "

@@ -39,7 +39,7 @@ class Settings:
     disable_telemetry: bool = True     # accepted for compatibility; loomdb sends no telemetry at all
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         base = cls()
         return cls(
@@ -54,6 +54,6 @@ class Settings:
             disable_telemetry=_bool_env(env, "DISABLE_TELEMETRY", base.disable_telemetry),
         )
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         """Apply CLI flags (None means 'not given')."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -30,7 +30,7 @@ class ServerProcess:
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, wait: bool = True) -> "ServerProcess":
+    def start(self, wait: bool = True) -> ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "loomdb", "serve", "--port", str(self.port), "--grpc-port",
              str(self.grpc_port), "--data", str(self.data)],

@@ -20,18 +20,18 @@ from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, 
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_uuid
 from ..entities.search import Group, Hit, SearchParams
+from . import references
 from .inverted.stopwords import stopword_set
 from .query.aggregate import aggregate
 from .query.allowlist import FilterContext, allow_list
 from .query.keyword import KeywordConfig
 from .query.pipeline import count, select, select_groups
-from .query.references import prepare_filters, resolve as resolve_refs
-from . import references
+from .query.references import prepare_filters
+from .query.references import resolve as resolve_refs
 from .schema import class_document, class_update, datatypes
 from .schema.model import PropertySpec, VectorSpec
 from .shard import Shard
-from .tenants import FREEZING, FROZEN, HOT, UNFREEZING, TenantRegistry, folder_name, parse_status, \
-    validate_names
+from .tenants import FREEZING, FROZEN, HOT, UNFREEZING, TenantRegistry, folder_name, parse_status, validate_names
 
 CLASS_FILE = "class.json"
 SHARD_DIR = "shard"
@@ -556,7 +556,7 @@ class Collection:
             self._registry.close()
 
     # ---- cross-references (engine/references.py, query/references.py) --------------------------------------
-    def peer(self, name: str) -> "Collection | None":
+    def peer(self, name: str) -> Collection | None:
         """A collection by name (case-insensitive) for references: any collection of the database once the
         Database wired `set_peer_lookup`, else only this one (self-references)."""
         lookup = getattr(self, "_peer_lookup", None)

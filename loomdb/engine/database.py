@@ -15,8 +15,8 @@ from pathlib import Path
 import orjson
 
 from ..entities.errors import AlreadyExists, InvalidInput, NotFound
-from .aliases import AliasRegistry, capitalize
 from . import references
+from .aliases import AliasRegistry, capitalize
 from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
 from .schema import class_document
 from .storage.lockfile import DataDirLock

@@ -9,11 +9,12 @@ collection holding the uuid).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from ..entities import beacons
 from ..entities.errors import InvalidInput, NotFound
 from ..entities.objects import ObjectWrite, parse_uuid
-from ..entities import beacons
 
 if TYPE_CHECKING:
     from .collection import Collection
@@ -32,7 +33,7 @@ class RefError(InvalidInput):
         self.detail = detail
 
 
-def targets_of(coll: "Collection", prop: str) -> list[str] | None:
+def targets_of(coll: Collection, prop: str) -> list[str] | None:
     """dataType of a reference property (its target collections); None if `prop` is no reference property."""
     for p in coll.doc.get("properties") or []:
         if p["name"] == prop:
@@ -41,7 +42,7 @@ def targets_of(coll: "Collection", prop: str) -> list[str] | None:
     return None
 
 
-def check_property(coll: "Collection", prop: str) -> list[str]:
+def check_property(coll: Collection, prop: str) -> list[str]:
     """validateReferenceSchema: the property exists and is a reference; returns its target collections."""
     if prop not in coll.properties:
         raise InvalidInput(NO_SUCH_PROP.format(p=prop, c=coll.name))
@@ -51,7 +52,7 @@ def check_property(coll: "Collection", prop: str) -> list[str]:
     return targets
 
 
-def _exists(coll: "Collection", cls: str, uuid: str) -> bool:
+def _exists(coll: Collection, cls: str, uuid: str) -> bool:
     peer = coll.peer(cls)
     if peer is None:
         return False
@@ -61,7 +62,7 @@ def _exists(coll: "Collection", cls: str, uuid: str) -> bool:
         return False
 
 
-def _target_class(coll: "Collection", prop: str, targets: list[str], beacon: beacons.Beacon,
+def _target_class(coll: Collection, prop: str, targets: list[str], beacon: beacons.Beacon,
                   check_exists: bool) -> str | None:
     """The canonical target class of a parsed beacon: given, autodetected (single target), or the target
     collection holding the uuid (multi target). None when it cannot be determined."""
@@ -76,14 +77,14 @@ def _target_class(coll: "Collection", prop: str, targets: list[str], beacon: bea
     return None
 
 
-def _check_in_datatype(cls: str, targets: list[str], prop: str, coll: "Collection") -> None:
+def _check_in_datatype(cls: str, targets: list[str], prop: str, coll: Collection) -> None:
     if cls.lower() not in {t.lower() for t in targets}:
         raise InvalidInput(f"target class '{cls}' is not part of the dataType [{' '.join(targets)}] of reference "
                            f"property '{prop}' of class '{coll.name}'")
 
 
 # ---------------------------------------------------------------------------------------------- objects
-def object_refs(coll: "Collection", prop: str, value: Any) -> list[dict]:
+def object_refs(coll: Collection, prop: str, value: Any) -> list[dict]:
     """A reference property's value inside an object (REST insert/replace/merge, gRPC batch): validated as
     Weaviate's validation/properties_validation.go does (including that every target exists), canonicalised."""
     targets = targets_of(coll, prop) or []
@@ -124,7 +125,7 @@ def _go(value: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- REST single
-def single_ref(coll: "Collection", prop: str, body: Any, check_exists: bool = True) -> str:
+def single_ref(coll: Collection, prop: str, body: Any, check_exists: bool = True) -> str:
     """One `{"beacon": ...}` of POST/PUT/DELETE /v1/objects/{C}/{id}/references/{prop} -> canonical beacon,
     or RefError with Weaviate's stage and message."""
     if not isinstance(body, dict) or not isinstance(body.get("beacon"), str):
@@ -152,7 +153,7 @@ def single_ref(coll: "Collection", prop: str, body: Any, check_exists: bool = Tr
     return beacons.canonical(cls, beacon.uuid)
 
 
-def rewrite(coll: "Collection", uuid: str, prop: str, change: Callable[[list[dict]], list[dict]],
+def rewrite(coll: Collection, uuid: str, prop: str, change: Callable[[list[dict]], list[dict]],
             tenant: str = "", now_ms: int = 0) -> None:
     """Read-modify-write of one object's reference list through the shard's single write path. Call under the
     collection lock."""

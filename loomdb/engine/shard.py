@@ -19,8 +19,8 @@ from ..entities.errors import InvalidInput
 from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes
 from .arrays import GrowableArray
 from .heap import TrimAfterBulkWrites, release_free_memory
-from .inverted.refcolumn import RefColumn
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
+from .inverted.refcolumn import RefColumn
 from .inverted.searchable import SearchableIndex
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec

@@ -5,7 +5,7 @@ Operators keep Weaviate's names so error messages read the same as Weaviate's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 COMPARISONS = ("Equal", "NotEqual", "GreaterThan", "GreaterThanEqual", "LessThan", "LessThanEqual")
 LEAF_OPERATORS = COMPARISONS + ("Like", "IsNull", "ContainsAny", "ContainsAll", "ContainsNone", "WithinGeoRange")
@@ -37,7 +37,7 @@ class FilterNode:
     """And / Or over operands, or Not over exactly one operand."""
 
     operator: str
-    operands: tuple["Filter", ...]
+    operands: tuple[Filter, ...]
 
 
-Filter = Union[FilterLeaf, FilterNode]
+Filter = FilterLeaf | FilterNode

@@ -15,7 +15,7 @@ class RefQuery:
     prop: str
     target: str | None = None
     with_vectors: bool | tuple[str, ...] = False
-    refs: tuple["RefQuery", ...] = ()
+    refs: tuple[RefQuery, ...] = ()
     payload: object = None
 
 
@@ -26,4 +26,4 @@ class ResolvedRef:
     collection: str
     obj: StoredObject
     query: RefQuery
-    refs: dict[str, list["ResolvedRef"]] = field(default_factory=dict)
+    refs: dict[str, list[ResolvedRef]] = field(default_factory=dict)

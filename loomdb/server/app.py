@@ -61,7 +61,7 @@ class LoomServer:
     def grpc_port(self) -> int:
         return self.ctx.grpc_port
 
-    def start(self) -> "LoomServer":
+    def start(self) -> LoomServer:
         try:
             self._start_grpc()
             self._start_rest()
@@ -86,7 +86,10 @@ class LoomServer:
         self._grpc, self.ctx.grpc_port = server, port
 
     def _start_rest(self) -> None:
-        sock = socket.socket(socket.AF_INET6 if ":" in self.settings.host else socket.AF_INET)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for sockets created with it,
+        # and without TCP_NODELAY Nagle meets the client's delayed ACK (~44 ms per kept-alive request).
+        sock = socket.socket(socket.AF_INET6 if ":" in self.settings.host else socket.AF_INET, socket.SOCK_STREAM,
+                             socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.settings.host, self.settings.port))

@@ -105,7 +105,7 @@ class ObjectService:
         self.batch_stats.record(stored)
         return errors
 
-    def open_stream(self, on_results, on_done) -> "StreamSession":
+    def open_stream(self, on_results, on_done) -> StreamSession:
         """A BatchStream session: items submitted are stored in order through `batch_put`; `on_results` gets a
         StreamResults per stored group, `on_done` is called once everything submitted before `finish` is stored."""
         return StreamSession(self, on_results, on_done)
@@ -159,7 +159,7 @@ class StreamSession:
     MIN_BATCH, MAX_BATCH = 100, 1000
     TARGET_SECONDS = 0.5
 
-    def __init__(self, service: "ObjectService", on_results, on_done, capacity: int = 4000,
+    def __init__(self, service: ObjectService, on_results, on_done, capacity: int = 4000,
                  max_batch: int = 1000) -> None:
         self.service = service
         self.capacity = capacity

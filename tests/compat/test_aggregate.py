@@ -220,7 +220,7 @@ def test_group_by(col, prop):
             members.setdefault(item, []).append(j)
     expected = sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     assert [(g.grouped_by.value, g.total_count) for g in res.groups] == [(k, len(v)) for k, v in expected]
-    for g, (key, idx) in zip(res.groups, expected):
+    for g, (_key, idx) in zip(res.groups, expected):
         assert g.grouped_by.prop == prop
         assert type(g.grouped_by.value) is {"grp": str, "i": float, "b": bool, "ta": str}[prop]
         _check_num(g.properties["f"], _num("f", idx), False)

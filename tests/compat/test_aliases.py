@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from weaviate.classes.config import ConsistencyLevel, Configure, Property, DataType
+from weaviate.classes.config import Configure, ConsistencyLevel, DataType, Property
 from weaviate.classes.query import Filter
 from weaviate.exceptions import UnexpectedStatusCodeError
 

@@ -23,7 +23,7 @@ def _data(seed: int = 11):
     rng = np.random.default_rng(seed)
     vecs = rng.normal(size=(N, DIM)).astype(np.float32)
     props = []
-    for k in range(N):
+    for _ in range(N):
         p = {"color": COLORS[int(rng.integers(0, len(COLORS)))], "size": int(rng.integers(0, 3)),
              "tags": [COLORS[int(j)] for j in rng.choice(len(COLORS), int(rng.integers(1, 3)), replace=False)]}
         if rng.random() < 0.1:
@@ -96,7 +96,7 @@ def test_auto_limit_on_clustered_distances(client, collection_factory):
                              properties=[Property(name="k", data_type=DataType.INT)])
     base = np.array([1.0, 0.0, 0.0], np.float32)
     vecs = []
-    for cluster, angle in enumerate([0.01, 0.6, 1.2]):
+    for angle in [0.01, 0.6, 1.2]:
         for j in range(4):
             a = angle + 0.002 * j
             vecs.append([np.cos(a), np.sin(a), 0.0])

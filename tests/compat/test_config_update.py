@@ -4,8 +4,16 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from weaviate.classes.config import (Configure, DataType, Property, ReferenceProperty, Reconfigure,
-                                     ReplicationDeletionStrategy, StopwordsPreset, VectorFilterStrategy)
+from weaviate.classes.config import (
+    Configure,
+    DataType,
+    Property,
+    Reconfigure,
+    ReferenceProperty,
+    ReplicationDeletionStrategy,
+    StopwordsPreset,
+    VectorFilterStrategy,
+)
 from weaviate.classes.query import MetadataQuery
 from weaviate.exceptions import UnexpectedStatusCodeError, WeaviateInsertManyAllFailedError
 

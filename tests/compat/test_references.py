@@ -133,12 +133,9 @@ def test_batch_context_references(library):
 
 def test_filters_by_ref_count_and_multi_target(library):
     publisher, author, book, (p1, p2), (a1, a2) = library
-    ids = {
-        "none": book.data.insert({"title": "none"}),
-        "ada": book.data.insert({"title": "ada"}, references={"by": a1}),
-        "both": book.data.insert({"title": "both"}, references={"by": [a1, a2]}),
-        "pub": book.data.insert({"title": "pub"}, references={"about": _multi(publisher.name, p1)}),
-    }
+    for title, refs in {"none": None, "ada": {"by": a1}, "both": {"by": [a1, a2]},
+                        "pub": {"about": _multi(publisher.name, p1)}}.items():
+        book.data.insert({"title": title}, references=refs)
 
     def titles(flt):
         return sorted(o.properties["title"] for o in book.query.fetch_objects(filters=flt, limit=50).objects)

@@ -7,8 +7,7 @@ import uuid
 
 import pytest
 import weaviate
-from weaviate.classes.config import (Configure, DataType, Property, Tokenization,
-                                     VectorDistances)
+from weaviate.classes.config import Configure, DataType, Property, Tokenization, VectorDistances
 from weaviate.exceptions import UnexpectedStatusCodeError
 
 import loomdb
@@ -191,8 +190,9 @@ def test_schema_survives_restart(tmp_path):
                                        skip_init_checks=True) as c:
             col = c.collections.create(
                 "Persisted", properties=ALL_TYPES,
-                vector_config=[Configure.Vectors.self_provided(name="v1", vector_index_config=Configure.VectorIndex.flat(
-                    distance_metric=VectorDistances.DOT)), Configure.Vectors.self_provided(name="v2")])
+                vector_config=[Configure.Vectors.self_provided(
+                    name="v1", vector_index_config=Configure.VectorIndex.flat(distance_metric=VectorDistances.DOT)),
+                    Configure.Vectors.self_provided(name="v2")])
             col.config.add_property(Property(name="added", data_type=DataType.TEXT_ARRAY))
             col.data.insert({"count": 7, "title": "hello"}, vector={"v1": [1.0, 2.0], "v2": [3.0, 4.0, 5.0]},
                             uuid=uuid.UUID(int=7))

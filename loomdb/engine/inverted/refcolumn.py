@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import GrowableArray
 from ...entities.beacons import split_canonical
+from ..arrays import GrowableArray
 
 
 class RefColumn:

@@ -15,25 +15,31 @@ numpy arrays; text and properties without a column are read from the store in on
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...entities.aggregate import (DEFAULT_GROUP_LIMIT, DEFAULT_TOP_OCCURRENCES_LIMIT, KIND_METRICS, AggregateGroup,
-                                   AggregateParams, AggregateResult, PropertyAggregation, PropertyResult)
+from ...entities.aggregate import (
+    DEFAULT_GROUP_LIMIT,
+    DEFAULT_TOP_OCCURRENCES_LIMIT,
+    KIND_METRICS,
+    AggregateGroup,
+    AggregateParams,
+    AggregateResult,
+    PropertyAggregation,
+    PropertyResult,
+)
 from ...entities.errors import InvalidInput, Unsupported
 from ..inverted.columns import ScalarColumn, TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from .allowlist import FilterContext, allow_list
-from .references import has_references, prepare_filters
 from .keyword import KeywordConfig
 from .pipeline import HYBRID_POOL, hybrid_fused, vector_threshold
+from .references import has_references, prepare_filters
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -59,7 +65,7 @@ class _Values:
     values: np.ndarray | list
     owner: np.ndarray
 
-    def subset(self, member: np.ndarray | None) -> "np.ndarray | list":
+    def subset(self, member: np.ndarray | None) -> np.ndarray | list:
         if member is None:
             return self.values
         keep = member[self.owner]
@@ -239,7 +245,7 @@ def _group_spec(specs: dict[str, PropertySpec], name: str, class_name: str) -> P
 
 
 # ---- the matched set ----------------------------------------------------------------------------------------
-def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None,
+def _matched_slots(shard: Shard, params: AggregateParams, ctx: FilterContext, target: str | None,
                    keyword: KeywordConfig | None) -> np.ndarray:
     allow = allow_list(shard, params.filters, ctx) if params.filters is not None else None
     if params.hybrid is not None:     # Weaviate: the hybrid candidates, top object_limit by fused score
@@ -261,7 +267,7 @@ def _matched_slots(shard: "Shard", params: AggregateParams, ctx: FilterContext, 
 
 
 # ---- entry point --------------------------------------------------------------------------------------------
-def aggregate(shard: "Shard", params: AggregateParams, ctx: FilterContext, target: str | None,
+def aggregate(shard: Shard, params: AggregateParams, ctx: FilterContext, target: str | None,
               keyword: KeywordConfig | None = None) -> AggregateResult:
     """Aggregate `params` over one shard. `target` names the vector space for near_vector / hybrid (already
     resolved); `keyword` carries the BM25 settings for hybrid."""

@@ -6,8 +6,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.filters import (CREATION_TIME_PROPERTY, ID_PROPERTY, UPDATE_TIME_PROPERTY, Filter, FilterLeaf,
-                                  FilterNode)
+from ...entities.filters import (
+    CREATION_TIME_PROPERTY,
+    ID_PROPERTY,
+    UPDATE_TIME_PROPERTY,
+    Filter,
+    FilterLeaf,
+    FilterNode,
+)
 from ..inverted.columns import TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
@@ -39,14 +45,14 @@ class FilterContext:
         self.peers = None
 
 
-def allow_list(shard: "Shard", flt: Filter, ctx: FilterContext) -> np.ndarray:
+def allow_list(shard: Shard, flt: Filter, ctx: FilterContext) -> np.ndarray:
     """Mask of live slots matching `flt`. Call inside `shard.read()`; filters through references must have been
     prepared first (`references.prepare_filters`, outside the lock)."""
     n = shard.slot_count
     return _eval(shard, flt, ctx, n) & shard.alive_view()[:n]
 
 
-def _eval(shard: "Shard", flt: Filter, ctx: FilterContext, n: int) -> np.ndarray:
+def _eval(shard: Shard, flt: Filter, ctx: FilterContext, n: int) -> np.ndarray:
     if isinstance(flt, FilterNode):
         parts = [_eval(shard, f, ctx, n) for f in flt.operands]
         if flt.operator == "And":
@@ -61,7 +67,7 @@ def _eval(shard: "Shard", flt: Filter, ctx: FilterContext, n: int) -> np.ndarray
     return _leaf(shard, flt, ctx, n)
 
 
-def _leaf(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
+def _leaf(shard: Shard, leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
     if leaf.reference_path or leaf.ref_count or leaf.operator == references.REF_TARGETS:
         return references.evaluate(shard, leaf, ctx, n)
     if leaf.length:
@@ -106,7 +112,7 @@ def _check_value_type(spec: PropertySpec, leaf: FilterLeaf) -> None:
                            f"got a {base} value")
 
 
-def _by_length(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
+def _by_length(shard: Shard, leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
     """len(property): character count of text, element count of arrays, 0 for null (Weaviate's property-length
     index, adapters/repos/db/inverted/objects.go). Needs indexPropertyLength; other types have no length."""
     spec = shard.properties.get(leaf.property)
@@ -121,7 +127,7 @@ def _by_length(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> 
     return column.evaluate_length(leaf, n)
 
 
-def _by_id(shard: "Shard", leaf: FilterLeaf, n: int) -> np.ndarray:
+def _by_id(shard: Shard, leaf: FilterLeaf, n: int) -> np.ndarray:
     values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
     out = np.zeros(n, bool)
     for v in values:
@@ -140,7 +146,7 @@ def _by_id(shard: "Shard", leaf: FilterLeaf, n: int) -> np.ndarray:
     raise InvalidInput(f"operator {leaf.operator} is not supported when filtering by id")
 
 
-def _by_time(shard: "Shard", leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
+def _by_time(shard: Shard, leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
     if not ctx.index_timestamps:
         raise InvalidInput("timestamps must be indexed to be filterable! add `IndexTimestamps: true` to the "
                            "InvertedIndexConfig")

@@ -22,8 +22,8 @@ import numpy as np
 from ...entities.errors import InvalidInput
 from ...entities.search import Bm25
 from ..inverted.tokenizer import tokenize
-from .gofmt import go_float32
 from ..schema.model import PropertySpec
+from .gofmt import go_float32
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -56,7 +56,8 @@ class KeywordResult:
         for term, slots, freqs, lens in self.terms:
             i = int(np.searchsorted(slots, slot))
             if i < len(slots) and slots[i] == slot:
-                parts.append(f", BM25F_{term}_frequency:{go_float32(freqs[i])}, BM25F_{term}_propLength:{go_float32(lens[i])}")
+                parts.append(f", BM25F_{term}_frequency:{go_float32(freqs[i])}"
+                             f", BM25F_{term}_propLength:{go_float32(lens[i])}")
         return "".join(parts)
 
 
@@ -73,7 +74,7 @@ def parse_property_boost(raw: str) -> tuple[str, float]:
         raise InvalidInput(f"invalid property boost in {raw!r}: expected a number after '^'") from None
 
 
-def searched_properties(shard: "Shard", requested: tuple[str, ...], cfg: KeywordConfig
+def searched_properties(shard: Shard, requested: tuple[str, ...], cfg: KeywordConfig
                         ) -> list[tuple[PropertySpec, float]]:
     """Properties to search with their boosts; all searchable text properties when none are named."""
     if not requested:
@@ -102,7 +103,7 @@ def query_terms(query: str, tokenization: str, stopwords: frozenset[str]) -> Cou
     return terms
 
 
-def bm25(shard: "Shard", params: Bm25, allow: np.ndarray | None, k: int, cfg: KeywordConfig,
+def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: KeywordConfig,
          explain: bool = False) -> KeywordResult:
     """Top-k BM25F hits among live (and allowed) slots. Call inside `shard.read()`."""
     props = searched_properties(shard, params.properties, cfg)

@@ -11,15 +11,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import (Bm25, Group, Hit, Hybrid, NearVector, SearchParams, certainty_unsupported,
-                               distance_from_certainty)
+from ...entities.search import (
+    Bm25,
+    Group,
+    Hit,
+    Hybrid,
+    NearVector,
+    SearchParams,
+    certainty_unsupported,
+    distance_from_certainty,
+)
 from .allowlist import FilterContext, allow_list
-from .references import prepare_filters
 from .autocut import apply_autocut
 from .grouping import check_group_by, group_hits
-from .sort import sort_slots, validate_sort
 from .hybrid import Fused, ResultSet, fuse
 from .keyword import KeywordConfig, bm25
+from .references import prepare_filters
+from .sort import sort_slots, validate_sort
 
 HYBRID_POOL = 100    # Weaviate's QUERY_HYBRID_MAXIMUM_RESULTS: candidates per hybrid sub-search
 
@@ -27,7 +35,7 @@ if TYPE_CHECKING:
     from ..shard import Shard
 
 
-def select(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+def select(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
            keyword: KeywordConfig | None = None) -> list[Hit]:
     """The page of hits for `params`, autocut applied. `target` names the vector space for near_vector / hybrid
     (already resolved); `keyword` carries the collection's BM25 settings."""
@@ -50,7 +58,7 @@ def autocut_hits(hits: list[Hit], cutoff: int) -> list[Hit]:
     return hits
 
 
-def select_groups(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+def select_groups(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
                   keyword: KeywordConfig | None = None) -> list[Group]:
     """group_by: the search's top `limit` hits grouped by a property (query/grouping.py); autocut then keeps
     the leading groups by their best distance/score, as Weaviate cuts the grouped result list."""
@@ -67,7 +75,7 @@ def select_groups(shard: "Shard", params: SearchParams, ctx: FilterContext, targ
     return groups
 
 
-def _select_page(shard: "Shard", params: SearchParams, ctx: FilterContext, target: str | None,
+def _select_page(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
                  keyword: KeywordConfig | None) -> list[Hit]:
     flt = prepare_filters(params.filters, ctx)      # through references: before our read lock
     with shard.read():
@@ -83,7 +91,7 @@ def _select_page(shard: "Shard", params: SearchParams, ctx: FilterContext, targe
         return _listing(shard, params, allow)
 
 
-def count(shard: "Shard", params: SearchParams, ctx: FilterContext) -> int:
+def count(shard: Shard, params: SearchParams, ctx: FilterContext) -> int:
     """Number of live objects matching the filters (all when there are none)."""
     flt = prepare_filters(params.filters, ctx)
     with shard.read():
@@ -92,7 +100,7 @@ def count(shard: "Shard", params: SearchParams, ctx: FilterContext) -> int:
         return int(allow_list(shard, flt, ctx).sum())
 
 
-def _bm25(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig) -> list[Hit]:
+def _bm25(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig) -> list[Hit]:
     res = bm25(shard, params.bm25, allow, params.offset + params.limit, cfg, explain=params.explain_score)
     page = range(params.offset, min(len(res.slots), params.offset + params.limit))
     docs = shard.docs_of(res.slots)
@@ -100,7 +108,7 @@ def _bm25(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: K
                 explain_score=res.explain(int(res.slots[i])) if params.explain_score else "") for i in page]
 
 
-def vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | None:
+def vector_threshold(shard: Shard, nv: NearVector, target: str) -> float | None:
     """A near-vector's distance bound; certainty (cosine only) converted to distance."""
     if nv.certainty is None:
         return nv.distance
@@ -109,7 +117,7 @@ def vector_threshold(shard: "Shard", nv: NearVector, target: str) -> float | Non
     return distance_from_certainty(nv.certainty)
 
 
-def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
+def _hybrid(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
             target: str | None) -> list[Hit]:
     """Weaviate's hybrid: keyword and vector candidate pools (each max(100, offset+limit)), fused."""
     fused = hybrid_fused(shard, params.hybrid, allow, cfg, target, max(HYBRID_POOL, params.offset + params.limit),
@@ -119,7 +127,7 @@ def _hybrid(shard: "Shard", params: SearchParams, allow: np.ndarray | None, cfg:
     return [Hit(int(d), score=f.score, explain_score=f.explain) for d, f in zip(docs, page)]
 
 
-def hybrid_fused(shard: "Shard", h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
+def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
                  pool: int, explain: bool = False) -> list[Fused]:
     """Every fused hybrid candidate, best first (each sub-search contributes up to `pool` hits). Call inside
     `shard.read()`."""
@@ -148,7 +156,7 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
     return ResultSet(rs.name, rs.weight, rs.slots[keep], rs.raw[keep])
 
 
-def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
+def _near_vector(shard: Shard, params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
     nv = params.near_vector
     max_distance = vector_threshold(shard, nv, target)
     slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)
@@ -157,7 +165,7 @@ def _near_vector(shard: "Shard", params: SearchParams, allow: np.ndarray | None,
     return [Hit(int(docs[i]), float(dists[i])) for i in page]
 
 
-def _listing(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
+def _listing(shard: Shard, params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
     """Unfiltered listing walks uuid order (Weaviate's object bucket order); filtered results come in
     insertion order (Weaviate's doc-id order)."""
     if allow is None:
@@ -170,7 +178,7 @@ def _listing(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> 
     return [Hit(int(d)) for d in shard.docs_of(page)]
 
 
-def _after_cursor(shard: "Shard", params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
+def _after_cursor(shard: Shard, params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
     """Objects with uuid strictly greater than `after`, in uuid order: what collection.iterator() walks."""
     if allow is not None or params.offset or params.sort:
         raise InvalidInput("cursor api: invalid 'after' parameter: other params cannot be set along with "

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import uuid as uuid_mod
 from collections import defaultdict
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...entities.beacons import split_canonical
 from ...entities.errors import InvalidInput
 from ...entities.filters import COMPARISONS, Filter, FilterLeaf, FilterNode
 from ...entities.objects import StoredObject
 from ...entities.references import RefQuery, ResolvedRef
 from ..inverted.refcolumn import RefColumn
-from ...entities.beacons import split_canonical
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -43,7 +44,7 @@ def _ref_targets(doc: dict, prop: str) -> list[str] | None:
     return None
 
 
-def _check_ref_prop(ctx: "FilterContext", prop: str) -> list[str]:
+def _check_ref_prop(ctx: FilterContext, prop: str) -> list[str]:
     doc = ctx.doc or {}
     if not any(p["name"] == prop for p in doc.get("properties") or []):
         raise InvalidInput(_NO_SUCH_PROP.format(p=prop, c=ctx.class_name))
@@ -61,7 +62,7 @@ def has_references(flt: Filter | None) -> bool:
     return bool(flt.reference_path)
 
 
-def prepare_filters(flt: Filter | None, ctx: "FilterContext") -> Filter | None:
+def prepare_filters(flt: Filter | None, ctx: FilterContext) -> Filter | None:
     """Replace every filter through references by a REF_TARGETS leaf (allowed target uuids). Call before taking
     the filtered shard's read lock."""
     if flt is None or not has_references(flt):
@@ -89,7 +90,7 @@ def prepare_filters(flt: Filter | None, ctx: "FilterContext") -> Filter | None:
     return FilterLeaf(REF_TARGETS, prop, (allowed, tuple(names)), "ref")
 
 
-def evaluate(shard: "Shard", leaf: FilterLeaf, ctx: "FilterContext", n: int) -> np.ndarray:
+def evaluate(shard: Shard, leaf: FilterLeaf, ctx: FilterContext, n: int) -> np.ndarray:
     """A prepared reference leaf or a reference-count leaf -> mask over slots (< n)."""
     if leaf.operator != REF_TARGETS and not leaf.ref_count:
         raise InvalidInput("filters through references must be prepared before evaluation")

@@ -61,7 +61,7 @@ def _clause_error(properties: dict[str, PropertySpec], clause: SortBy, class_nam
     return None
 
 
-def sort_slots(shard: "Shard", slots: np.ndarray, sort: tuple[SortBy, ...]) -> np.ndarray:
+def sort_slots(shard: Shard, slots: np.ndarray, sort: tuple[SortBy, ...]) -> np.ndarray:
     """`slots` reordered by `sort` (ties keep the incoming order). Call under `shard.read()`."""
     slots = np.asarray(slots, dtype=np.int64)
     if len(slots) <= 1 or not sort:
@@ -80,7 +80,7 @@ def sort_slots(shard: "Shard", slots: np.ndarray, sort: tuple[SortBy, ...]) -> n
     return slots[np.lexsort(keys)]
 
 
-def _memory_key(shard: "Shard", slots: np.ndarray, path: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _memory_key(shard: Shard, slots: np.ndarray, path: str) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(present, key) from in-memory columns, or (None, None) when the values must come from the store."""
     everywhere = np.ones(len(slots), bool)
     if path in (ID_PROPERTY, "id"):
@@ -108,7 +108,7 @@ def _memory_key(shard: "Shard", slots: np.ndarray, path: str) -> tuple[np.ndarra
     return None, None
 
 
-def _stored_props(shard: "Shard", slots: np.ndarray) -> list[dict]:
+def _stored_props(shard: Shard, slots: np.ndarray) -> list[dict]:
     """Properties of the candidate slots, read from the store in one go (order = `slots`)."""
     docs = shard.docs_of(slots).tolist()
     rows = shard.store.get_many(docs)

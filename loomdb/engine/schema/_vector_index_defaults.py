@@ -6,7 +6,8 @@ the same filled blocks to build its indexes, so the defaults live in exactly one
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ...entities.errors import InvalidInput
 from .model import DISTANCES

@@ -14,7 +14,8 @@ import re
 from typing import Any
 
 from ...entities.errors import InvalidInput
-from ._vector_index_defaults import fill_vector_index_config, merge_defaults as _merge, rq_bits_problem
+from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
+from ._vector_index_defaults import merge_defaults as _merge
 from .model import DATA_TYPES, LEGACY_VECTOR_NAME, PropertySpec, VectorSpec
 
 # ---------------------------------------------------------------------------------------------- names and enums

@@ -28,7 +28,7 @@ class PropertySpec:
     index_filterable: bool = True
     index_searchable: bool = False
     index_range_filters: bool = False
-    nested: dict[str, "PropertySpec"] = field(default_factory=dict)
+    nested: dict[str, PropertySpec] = field(default_factory=dict)
 
     @property
     def is_reference(self) -> bool:

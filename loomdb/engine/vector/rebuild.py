@@ -5,8 +5,8 @@ write, or right away through `on_done`, which asks the shard to run its maintena
 it, so nothing written during the build is lost."""
 from __future__ import annotations
 
-import threading
 import logging
+import threading
 from collections.abc import Callable
 
 log = logging.getLogger("loomdb.vector")

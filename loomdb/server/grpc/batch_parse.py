@@ -28,4 +28,5 @@ def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
         unnamed = vector_from_bytes(obj.vector_bytes)
     elif obj.vector:
         unnamed = np.asarray(obj.vector, dtype=np.float32)
-    return IncomingObject(obj.uuid, {**batch_properties(props), **reference_properties(props)}, named, unnamed, tenant=obj.tenant)
+    return IncomingObject(obj.uuid, {**batch_properties(props), **reference_properties(props)}, named, unnamed,
+                          tenant=obj.tenant)

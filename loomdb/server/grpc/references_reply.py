@@ -2,7 +2,7 @@
 referenced object a PropertiesResult carrying its own metadata and, recursively, its own references)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from weaviate.proto.v1 import search_get_pb2
 

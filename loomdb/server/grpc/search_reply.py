@@ -8,8 +8,8 @@ from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.objects import StoredObject
 from ...entities.search import Group, Hit, certainty_from_distance
-from .references_reply import fill_ref_props
 from .metadata_reply import object_metadata
+from .references_reply import fill_ref_props
 from .search_parse import ReturnRequest
 from .values import encode_properties, property_types
 

@@ -5,8 +5,7 @@ import time
 from collections import defaultdict
 
 import grpc
-from weaviate.proto.v1 import (aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2,
-                               weaviate_pb2_grpc)
+from weaviate.proto.v1 import aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 
 from ...entities.errors import InvalidInput, LoomError
 from ...usecases.objects import ObjectService

@@ -4,8 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from loomdb.engine.query.aggregate import (date_median_ns, format_rfc3339_nano, numeric_median, numeric_mode,
-                                           top_occurrences)
+from loomdb.engine.query.aggregate import (
+    date_median_ns,
+    format_rfc3339_nano,
+    numeric_median,
+    numeric_mode,
+    top_occurrences,
+)
 from loomdb.engine.schema.dates import to_micros
 
 

@@ -6,10 +6,17 @@ import warnings
 
 import pytest
 from weaviate.collections.classes.config import (
-    Configure, DataType, Property, ReferenceProperty, Tokenization, VectorDistances, _CollectionConfigCreate,
+    Configure,
+    DataType,
+    Property,
+    ReferenceProperty,
+    Tokenization,
+    VectorDistances,
+    _CollectionConfigCreate,
 )
 from weaviate.collections.classes.config_methods import (
-    _collection_config_from_json, _collection_config_simple_from_json,
+    _collection_config_from_json,
+    _collection_config_simple_from_json,
 )
 
 from loomdb.engine.schema.class_document import normalize_class, normalize_property, property_specs, vector_specs

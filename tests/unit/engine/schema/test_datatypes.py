@@ -5,7 +5,10 @@ import pytest
 
 from loomdb.engine.schema.class_document import normalize_class, normalize_property, property_specs
 from loomdb.engine.schema.datatypes import (
-    UnknownProperties, coerce_properties, infer_property, split_unknown,
+    UnknownProperties,
+    coerce_properties,
+    infer_property,
+    split_unknown,
 )
 from loomdb.entities.errors import InvalidInput
 

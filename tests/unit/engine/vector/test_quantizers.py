@@ -8,8 +8,15 @@ import pytest
 
 from loomdb.engine.vector.flat import FlatIndex
 from loomdb.engine.vector.hnsw import HnswIndex
-from loomdb.engine.vector.quantizers import (Quantizer, code_distances, configured, optimal_segments,
-                                             rescore_candidates, rotation, sample_rows)
+from loomdb.engine.vector.quantizers import (
+    Quantizer,
+    code_distances,
+    configured,
+    optimal_segments,
+    rescore_candidates,
+    rotation,
+    sample_rows,
+)
 from loomdb.engine.vector.stored import StoredVectors
 
 
