@@ -24,10 +24,10 @@ from ...entities.filters import COMPARISONS, Filter, FilterLeaf, FilterNode
 from ...entities.objects import StoredObject
 from ...entities.references import RefQuery, ResolvedRef
 from ..inverted.refcolumn import RefColumn
+from .filter_context import FilterContext
 
 if TYPE_CHECKING:
     from ..shard import Shard
-    from .allowlist import FilterContext
 
 REF_TARGETS = "_RefTargets"     # operator of a prepared reference leaf: value = (S16 uuid keys, collection names)
 
