@@ -22,7 +22,8 @@ from ...entities.beacons import split_canonical
 from ...entities.errors import InvalidInput
 from ...entities.filters import COMPARISONS, Filter, FilterLeaf, FilterNode
 from ...entities.objects import StoredObject
-from ...entities.references import RefQuery, ResolvedRef
+from ...entities.projection import RefQuery
+from ...entities.references import ResolvedRef
 from ..inverted.refcolumn import RefColumn
 from .filter_context import FilterContext
 
