@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 
 import grpc
 from weaviate.proto.v1 import aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 
-from ...entities.errors import InvalidInput, LoomError
+from ...entities.errors import InvalidInput
 from ...usecases.objects import ObjectService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService
 from .aggregate_parse import parse_aggregate
 from .aggregate_reply import build_aggregate_reply
-from .batch_parse import parse_batch_object
+from .batch_parse import parse_batch_objects
 from .batch_stream import serve_batch_stream
 from .errors import grpc_errors
 from .filters_parse import parse_filters
@@ -37,14 +36,8 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
         started = time.perf_counter()
-        grouped: dict[str, list[tuple[int, object]]] = defaultdict(list)
-        errors: dict[int, str] = {}
-        for i, obj in enumerate(request.objects):
-            try:
-                grouped[obj.collection].append((i, parse_batch_object(obj)))
-            except LoomError as exc:
-                errors[i] = exc.message
-        errors.update(self.objects.batch_put(grouped))
+        entries, errors = parse_batch_objects(request)
+        errors.update(self.objects.batch_put(entries))
         return batch_pb2.BatchObjectsReply(
             took=time.perf_counter() - started,
             errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])
