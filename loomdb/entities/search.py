@@ -1,11 +1,14 @@
 """What a query asks for and what it gets back, independent of REST/gRPC encodings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .filters import Filter
+from .objects import StoredObject
+from .projection import CollectionShape, Projection
+from .references import ResolvedRef
 
 
 def certainty_unsupported(metric: str) -> str:
@@ -31,6 +34,11 @@ class NearVector:
     target: str | None = None
     distance: float | None = None     # keep hits with distance <= this
     certainty: float | None = None    # keep hits with certainty >= this (cosine only)
+
+    @property
+    def max_distance(self) -> float | None:
+        """The distance bound of the thresholds (a certainty converted to its cosine distance)."""
+        return self.distance if self.certainty is None else distance_from_certainty(self.certainty)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,11 @@ class Hybrid:
     max_vector_distance: float | None = None
     operator: str = "Or"
     minimum_or_tokens_match: int = 0
+
+    @property
+    def target_vector(self) -> str | None:
+        """The vector space asked for: the near_vector sub-search's own target, else the hybrid's."""
+        return self.near_vector.target if self.near_vector is not None and self.near_vector.target else self.target
 
 
 @dataclass(frozen=True)
@@ -116,3 +129,45 @@ class Group:
     hits: list[Hit]
     min_distance: float = 0.0
     max_distance: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search as a wire adapter parsed it: the query, what to return, and for near_object the id of the object
+    whose vector the query runs with (`params.near_vector` then carries the thresholds and target only)."""
+
+    params: SearchParams
+    projection: Projection = Projection()
+    near_object: str | None = None
+
+
+@dataclass
+class ResultObject:
+    """One returned object with its hit (distance / score) and, when asked for, its resolved references
+    (reference property -> the referenced objects that exist)."""
+
+    hit: Hit
+    obj: StoredObject
+    references: dict[str, list[ResolvedRef]] = field(default_factory=dict)
+
+
+@dataclass
+class ResultGroup:
+    """One group of a group_by search with its returned objects, best first."""
+
+    name: str
+    min_distance: float
+    max_distance: float
+    objects: list[ResultObject]
+
+
+@dataclass
+class SearchResult:
+    """Everything a reply needs: the objects (or the groups), what to return of them, and how to encode them."""
+
+    shape: CollectionShape
+    projection: Projection
+    objects: list[ResultObject]
+    groups: list[ResultGroup] | None = None      # None = not a group_by search
+    metric: str | None = None                    # distance metric of a vector search asked for distance/certainty
+    referenced: dict[str, CollectionShape] = field(default_factory=dict)   # shapes of referenced collections

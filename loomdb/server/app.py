@@ -16,6 +16,7 @@ from ..config import Settings
 from ..engine.database import Database
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
+from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from .context import ServerContext
@@ -43,11 +44,11 @@ class LoomServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings.data_path, autoschema=settings.autoschema_enabled)
+        objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db),
-            objects=ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled),
+            settings=settings, schema=SchemaService(self.db), objects=objects,
             search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
-            cluster=ClusterService(self.db))
+            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

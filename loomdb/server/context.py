@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
+from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 
@@ -17,5 +18,6 @@ class ServerContext:
     objects: ObjectService
     search: SearchService
     cluster: ClusterService
+    references: ReferenceService
     rest_port: int = 0
     grpc_port: int = 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..entities.errors import AlreadyExists, LoomError, NotFound
 from ..entities.filters import Filter
-from ..entities.objects import StoredObject
-from .ports import DatabasePort
+from ..entities.objects import IncomingObject, StoredObject
+from ..entities.projection import CollectionShape, collection_shape
+from .ports import ObjectCollection, ObjectDatabase
 
 
 class BatchStats:
@@ -47,14 +49,26 @@ class DeleteOutcome:
     failed: int
 
 
+@dataclass
+class ObjectView:
+    """One object as read back, with the shape of its collection (class name, vector style) to encode it."""
+
+    collection: CollectionShape
+    obj: StoredObject
+
+
+# (position in the request, collection name, object): what a batch import stores
+BatchEntry = tuple[int, str, IncomingObject]
+
+
 class ObjectService:
-    def __init__(self, db: DatabasePort, query_maximum_results: int, autoschema: bool) -> None:
+    def __init__(self, db: ObjectDatabase, query_maximum_results: int, autoschema: bool) -> None:
         self.db = db
         self.query_maximum_results = query_maximum_results
         self.autoschema = autoschema
         self.batch_stats = BatchStats()
 
-    def _writable(self, name: str):
+    def _writable(self, name: str) -> ObjectCollection:
         """The collection to write to; with auto-schema on, a missing collection is created (as Weaviate does)."""
         if self.autoschema and not self.db.has_collection(name):
             try:
@@ -63,20 +77,23 @@ class ObjectService:
                 pass   # created concurrently by another writer
         return self.db.collection(name)
 
-    def insert(self, collection: str, obj) -> None:
-        self._writable(collection).insert(obj)
+    def insert(self, collection: str, obj: IncomingObject) -> ObjectView:
+        """Store a new object; returns it as stored (vectors included), as Weaviate's create answers."""
+        target = self._writable(collection)
+        target.insert(obj)
+        return _read(target, obj.uuid, True, obj.tenant)
 
-    def replace(self, collection: str, obj) -> None:
-        self.db.collection(collection).replace(obj)
+    def replace(self, collection: str, obj: IncomingObject) -> ObjectView:
+        """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
+        target = self.db.collection(collection)
+        target.replace(obj)
+        return _read(target, obj.uuid, True, obj.tenant)
 
-    def merge(self, collection: str, obj) -> None:
+    def merge(self, collection: str, obj: IncomingObject) -> None:
         self.db.collection(collection).merge(obj)
 
-    def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> StoredObject:
-        found = self.db.collection(collection).get(uuid, with_vectors=with_vector, tenant=tenant)
-        if found is None:
-            raise NotFound(f"object {uuid} not found")
-        return found
+    def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
+        return _read(self.db.collection(collection), uuid, with_vector, tenant)
 
     def exists(self, collection: str, uuid: str, tenant: str = "") -> bool:
         return self.db.collection(collection).exists(uuid, tenant=tenant)
@@ -84,10 +101,13 @@ class ObjectService:
     def delete(self, collection: str, uuid: str, tenant: str = "") -> bool:
         return self.db.collection(collection).delete([uuid], tenant=tenant)[0]
 
-    def batch_put(self, objects_by_collection: dict[str, list[tuple[int, object]]]) -> dict[int, str]:
-        """Upsert objects grouped by collection; returns {request position: error} for failed ones.
+    def batch_put(self, entries: list[BatchEntry]) -> dict[int, str]:
+        """Upsert objects, one engine call per collection; returns {request position: error} for failed ones.
 
         An unknown collection fails only its own objects."""
+        objects_by_collection: dict[str, list[tuple[int, IncomingObject]]] = defaultdict(list)
+        for pos, name, obj in entries:
+            objects_by_collection[name].append((pos, obj))
         errors: dict[int, str] = {}
         stored = 0
         for name, items in objects_by_collection.items():
@@ -105,7 +125,8 @@ class ObjectService:
         self.batch_stats.record(stored)
         return errors
 
-    def open_stream(self, on_results, on_done) -> StreamSession:
+    def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None]
+                    ) -> StreamSession:
         """A BatchStream session: items submitted are stored in order through `batch_put`; `on_results` gets a
         StreamResults per stored group, `on_done` is called once everything submitted before `finish` is stored."""
         return StreamSession(self, on_results, on_done)
@@ -116,6 +137,13 @@ class ObjectService:
         # Weaviate counts every matched object without error as successful, in a dry run too
         # (grpc/v1 batchDeleteReplyFromObjects)
         return DeleteOutcome(matches=len(uuids), uuids=uuids, successful=len(uuids), failed=0)
+
+
+def _read(collection: ObjectCollection, uuid: str, with_vector: bool, tenant: str) -> ObjectView:
+    found = collection.get(uuid, with_vectors=with_vector, tenant=tenant)
+    if found is None:
+        raise NotFound(f"object {uuid} not found")
+    return ObjectView(collection_shape(collection.doc), found)
 
 
 # ---- streaming import (gRPC BatchStream: batch.stream(), data.ingest()) ------------------------------------------
@@ -130,7 +158,7 @@ class StreamItem:
 
     key: str
     collection: str = ""
-    obj: object | None = None           # an IncomingObject, or None when it failed to parse (see `error`)
+    obj: IncomingObject | None = None   # None when it failed to parse (see `error`)
     error: str | None = None
     is_reference: bool = False
 
@@ -159,8 +187,8 @@ class StreamSession:
     MIN_BATCH, MAX_BATCH = 100, 1000
     TARGET_SECONDS = 0.5
 
-    def __init__(self, service: ObjectService, on_results, on_done, capacity: int = 4000,
-                 max_batch: int = 1000) -> None:
+    def __init__(self, service: ObjectService, on_results: Callable[[StreamResults], None],
+                 on_done: Callable[[], None], capacity: int = 4000, max_batch: int = 1000) -> None:
         self.service = service
         self.capacity = capacity
         self.max_batch = max_batch
@@ -177,17 +205,18 @@ class StreamSession:
         self._worker.start()
 
     # ---- called by the adapter's reader -------------------------------------------------------------------
-    def submit(self, items: list[StreamItem]) -> bool:
-        """Admit one message's items, waiting while the queue is full. False if the stream was cancelled."""
+    def submit(self, items: list[StreamItem]) -> int | None:
+        """Admit one message's items, waiting while the queue is full. Returns the batch size to suggest to the
+        client now, or None if the stream was cancelled."""
         with self._cond:
             while (self._pending and self._pending + len(items) > self.capacity) and not self._cancelled:
                 self._cond.wait(0.5)
             if self._cancelled:
-                return False
+                return None
             self._queue.append(items)
             self._pending += len(items)
             self._cond.notify_all()
-            return True
+        return self.suggested_batch_size()
 
     def finish(self) -> None:
         """No more input (`stop` received or the client half-closed): store what is queued, then report done."""
@@ -247,23 +276,23 @@ class StreamSession:
 
     def _store(self, items: list[StreamItem]) -> StreamResults:
         results = StreamResults([], [], [], [])
-        grouped: dict[str, list[tuple[int, object]]] = defaultdict(list)
+        entries: list[BatchEntry] = []
         for pos, item in enumerate(items):
             if item.is_reference:
                 results.reference_errors.append((item.key, item.error or REFERENCES_IN_STREAM_UNSUPPORTED))
             elif item.error is not None:
                 results.errors.append((item.key, item.error))
             else:
-                grouped[item.collection].append((pos, item.obj))
-        if grouped:
+                assert item.obj is not None        # a parsed item carries its object
+                entries.append((pos, item.collection, item.obj))
+        if entries:
             try:
-                errors = self.service.batch_put(grouped)
+                errors = self.service.batch_put(entries)
             except Exception as exc:  # noqa: BLE001 - a bug fails this group's objects, never the stream
-                errors = {pos: f"internal error: {type(exc).__name__}: {exc}" for g in grouped.values() for pos, _ in g}
-            for group in grouped.values():
-                for pos, _ in group:
-                    if pos in errors:
-                        results.errors.append((items[pos].key, errors[pos]))
-                    else:
-                        results.successes.append(items[pos].key)
+                errors = {pos: f"internal error: {type(exc).__name__}: {exc}" for pos, _, _ in entries}
+            for pos, _, _ in entries:
+                if pos in errors:
+                    results.errors.append((items[pos].key, errors[pos]))
+                else:
+                    results.successes.append(items[pos].key)
         return results

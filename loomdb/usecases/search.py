@@ -1,20 +1,68 @@
-"""Queries: server-wide paging policy, then the engine's pipeline, then objects for the page only."""
+"""Queries, one call per request: Weaviate's checks and the server-wide paging policy, then the engine's pipeline,
+then the objects (and references) of the returned page only, with what the reply needs to encode them."""
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..entities.aggregate import AggregateParams, AggregateResult
 from ..entities.errors import InvalidInput, NotFound
-from ..entities.objects import StoredObject
-from ..entities.search import Group, Hit, SearchParams, certainty_unsupported
-from .ports import DatabasePort
+from ..entities.projection import CollectionShape, Projection, collection_shape
+from ..entities.references import ResolvedRef
+from ..entities.search import (
+    Hit,
+    Hybrid,
+    NearVector,
+    ResultGroup,
+    ResultObject,
+    SearchParams,
+    SearchRequest,
+    SearchResult,
+    certainty_unsupported,
+)
+from .ports import SearchCollection, SearchDatabase
+
+SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
 
 
 class SearchService:
-    def __init__(self, db: DatabasePort, query_defaults_limit: int, query_maximum_results: int) -> None:
+    def __init__(self, db: SearchDatabase, query_defaults_limit: int, query_maximum_results: int) -> None:
         self.db = db
         self.default_limit = query_defaults_limit
         self.maximum_results = query_maximum_results
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """The page (or the groups) of a search with their objects, their requested references, and the shapes
+        of every collection among them. Objects deleted meanwhile are dropped."""
+        params, projection = request.params, request.projection
+        if params.sort and (params.near_vector is not None or params.bm25 is not None or params.hybrid is not None):
+            raise InvalidInput(SORT_WITH_SEARCH)
+        collection = self.db.collection(params.collection)
+        near_vector, hybrid, metric = _vector_search(collection, params.near_vector, params.hybrid,
+                                                     request.near_object, params.tenant, projection.certainty)
+        params = self._paged(replace(params, near_vector=near_vector, hybrid=hybrid))
+        groups = None
+        if params.group_by is None:
+            objects = _objects(collection, collection.search(params), params.tenant, projection)
+        else:
+            found = collection.search_groups(params)
+            unique = list({id(h): h for g in found for h in g.hits}.values())   # a hit may sit in several groups
+            objects = _objects(collection, unique, params.tenant, projection)
+            by_hit = {id(o.hit): o for o in objects}
+            groups = [ResultGroup(g.name, g.min_distance, g.max_distance,
+                                  [by_hit[id(h)] for h in g.hits if id(h) in by_hit]) for g in found]
+        return SearchResult(
+            shape=collection_shape(collection.doc), projection=projection, objects=objects, groups=groups,
+            metric=metric if projection.distance or projection.certainty else None,
+            referenced=self._referenced_shapes(objects))
+
+    def aggregate(self, params: AggregateParams) -> AggregateResult:
+        """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector)."""
+        collection = self.db.collection(params.collection)
+        near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
+                                                params.tenant, certainty_returned=False)
+        return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
 
     def _paged(self, params: SearchParams) -> SearchParams:
         limit = params.limit if params.limit > 0 else self.default_limit
@@ -22,58 +70,60 @@ class SearchService:
             raise InvalidInput("query maximum results exceeded")
         return replace(params, limit=limit)
 
-    def search(self, params: SearchParams, with_vectors: bool | list[str] = False
-               ) -> list[tuple[Hit, StoredObject]]:
-        """Hits of the page with their objects (objects deleted meanwhile are dropped)."""
-        collection = self.db.collection(params.collection)
-        hits = collection.search(self._paged(params))
-        objects = collection.fetch(hits, with_vectors, tenant=params.tenant)
-        return [(h, o) for h, o in zip(hits, objects) if o is not None]
+    def _referenced_shapes(self, objects: list[ResultObject]) -> dict[str, CollectionShape]:
+        """The shape of every collection a returned reference (at any depth) points into."""
+        names: set[str] = set()
+        pending = [o.references for o in objects]
+        while pending:
+            for refs in pending.pop().values():
+                for ref in refs:
+                    names.add(ref.collection)
+                    pending.append(ref.refs)
+        return {name: collection_shape(self.db.collection(name).doc) for name in names}
 
-    def resolve_references(self, collection: str, objects: list[StoredObject], queries) -> list[dict]:
-        """The referenced objects of a page (only the page), per reference property, depth as requested."""
-        return self.db.collection(collection).resolve_references(objects, queries)
 
-    def search_groups(self, params: SearchParams, with_vectors: bool | list[str] = False
-                      ) -> list[tuple[Group, list[tuple[Hit, StoredObject]]]]:
-        """group_by: each group with its hits' objects (objects deleted meanwhile are dropped)."""
-        collection = self.db.collection(params.collection)
-        groups = collection.search_groups(self._paged(params))
-        hits = [h for g in groups for h in g.hits]
-        objects = dict(zip((id(h) for h in hits), collection.fetch(hits, with_vectors, tenant=params.tenant)))
-        return [(g, [(h, objects[id(h)]) for h in g.hits if objects[id(h)] is not None]) for g in groups]
+def _vector_search(collection: SearchCollection, near_vector: NearVector | None, hybrid: Hybrid | None,
+                   near_object: str | None, tenant: str, certainty_returned: bool
+                   ) -> tuple[NearVector | None, Hybrid | None, str | None]:
+    """The vector side of a search or aggregation, resolved once: the target vector space named in the query
+    (near_object: the object's own vector in it), certainty refused unless that space is cosine (as a threshold,
+    or returned with near_vector results: Weaviate's message either way). Returns the query with the target
+    filled in and the space's distance metric (None when no vector search runs)."""
+    if near_vector is not None:
+        target = collection.resolve_target(near_vector.target)
+        vector = (_object_vector(collection, near_object, target, tenant) if near_object is not None
+                  else near_vector.vector)
+        near_vector = replace(near_vector, vector=vector, target=target)
+        certainty = near_vector.certainty is not None or certainty_returned
+    elif hybrid is not None and hybrid.alpha > 0:
+        target = collection.resolve_target(hybrid.target_vector)
+        sub = hybrid.near_vector
+        hybrid = replace(hybrid, target=target, near_vector=replace(sub, target=target) if sub is not None else None)
+        certainty = sub is not None and sub.certainty is not None
+    else:
+        return near_vector, hybrid, None
+    metric = collection.vectors[target].distance
+    if certainty and metric != "cosine":
+        raise InvalidInput(certainty_unsupported(metric))
+    return near_vector, hybrid, metric
 
-    def count(self, params: SearchParams) -> int:
-        return self.db.collection(params.collection).count(params)
 
-    def aggregate(self, params: AggregateParams) -> AggregateResult:
-        """Aggregate metrics; near_object becomes near_vector with the object's own vector first."""
-        collection = self.db.collection(params.collection)
-        if params.near_object is not None:
-            target = collection.resolve_target(params.near_vector.target)
-            obj = collection.get(params.near_object, with_vectors=[target], tenant=params.tenant)
-            if obj is None or target not in obj.vectors:
-                raise NotFound(f"near_object: object {params.near_object} not found or has no vector {target!r}")
-            params = replace(params, near_object=None,
-                             near_vector=replace(params.near_vector, vector=obj.vectors[target], target=target))
-        return collection.aggregate(params)
+def _object_vector(collection: SearchCollection, uuid: str, target: str, tenant: str) -> np.ndarray:
+    """near_object: the vector of an existing object of the same collection."""
+    obj = collection.get(uuid, with_vectors=[target], tenant=tenant)
+    if obj is None or target not in obj.vectors:
+        raise NotFound(f"near_object: object {uuid} not found or has no vector {target!r}")
+    return obj.vectors[target]
 
-    def near_object_params(self, params: SearchParams, uuid: str) -> SearchParams:
-        """near_object is near_vector with the vector of an existing object of the same collection."""
-        collection = self.db.collection(params.collection)
-        target = collection.resolve_target(params.near_vector.target)
-        obj = collection.get(uuid, with_vectors=[target], tenant=params.tenant)
-        if obj is None or target not in obj.vectors:
-            raise NotFound(f"near_object: object {uuid} not found or has no vector {target!r}")
-        return replace(params, near_vector=replace(params.near_vector, vector=obj.vectors[target], target=target))
 
-    def check_certainty(self, collection: str, target: str | None) -> None:
-        """Returning certainty from a vector search needs a cosine index (Weaviate refuses it otherwise)."""
-        metric = self.vector_distance_metric(collection, target)
-        if metric != "cosine":
-            raise InvalidInput(certainty_unsupported(metric))
-
-    def vector_distance_metric(self, collection: str, target: str | None) -> str:
-        """The distance metric a vector query runs with (needed to report certainty)."""
-        c = self.db.collection(collection)
-        return c.vectors[c.resolve_target(target)].distance
+def _objects(collection: SearchCollection, hits: list[Hit], tenant: str, projection: Projection
+             ) -> list[ResultObject]:
+    """The hits' objects (those deleted meanwhile dropped), with their references resolved when asked for."""
+    fetched = collection.fetch(hits, projection.with_vectors, tenant=tenant)
+    objects = [ResultObject(h, o) for h, o in zip(hits, fetched) if o is not None]
+    if projection.references:
+        resolved: list[dict[str, list[ResolvedRef]]] = collection.resolve_references(
+            [o.obj for o in objects], projection.references)
+        for obj, refs in zip(objects, resolved):
+            obj.references = refs
+    return objects

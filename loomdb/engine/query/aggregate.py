@@ -38,7 +38,7 @@ from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from .allowlist import FilterContext, allow_list
 from .keyword import KeywordConfig
-from .pipeline import HYBRID_POOL, hybrid_fused, vector_threshold
+from .pipeline import HYBRID_POOL, hybrid_fused
 from .references import has_references, prepare_filters
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ def _matched_slots(shard: Shard, params: AggregateParams, ctx: FilterContext, ta
     if nv is None:
         return np.flatnonzero(allow) if allow is not None else np.flatnonzero(shard.alive_mask())
     index = shard.indexes[target]
-    max_distance = vector_threshold(shard, nv, target)
+    max_distance = nv.max_distance
     if params.object_limit is None and max_distance is None:
         raise InvalidInput("must provide certainty or objectLimit with vector search")
     if allow is None:

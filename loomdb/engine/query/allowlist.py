@@ -18,6 +18,7 @@ from ..inverted.columns import TermsColumn
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from . import references
+from .filter_context import FilterContext
 
 if TYPE_CHECKING:
     from ..shard import Shard
@@ -28,21 +29,6 @@ _ACCEPTS = {
     "number": {"number", "int"}, "boolean": {"boolean"}, "geoCoordinates": {"geo"},
 }
 _ARRAY_OPERATORS = ("ContainsAny", "ContainsAll", "ContainsNone")
-
-
-class FilterContext:
-    """What evaluating a filter needs to know about the collection beyond the shard's columns."""
-
-    def __init__(self, class_name: str, index_timestamps: bool, index_null_state: bool,
-                 index_property_length: bool = False) -> None:
-        self.class_name = class_name
-        self.index_timestamps = index_timestamps
-        self.index_null_state = index_null_state
-        self.index_property_length = index_property_length
-        # set by the collection: its class document (reference dataTypes) and a lookup of other collections by
-        # name, for filters through references (query/references.py)
-        self.doc: dict | None = None
-        self.peers = None
 
 
 def allow_list(shard: Shard, flt: Filter, ctx: FilterContext) -> np.ndarray:

@@ -11,18 +11,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import (
-    Bm25,
-    Group,
-    Hit,
-    Hybrid,
-    NearVector,
-    SearchParams,
-    certainty_unsupported,
-    distance_from_certainty,
-)
-from .allowlist import FilterContext, allow_list
+from ...entities.search import Bm25, Group, Hit, Hybrid, SearchParams
+from .allowlist import allow_list
 from .autocut import apply_autocut
+from .filter_context import FilterContext
 from .grouping import check_group_by, group_hits
 from .hybrid import Fused, ResultSet, fuse
 from .keyword import KeywordConfig, bm25
@@ -38,10 +30,9 @@ if TYPE_CHECKING:
 def select(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
            keyword: KeywordConfig | None = None) -> list[Hit]:
     """The page of hits for `params`, autocut applied. `target` names the vector space for near_vector / hybrid
-    (already resolved); `keyword` carries the collection's BM25 settings."""
+    (already resolved); `keyword` carries the collection's BM25 settings. The caller has refused what Weaviate
+    refuses before searching (sort with a search, certainty on a non-cosine space)."""
     if params.sort:
-        if params.near_vector is not None or params.bm25 is not None or params.hybrid is not None:
-            raise InvalidInput("sorting cannot be combined with search")
         validate_sort(shard.properties, params.sort, ctx.class_name)
     return autocut_hits(_select_page(shard, params, ctx, target, keyword), params.autocut)
 
@@ -108,15 +99,6 @@ def _bm25(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: Key
                 explain_score=res.explain(int(res.slots[i])) if params.explain_score else "") for i in page]
 
 
-def vector_threshold(shard: Shard, nv: NearVector, target: str) -> float | None:
-    """A near-vector's distance bound; certainty (cosine only) converted to distance."""
-    if nv.certainty is None:
-        return nv.distance
-    if shard.indexes[target].metric != "cosine":
-        raise InvalidInput(certainty_unsupported(shard.indexes[target].metric))
-    return distance_from_certainty(nv.certainty)
-
-
 def _hybrid(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
             target: str | None) -> list[Hit]:
     """Weaviate's hybrid: keyword and vector candidate pools (each max(100, offset+limit)), fused."""
@@ -140,7 +122,7 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
         if vector is None or len(vector) == 0:
             raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
                               "supported by loomdb yet")
-        bound = vector_threshold(shard, h.near_vector, target) if h.near_vector is not None else None
+        bound = h.near_vector.max_distance if h.near_vector is not None else None
         slots, dists = shard.indexes[target].search(vector, pool, allow, bound)
         if h.max_vector_distance is not None:
             beyond = dists > h.max_vector_distance
@@ -158,8 +140,7 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
 
 def _near_vector(shard: Shard, params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
     nv = params.near_vector
-    max_distance = vector_threshold(shard, nv, target)
-    slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, max_distance)
+    slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, nv.max_distance)
     page = range(params.offset, min(len(slots), params.offset + params.limit))
     docs = shard.docs_of(slots)
     return [Hit(int(docs[i]), float(dists[i])) for i in page]

@@ -22,12 +22,13 @@ from ...entities.beacons import split_canonical
 from ...entities.errors import InvalidInput
 from ...entities.filters import COMPARISONS, Filter, FilterLeaf, FilterNode
 from ...entities.objects import StoredObject
-from ...entities.references import RefQuery, ResolvedRef
+from ...entities.projection import RefQuery
+from ...entities.references import ResolvedRef
 from ..inverted.refcolumn import RefColumn
+from .filter_context import FilterContext
 
 if TYPE_CHECKING:
     from ..shard import Shard
-    from .allowlist import FilterContext
 
 REF_TARGETS = "_RefTargets"     # operator of a prepared reference leaf: value = (S16 uuid keys, collection names)
 

@@ -2,14 +2,12 @@
 Searches this loomdb version cannot scope an aggregation by yet are refused with UNIMPLEMENTED."""
 from __future__ import annotations
 
-import numpy as np
 from weaviate.proto.v1 import aggregate_pb2
 
 from ...entities.aggregate import AggregateParams, PropertyAggregation
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import NearVector
 from .filters_parse import parse_filters
-from .search_parse import exclusive_thresholds, parse_hybrid, parse_near_vector, single_target
+from .search_parse import parse_hybrid, parse_near_object, parse_near_vector
 
 _NOT_YET = {
     "near_text": "near_text", "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
@@ -44,15 +42,7 @@ def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
     if search == "near_vector":
         near_vector = parse_near_vector(req.near_vector)
     elif search == "near_object":
-        no = req.near_object
-        if not no.id:
-            raise InvalidInput("near_object: id is required")
-        exclusive_thresholds("near_object", no)
-        near_object = no.id
-        near_vector = NearVector(np.empty(0, np.float32),
-                                 single_target(no.targets if no.HasField("targets") else None, no.target_vectors),
-                                 no.distance if no.HasField("distance") else None,
-                                 no.certainty if no.HasField("certainty") else None)
+        near_vector, near_object = parse_near_object(req.near_object)
     group_by = None
     if req.HasField("group_by"):
         if req.group_by.collection and req.group_by.collection != req.collection:

@@ -7,8 +7,9 @@ Protocol (wire-protocol doc §2.3, client `collections/batch/sync.py`):
           batch size changes; after stop: the last results, then the response stream ends.
 
 Threads: a reader thread consumes the request stream and admits each message to the use case's bounded queue
-(usecases/objects.StreamSession), acknowledging it only once admitted; the session's worker stores and reports;
-this generator (on a gRPC pool thread) sends whatever is ready. Protobuf stays in this module.
+(usecases/objects.StreamSession: one `submit` per message, answering the batch size to suggest), acknowledging it
+only once admitted; the session's worker stores and reports; this generator (on a gRPC pool thread) sends
+whatever is ready. Protobuf stays in this module.
 """
 from __future__ import annotations
 
@@ -72,11 +73,11 @@ def serve_batch_stream(objects: ObjectService, request_iterator, context):
                 if not req.HasField("data"):
                     continue                     # a repeated start: nothing to do
                 items = _items(req.data)
-                if not session.submit(items):    # blocks while the server is busy
+                suggested = session.submit(items)    # blocks while the server is busy
+                if suggested is None:
                     return
                 out.put(Reply(acks=Reply.Acks(uuids=[i.key for i in items if not i.is_reference],
                                               beacons=[i.key for i in items if i.is_reference])))
-                suggested = session.suggested_batch_size()
                 if suggested != batch_size:
                     batch_size = suggested
                     out.put(Reply(backoff=Reply.Backoff(batch_size=suggested)))

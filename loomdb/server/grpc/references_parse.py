@@ -2,10 +2,15 @@
 SearchRequest `ref_properties` (QueryReference / QueryReference.MultiTarget) -> RefQuery trees."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.beacons import PEER
-from ...entities.references import RefQuery
+from ...entities.projection import Projection, RefQuery
+
+ProjectionParser = Callable[[search_get_pb2.PropertiesRequest | None, search_get_pb2.MetadataRequest | None],
+                            Projection]
 
 
 def reference_properties(props) -> dict[str, list[dict]]:
@@ -20,17 +25,10 @@ def reference_properties(props) -> dict[str, list[dict]]:
     return out
 
 
-def ref_queries(pr: search_get_pb2.PropertiesRequest, level_return) -> tuple[RefQuery, ...]:
-    """`level_return(properties_request | None, metadata_request | None)` builds the adapter's own view of what a
-    level returns (search_parse.ReturnRequest); it becomes each RefQuery's payload."""
-    out = []
-    for rp in pr.ref_properties:
-        props = rp.properties if rp.HasField("properties") else None
-        md = rp.metadata if rp.HasField("metadata") else None
-        ret = level_return(props, md)
-        nested = ref_queries(props, level_return) if props is not None else ()
-        vectors: bool | tuple[str, ...] = True if (md is not None and md.vector) else (
-            tuple(md.vectors) if md is not None and md.vectors else False)
-        out.append(RefQuery(rp.reference_property[:1].lower() + rp.reference_property[1:],
-                            rp.target_collection or None, vectors, nested, ret))
-    return tuple(out)
+def ref_queries(pr: search_get_pb2.PropertiesRequest, projection: ProjectionParser) -> tuple[RefQuery, ...]:
+    """The references a PropertiesRequest asks for; `projection(properties, metadata)` parses what each
+    referenced object returns (search_parse.projection, which calls back here for the next level)."""
+    return tuple(RefQuery(rp.reference_property[:1].lower() + rp.reference_property[1:], rp.target_collection or None,
+                          projection(rp.properties if rp.HasField("properties") else None,
+                                     rp.metadata if rp.HasField("metadata") else None))
+                 for rp in pr.ref_properties)

@@ -1,14 +1,14 @@
-"""weaviate.v1.SearchRequest -> SearchParams + what to return. Every request field this loomdb version cannot
-serve yet is refused with a clear UNIMPLEMENTED error instead of being silently ignored."""
+"""weaviate.v1.SearchRequest -> SearchRequest (the query, its Projection, a near_object id). Every request field
+this loomdb version cannot serve yet is refused with a clear UNIMPLEMENTED error instead of being silently
+ignored."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SortBy
+from ...entities.projection import Projection
+from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
 from .filters_parse import parse_filters
 from .references_parse import ref_queries
 from .values import vector_from_bytes
@@ -19,47 +19,16 @@ _NOT_YET = {
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
     "generative": "generative search", "rerank": "rerank", "boost": "boost",
 }
-# search operators that cannot be combined with sort_by (Weaviate's grpc/v1/parse_search_request.go)
-_SEARCHES = ("near_text", "near_video", "near_audio", "near_image", "near_object", "near_vector", "hybrid_search",
-             "bm25_search", "generative")
 
 
-@dataclass
-class ReturnRequest:
-    """Which properties and metadata each result carries."""
-
-    properties: list[str] | None        # None = every non-reference property
-    nested: dict[str, object]           # object property -> nested selection (returned whole for now)
-    vector: bool = False                 # the unnamed/default vector
-    vectors: tuple[str, ...] = ()        # named vectors
-    creation_time: bool = False
-    update_time: bool = False
-    distance: bool = False
-    certainty: bool = False
-    is_consistent: bool = False
-    score: bool = False
-    explain_score: bool = False
-    refs: tuple = ()                     # RefQuery per requested reference (payload: the level's ReturnRequest)
-
-
-def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, ReturnRequest, str | None]:
-    """(params, what to return, near_object id or None)."""
-    if req.sort_by and any(req.HasField(f) for f in _SEARCHES):
-        raise InvalidInput("sorting cannot be combined with search")
+def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
     for field, label in _NOT_YET.items():
         if req.HasField(field):
             raise Unsupported(f"{label} is not supported by loomdb yet")
     near_vector = parse_near_vector(req.near_vector) if req.HasField("near_vector") else None
     near_object = None
     if req.HasField("near_object"):
-        no = req.near_object
-        if not no.id:
-            raise InvalidInput("near_object: id is required")
-        exclusive_thresholds("near_object", no)
-        near_object = no.id
-        near_vector = NearVector(np.empty(0, np.float32), single_target(no.targets, no.target_vectors),
-                                 no.distance if no.HasField("distance") else None,
-                                 no.certainty if no.HasField("certainty") else None)
+        near_vector, near_object = parse_near_object(req.near_object)
     params = SearchParams(
         collection=req.collection, limit=req.limit, offset=req.offset, after=req.after or None,
         filters=parse_filters(req.filters) if req.HasField("filters") else None,
@@ -68,7 +37,8 @@ def parse_search(req: search_get_pb2.SearchRequest) -> tuple[SearchParams, Retur
         hybrid=parse_hybrid(req.hybrid_search) if req.HasField("hybrid_search") else None,
         explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
         group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
-    return params, _return_request(req), near_object
+    return SearchRequest(params, projection(req.properties if req.HasField("properties") else None, req.metadata),
+                         near_object)
 
 
 def _sort(sort_by) -> tuple[SortBy, ...]:
@@ -157,6 +127,18 @@ def query_vector(msg) -> np.ndarray | None:
     return None
 
 
+def parse_near_object(no) -> tuple[NearVector, str]:
+    """NearObject -> (thresholds and target as a NearVector without its vector yet, the object's id); the use
+    case reads the object's vector."""
+    if not no.id:
+        raise InvalidInput("near_object: id is required")
+    exclusive_thresholds("near_object", no)
+    return NearVector(np.empty(0, np.float32), single_target(no.targets if no.HasField("targets") else None,
+                                                             no.target_vectors),
+                      no.distance if no.HasField("distance") else None,
+                      no.certainty if no.HasField("certainty") else None), no.id
+
+
 def parse_near_vector(nv) -> NearVector:
     exclusive_thresholds("near_vector", nv)
     target = single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
@@ -176,26 +158,17 @@ def parse_near_vector(nv) -> NearVector:
                       nv.certainty if nv.HasField("certainty") else None)
 
 
-def _return_request(req: search_get_pb2.SearchRequest) -> ReturnRequest:
-    return level_return(req.properties if req.HasField("properties") else None, req.metadata)
-
-
-def level_return(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.MetadataRequest | None
-                 ) -> ReturnRequest:
+def projection(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.MetadataRequest | None
+               ) -> Projection:
     """What one level returns: the results themselves, or the objects behind a reference (same shapes)."""
     props: list[str] | None = None
-    nested: dict[str, object] = {}
-    refs: tuple = ()
-    if pr is not None:
-        refs = ref_queries(pr, level_return)
-        if not pr.return_all_nonref_properties:
-            props = list(pr.non_ref_properties)
-            for op in pr.object_properties:
-                nested[op.prop_name] = op
-                props.append(op.prop_name)
+    if pr is not None and not pr.return_all_nonref_properties:
+        # an object property is returned whole: its nested selection is not applied (yet)
+        props = list(pr.non_ref_properties) + [op.prop_name for op in pr.object_properties]
     if md is None:
         md = search_get_pb2.MetadataRequest()
-    return ReturnRequest(properties=props, nested=nested, vector=md.vector, vectors=tuple(md.vectors),
-                         creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
-                         distance=md.distance, certainty=md.certainty, is_consistent=md.is_consistent,
-                         score=md.score, explain_score=md.explain_score, refs=refs)
+    return Projection(
+        properties=tuple(props) if props is not None else None, uuid=md.uuid, vector=md.vector,
+        vectors=tuple(md.vectors), creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
+        distance=md.distance, certainty=md.certainty, score=md.score, explain_score=md.explain_score,
+        is_consistent=md.is_consistent, references=ref_queries(pr, projection) if pr is not None else ())

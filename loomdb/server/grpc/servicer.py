@@ -1,24 +1,23 @@
-"""The weaviate.v1.Weaviate service: parse -> use case -> reply, nothing else."""
+"""The weaviate.v1.Weaviate service: parse -> one use-case call -> reply, nothing else."""
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 
 import grpc
 from weaviate.proto.v1 import aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 
-from ...entities.errors import InvalidInput, LoomError
+from ...entities.errors import InvalidInput
 from ...usecases.objects import ObjectService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService
 from .aggregate_parse import parse_aggregate
 from .aggregate_reply import build_aggregate_reply
-from .batch_parse import parse_batch_object
+from .batch_parse import parse_batch_objects
 from .batch_stream import serve_batch_stream
 from .errors import grpc_errors
 from .filters_parse import parse_filters
 from .search_parse import parse_search
-from .search_reply import build_group_by_reply, build_search_reply
+from .search_reply import build_search_reply
 from .values import uuid_bytes
 
 
@@ -31,35 +30,14 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
         started = time.perf_counter()
-        params, ret, near_object = parse_search(request)
-        class_doc = self.schema.get(params.collection)
-        if near_object is not None:
-            params = self.searcher.near_object_params(params, near_object)
-        if ret.certainty and params.near_vector is not None:
-            self.searcher.check_certainty(params.collection, params.near_vector.target)
-        with_vectors: bool | list[str] = True if ret.vector else (list(ret.vectors) or False)
-        metric = None
-        if params.near_vector is not None and (ret.certainty or ret.distance):
-            metric = self.searcher.vector_distance_metric(params.collection, params.near_vector.target)
-        if params.group_by is not None:
-            groups = self.searcher.search_groups(params, with_vectors)
-            return build_group_by_reply(groups, ret, class_doc, metric, started)
-        results = self.searcher.search(params, with_vectors)
-        refs = (self.searcher.resolve_references(params.collection, [o for _, o in results], ret.refs)
-                if ret.refs else None)
-        return build_search_reply(results, ret, class_doc, metric, started, refs, self.schema.get)
+        result = self.searcher.search(parse_search(request))
+        return build_search_reply(result, time.perf_counter() - started)
 
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
         started = time.perf_counter()
-        grouped: dict[str, list[tuple[int, object]]] = defaultdict(list)
-        errors: dict[int, str] = {}
-        for i, obj in enumerate(request.objects):
-            try:
-                grouped[obj.collection].append((i, parse_batch_object(obj)))
-            except LoomError as exc:
-                errors[i] = exc.message
-        errors.update(self.objects.batch_put(grouped))
+        entries, errors = parse_batch_objects(request)
+        errors.update(self.objects.batch_put(entries))
         return batch_pb2.BatchObjectsReply(
             took=time.perf_counter() - started,
             errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])

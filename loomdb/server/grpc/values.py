@@ -9,6 +9,7 @@ import numpy as np
 from weaviate.proto.v1 import properties_pb2
 
 from ...entities.errors import InvalidInput
+from ...entities.projection import PropertyTypes
 
 
 # ---- in: batch object properties ---------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _set_scalar(out: properties_pb2.Value, value: Any, dtype: str) -> None:
         out.text_value = str(value)
 
 
-def _set_array(out: properties_pb2.Value, values: list, base: str, nested: dict | None) -> None:
+def _set_array(out: properties_pb2.Value, values: list, base: str, nested: PropertyTypes | None) -> None:
     lv = out.list_value
     if base == "int":
         lv.int_values.values = np.asarray(values, dtype="<i8").tobytes()
@@ -108,10 +109,10 @@ def _set_array(out: properties_pb2.Value, values: list, base: str, nested: dict 
         target.values.extend(values if base in ("boolean", "date", "uuid") else [str(v) for v in values])
 
 
-def encode_properties(props: dict[str, Any], types: dict[str, tuple[str, dict | None]],
+def encode_properties(props: dict[str, Any], types: PropertyTypes,
                       out: properties_pb2.Properties | None = None) -> properties_pb2.Properties:
-    """Encode into `out` (a reply's own sub-message, filled in place) or a new message.
-    `types`: property name -> (dataType, nested types or None), from the class document."""
+    """Encode into `out` (a reply's own sub-message, filled in place) or a new message; `types` come from the
+    collection's shape."""
     if out is None:
         out = properties_pb2.Properties()
     fields = out.fields
@@ -143,14 +144,6 @@ def _guess_type(value: Any) -> str:
     if isinstance(value, list):
         return _guess_type(value[0]) + "[]" if value else "text[]"
     return "text"
-
-
-def property_types(class_doc: dict) -> dict[str, tuple[str, dict | None]]:
-    """name -> (dataType, nested) for every property (nested recursively) of a class document."""
-    def walk(props: list[dict]) -> dict[str, tuple[str, dict | None]]:
-        return {p["name"]: (p["dataType"][0], walk(p["nestedProperties"]) if p.get("nestedProperties") else None)
-                for p in props}
-    return walk(class_doc.get("properties") or [])
 
 
 def uuid_bytes(uuid_str: str) -> bytes:

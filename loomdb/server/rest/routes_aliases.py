@@ -25,11 +25,12 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        return json_response({"aliases": schema.list_aliases(request.query_params.get("class") or None)})
+        return json_response({"aliases": await run_in_threadpool(schema.list_aliases,
+                                                                 request.query_params.get("class") or None)})
 
     @rest_errors
     async def get_one(request: Request) -> Response:
-        return json_response(schema.get_alias(request.path_params["name"]))
+        return json_response(await run_in_threadpool(schema.get_alias, request.path_params["name"]))
 
     @rest_errors
     async def create(request: Request) -> Response:

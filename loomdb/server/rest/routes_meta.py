@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -33,11 +34,12 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def nodes(request: Request) -> Response:
         only = request.path_params.get("collection")
         verbose = request.query_params.get("output") == "verbose"
-        counts = ctx.cluster.shard_counts(only)
+        status = await run_in_threadpool(ctx.cluster.node_status, only)
+        counts = status.shards
         node = {
             "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
             "stats": {"objectCount": sum(c[2] for c in counts), "shardCount": len(counts)},
-            "batchStats": {"queueLength": 0, "ratePerSecond": ctx.objects.batch_stats.rate_per_second()},
+            "batchStats": {"queueLength": 0, "ratePerSecond": status.batch_rate_per_second},
         }
         if verbose:
             node["shards"] = [{"name": shard, "class": cls, "objectCount": count, "vectorIndexingStatus": "READY",

@@ -11,7 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.objects import IncomingObject, StoredObject, parse_uuid
+from ...entities.objects import IncomingObject, parse_uuid
+from ...usecases.objects import ObjectView
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
@@ -45,14 +46,17 @@ def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObje
     return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed, tenant=tenant)
 
 
-def object_json(cls: str, obj: StoredObject, with_vector: bool, legacy: bool) -> dict:
-    out: dict[str, Any] = {"class": cls, "id": obj.uuid, "properties": obj.properties,
+def object_json(view: ObjectView, with_vector: bool, tenant: str) -> dict:
+    obj = view.obj
+    out: dict[str, Any] = {"class": view.collection.name, "id": obj.uuid, "properties": obj.properties,
                            "creationTimeUnix": obj.created_ms, "lastUpdateTimeUnix": obj.updated_ms}
     if with_vector and obj.vectors:
-        if legacy:
+        if view.collection.legacy_vectors:
             out["vector"] = next(iter(obj.vectors.values())).tolist()
         else:
             out["vectors"] = {n: v.tolist() for n, v in obj.vectors.items()}
+    if tenant:
+        out["tenant"] = tenant
     return out
 
 
@@ -66,25 +70,18 @@ def routes(ctx: ServerContext) -> list[Route]:
     def tenant_of(request: Request) -> str:
         return request.query_params.get("tenant") or ""
 
-    def render(cls: str, uuid: str, with_vector: bool, tenant: str = "") -> dict:
-        doc = ctx.schema.get(cls)
-        out = object_json(doc["class"], objects.get(cls, uuid, with_vector, tenant), with_vector,
-                          not doc.get("vectorConfig"))
-        if tenant:
-            out["tenant"] = tenant
-        return out
-
     @rest_errors
     async def create(request: Request) -> Response:
         cls, obj = parse_object(await read_json(request))
-        await run_in_threadpool(objects.insert, cls, obj)
-        return json_response(render(cls, obj.uuid, True, obj.tenant))
+        return json_response(object_json(await run_in_threadpool(objects.insert, cls, obj), True, obj.tenant))
 
     @rest_errors
     async def get(request: Request) -> Response:
         cls, uuid = path_ids(request)
         with_vector = "vector" in (request.query_params.get("include") or "")
-        return json_response(await run_in_threadpool(render, cls, uuid, with_vector, tenant_of(request)))
+        tenant = tenant_of(request)
+        view = await run_in_threadpool(objects.get, cls, uuid, with_vector, tenant)
+        return json_response(object_json(view, with_vector, tenant))
 
     @rest_errors
     async def head(request: Request) -> Response:
@@ -106,8 +103,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def replace(request: Request) -> Response:
         cls, obj = await update_body(request)
-        await run_in_threadpool(objects.replace, cls, obj)
-        return json_response(render(cls, obj.uuid, True, obj.tenant))
+        return json_response(object_json(await run_in_threadpool(objects.replace, cls, obj), True, obj.tenant))
 
     @rest_errors
     async def merge(request: Request) -> Response:

@@ -10,7 +10,6 @@ from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
 from ...entities.objects import parse_uuid
-from ...usecases.references import ReferenceService
 from ..context import ServerContext
 from ._json import json_response
 from .errors import rest_errors
@@ -25,7 +24,7 @@ async def _body(request: Request):
 
 
 def routes(ctx: ServerContext) -> list[Route]:
-    refs = ReferenceService(ctx.objects.db)
+    refs = ctx.references
 
     def path(request: Request) -> tuple[str, str, str, str]:
         cls = request.path_params["collection"]

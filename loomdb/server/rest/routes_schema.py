@@ -26,11 +26,11 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        return json_response({"classes": schema.list()})
+        return json_response({"classes": await run_in_threadpool(schema.list)})
 
     @rest_errors
     async def get_one(request: Request) -> Response:
-        return json_response(schema.get(_name(request)))
+        return json_response(await run_in_threadpool(schema.get, _name(request)))
 
     @rest_errors
     async def delete(request: Request) -> Response:
@@ -50,7 +50,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def shards(request: Request) -> Response:
         return json_response([{"name": shard, "status": status, "vectorQueueSize": 0}
-                              for shard, status in schema.shards(_name(request))])
+                              for shard, status in await run_in_threadpool(schema.shards, _name(request))])
 
     @rest_errors
     async def update_shard(request: Request) -> Response:

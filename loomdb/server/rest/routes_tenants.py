@@ -58,19 +58,20 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        return json_response([_tenant_json(n, s) for n, s in schema.tenants(_name(request))])
+        tenants = await run_in_threadpool(schema.tenants, _name(request))
+        return json_response([_tenant_json(n, s) for n, s in tenants])
 
     @rest_errors
     async def get_one(request: Request) -> Response:
         tenant = request.path_params["tenant"]
-        status = schema.tenant(_name(request), tenant)
+        status = await run_in_threadpool(schema.tenant, _name(request), tenant)
         if status is None:
             return Response(status_code=404)
         return json_response(_tenant_json(tenant, status))
 
     @rest_errors
     async def exists(request: Request) -> Response:
-        found = schema.tenant(_name(request), request.path_params["tenant"]) is not None
+        found = await run_in_threadpool(schema.tenant, _name(request), request.path_params["tenant"]) is not None
         return Response(status_code=200 if found else 404)
 
     return [
