@@ -11,7 +11,6 @@ import click
 
 from .. import WEAVIATE_VERSION, __version__
 from ..config import Settings
-from ..entities.errors import DataDirLocked
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,17 +30,13 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
     Weaviate's environment variables work unchanged: PERSISTENCE_DATA_PATH, QUERY_DEFAULTS_LIMIT,
     QUERY_MAXIMUM_RESULTS, GRPC_MAX_MESSAGE_SIZE, AUTOSCHEMA_ENABLED, DISABLE_TELEMETRY."""
-    from ..engine.heap import settle_allocator
-    from ..server.app import LoomServer
+    from ..server.app import StartupError, start_server_process
 
-    settle_allocator()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env().with_overrides(host=host, port=port, grpc_port=grpc_port, data_path=data_path)
     try:
-        server = LoomServer(settings).start()
-    except DataDirLocked as exc:
-        raise click.ClickException(exc.message) from None
-    except OSError as exc:
+        server = start_server_process(settings)
+    except StartupError as exc:
         raise click.ClickException(str(exc)) from None
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -14,6 +14,8 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
 from ..config import Settings
 from ..engine.database import Database
+from ..engine.heap import settle_allocator
+from ..entities.errors import DataDirLocked
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
 from ..usecases.references import ReferenceService
@@ -124,3 +126,19 @@ class LoomServer:
         if done is not None:
             done.wait(grace)
         self.db.close()
+
+
+class StartupError(Exception):
+    """The server could not start; the message tells the operator what to change."""
+
+
+def start_server_process(settings: Settings) -> LoomServer:
+    """`loomdb serve`: the process-wide allocator settings first (they matter only for a process that is the
+    server), then the server. StartupError when the data directory is in use or a port is taken."""
+    settle_allocator()
+    try:
+        return LoomServer(settings).start()
+    except DataDirLocked as exc:
+        raise StartupError(exc.message) from None
+    except OSError as exc:
+        raise StartupError(str(exc)) from None
