@@ -59,7 +59,7 @@ class ServerProcess:
 
     def kill9(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.communicate(timeout=10)      # reaps it and closes its pipes
 
     def terminate(self, timeout: float = 30.0) -> tuple[int, str, str]:
         self.proc.send_signal(signal.SIGTERM)
@@ -67,9 +67,13 @@ class ServerProcess:
         return self.proc.returncode, out, err
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
+        """Kill the server if it still runs; either way reap it and close its pipes (even after a test read or
+        waited on them itself)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.communicate(timeout=10)
+        self.proc.communicate(timeout=10)
 
 
 @pytest.fixture

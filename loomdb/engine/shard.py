@@ -27,6 +27,7 @@ from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
 from .uuid_index import UuidIndex
 from .vector.factory import make_index
+from .vector.index import VectorIndex
 from .vector.stored import StoredVectors
 
 _SCALAR_KINDS = ("int", "number", "boolean", "date")
@@ -75,7 +76,7 @@ class Shard:
         self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
         # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
         self.sort_columns: dict[str, TextSortColumn] = {}
-        self.indexes: dict = {}        # vector space -> FlatIndex | HnswIndex | DynamicIndex
+        self.indexes: dict[str, VectorIndex] = {}     # vector space -> FlatIndex | HnswIndex | DynamicIndex
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
         self.status = READY     # READONLY refuses writes (config.update_shards), Weaviate's storagestate
@@ -114,9 +115,9 @@ class Shard:
     # ---- open ---------------------------------------------------------------------------------------------
     def _load(self) -> None:
         """Rebuild every in-memory structure from the store (the store is the truth)."""
-        for rows in self.store.scan_objects():
-            self._append_slots([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                               [r[3] for r in rows], [orjson.loads(r[4]) for r in rows])
+        for batch in self.store.scan_objects():
+            self._append_slots([r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch],
+                               [r[3] for r in batch], [orjson.loads(r[4]) for r in batch])
         all_docs = self._docs.view()
         for name, index in self.indexes.items():
             if index.load_snapshot(self._snapshot_path(name), all_docs, self.store.changed_since):

@@ -262,6 +262,7 @@ def test_near_vector_distance_threshold_and_group_by(col):
     assert near_obj.total_count == 5
 
 
+@pytest.mark.loomdb_only("hybrid aggregate without a vector is a loomdb limitation")
 def test_errors(col):
     with pytest.raises(WeaviateQueryError, match="no such prop with name 'nope'"):
         col.aggregate.over_all(return_metrics=Metrics("nope").integer())

@@ -66,6 +66,7 @@ def test_alias_clashes_use_weaviates_errors(client, books, collection_factory, r
         client.alias.delete(alias_name=alias)
 
 
+@pytest.mark.loomdb_only("starts its own loomdb, opens its data directory")
 def test_alias_persists_and_dies_with_its_collection(tmp_path):
     import loomdb
     from loomdb.engine.database import Database

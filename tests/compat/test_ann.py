@@ -111,6 +111,7 @@ def test_graph_never_returns_deleted_or_moved_objects(collection_factory, data):
     assert len(col) == N - len(victims) + len(moved)
 
 
+@pytest.mark.loomdb_only("inspects the engine's vector index")
 def test_dynamic_index_switches_to_hnsw_and_keeps_answering(server, collection_factory, data):
     base, queries = data
     col = collection_factory(vector_config=Configure.Vectors.self_provided(

@@ -160,6 +160,7 @@ def test_unknown_collection(client):
         ghost.data.delete_many(where=Filter.by_property("x").equal(1))
 
 
+@pytest.mark.loomdb_only("a loomdb limitation")
 def test_unsupported_features_fail_clearly(collection_factory):
     col = collection_factory(properties=_props())
     col.data.insert_many([DataObject(properties={"i": j, "group": "g"}, uuid=_uid(j), vector=[0.1 * j, 1.0])

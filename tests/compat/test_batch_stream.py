@@ -56,6 +56,7 @@ def test_ingest(articles):
     assert len(ret.errors) == 1 and len(ret.uuids) == 1
 
 
+@pytest.mark.loomdb_only("a loomdb limitation")
 def test_references_in_stream_fail_per_item_with_a_clear_message(collection_factory):
     c = collection_factory(vector_config=Configure.Vectors.self_provided())
     uid = uuid.uuid4()
@@ -67,6 +68,7 @@ def test_references_in_stream_fail_per_item_with_a_clear_message(collection_fact
     assert len(failed) == 1 and "not supported" in failed[0].message
 
 
+@pytest.mark.loomdb_only("drives loomdb's use case and engine directly")
 def test_stream_session_backpressure_is_bounded(tmp_path):
     """The use case's work queue never holds more than its capacity (+ one message) and every item is reported,
     with the real ObjectService storing into a real data directory (each batch is an fsync'd commit, so

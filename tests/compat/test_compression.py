@@ -92,6 +92,7 @@ def _check_search(col, truth: dict[int, np.ndarray], queries: np.ndarray, floor:
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.loomdb_only("inspects the engine's vector index")
 def test_compressed_index_rescores_exactly(server, collection_factory, kind):
     create, _, reported, floor = KINDS[kind]
     rng = np.random.default_rng(11)
@@ -130,6 +131,7 @@ def test_config_round_trips(collection_factory, kind):
 
 
 @pytest.mark.parametrize("kind", ["sq", "pq", "rq1"])
+@pytest.mark.loomdb_only("inspects the engine's vector index")
 def test_enable_compression_on_a_populated_collection(server, collection_factory, kind):
     _, update, reported, floor = KINDS[kind]
     rng = np.random.default_rng(12)
@@ -146,6 +148,7 @@ def test_enable_compression_on_a_populated_collection(server, collection_factory
 
 
 @pytest.mark.parametrize("kind", ["pq", "rq1"])
+@pytest.mark.loomdb_only("restarts its own loomdb")
 def test_restart_keeps_the_compressed_graph(tmp_path, kind):
     create, _, reported, floor = KINDS[kind]
     rng = np.random.default_rng(13)

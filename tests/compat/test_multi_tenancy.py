@@ -148,6 +148,7 @@ def test_every_call_is_scoped_to_the_tenant(client, collection_factory, rest):
     assert len(a) == 6 and [o.properties["title"] for o in b.query.fetch_objects().objects] == ["to b"]
 
 
+@pytest.mark.loomdb_only("reads loomdb's data directory")
 def test_deactivate_and_offload_keep_data(server, collection_factory):
     col = make_mt(collection_factory)
     col.tenants.create(["t1"])
@@ -178,6 +179,7 @@ def test_deactivate_and_offload_keep_data(server, collection_factory):
     assert len(t1) == 0
 
 
+@pytest.mark.loomdb_only("reads loomdb's data directory")
 def test_case_distinct_tenants_get_distinct_folders(server, collection_factory):
     col = make_mt(collection_factory)
     col.tenants.create(["acme", "ACME", "Acme"])
@@ -218,6 +220,7 @@ def test_nodes_and_shards_report_tenant_shards(collection_factory, rest):
     assert {s["name"] for s in rest.get(f"/v1/schema/{col.name}/shards").json()} == {"s1", "s2"}
 
 
+@pytest.mark.loomdb_only("restarts its own loomdb")
 def test_restart_keeps_tenants_and_states(tmp_path):
     srv = loomdb.start_embedded(tmp_path)
     try:
@@ -299,6 +302,7 @@ def _rss_bytes() -> int | None:
         return None
 
 
+@pytest.mark.loomdb_only("inspects the engine, measures this process")
 def test_ten_thousand_inactive_tenants_are_cheap(server, collection_factory):
     if _rss_bytes() is None:
         pytest.skip("RSS is measured through /proc/self/statm (Linux only)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import numpy as np
+import pytest
 from weaviate.classes.config import Configure, DataType, Property, VectorDistances
 from weaviate.classes.data import DataObject
 from weaviate.classes.query import Filter, MetadataQuery
@@ -12,6 +13,7 @@ from weaviate.classes.query import Filter, MetadataQuery
 N, DIM = 3000, 8
 
 
+@pytest.mark.loomdb_only("inspects the engine's shard compaction")
 def test_overwrites_and_deletes_across_compaction(server, collection_factory):
     rng = np.random.default_rng(11)
     col = collection_factory(properties=[Property(name="n", data_type=DataType.INT),

@@ -165,6 +165,7 @@ def test_list_exists_delete(client, collection_factory):
     assert client.collections.exists(b.name) is True
 
 
+@pytest.mark.loomdb_only("starts its own loomdb")
 def test_delete_all(client, server):
     # isolated server: delete_all drops every collection, so it must not touch the shared session server
     import tempfile
@@ -182,6 +183,7 @@ def test_delete_all(client, server):
         srv.stop()
 
 
+@pytest.mark.loomdb_only("restarts its own loomdb")
 def test_schema_survives_restart(tmp_path):
     data = tmp_path / "persist"
     srv = loomdb.start_embedded(data)

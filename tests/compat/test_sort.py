@@ -163,6 +163,7 @@ def test_unsortable_and_unknown_properties(seeded):
         col.query.fetch_objects(sort=Sort.by_property("nope"))
 
 
+@pytest.mark.loomdb_only("inspects the engine's sort columns")
 def test_text_sort_column_stays_current_after_writes(collection_factory, server):
     """The text sort column is built on the first sort and then maintained by the write path: later inserts,
     overwrites and deletes must show up in the next sort."""

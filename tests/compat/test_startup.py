@@ -1,9 +1,11 @@
 """Issue scope 3: the start-up surface the official client and tools read."""
+import pytest
 import weaviate
 
 import loomdb
 
 
+@pytest.mark.loomdb_only("own unauthenticated 127.0.0.1 connection, loomdb's meta")
 def test_connect_with_default_init_checks_and_meta(server):
     # no skip_init_checks: OIDC discovery, /v1/meta, gRPC health all run as for a real Weaviate
     with weaviate.connect_to_local(host="127.0.0.1", port=server.rest_port, grpc_port=server.grpc_port) as c:
@@ -31,6 +33,7 @@ def test_nodes_report_counts_and_batch_stats(client, collection_factory):
     assert raw["batchStats"]["queueLength"] == 0
 
 
+@pytest.mark.loomdb_only("starts its own loomdb")
 def test_embedded_client_close_stops_server_and_releases_directory(tmp_path):
     client = loomdb.connect_embedded(tmp_path / "d")
     server = client.loomdb_server

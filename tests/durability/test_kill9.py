@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from contextlib import closing
 
 import numpy as np
 import pytest
@@ -50,7 +51,7 @@ def test_kill9_mid_import_loses_no_acknowledged_object(server_process, tmp_path)
     print(f"acknowledged before kill -9: {len(acked)} of {TOTAL}")
 
     db_file = next((tmp_path / "data").rglob("objects.sqlite"))
-    with sqlite3.connect(db_file) as con:
+    with closing(sqlite3.connect(db_file)) as con:     # sqlite3's own `with` commits but never closes
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     sp2 = server_process(tmp_path / "data")

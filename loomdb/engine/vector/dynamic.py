@@ -21,6 +21,8 @@ from .stored import StoredVectors
 
 
 class DynamicIndex:
+    """A `VectorIndex` that serves its space with a FlatIndex, then with an HnswIndex past the threshold."""
+
     def __init__(self, metric: str, config: dict | None = None, source: StoredVectors | None = None,
                  wake: Callable[[], None] | None = None) -> None:
         config = config or {}
@@ -61,7 +63,7 @@ class DynamicIndex:
         if self._build is not None:
             self._build.record("add", first_slot, vectors)
         elif isinstance(self._active, FlatIndex) and self._count > self.threshold:
-            self._start_build()
+            self._start_build(self._active)
 
     def remove(self, slot: int) -> None:
         self._active.remove(slot)
@@ -78,7 +80,7 @@ class DynamicIndex:
         self._active.add_rows(slots, rows)
         self._count += len(slots)
         if isinstance(self._active, FlatIndex) and self._build is None and self._count > self.threshold:
-            self._start_build()
+            self._start_build(self._active)
 
     def _graph(self) -> HnswIndex:
         return HnswIndex(self.metric, self._hnsw_config, self._source, self._wake)
@@ -88,7 +90,7 @@ class DynamicIndex:
         self._swap_if_built()
         self._active.save_snapshot(path, slot_docs, seq)
 
-    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since) -> bool:
+    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since: Callable[[int], np.ndarray]) -> bool:
         """A saved graph means the space had switched already: adopt it and stay HNSW."""
         graph = self._graph()
         if not graph.load_snapshot(path, slot_docs, changed_since):
@@ -107,8 +109,8 @@ class DynamicIndex:
         self._swap_if_built()
         self._active.maintain(now)
 
-    def _start_build(self) -> None:
-        flat: FlatIndex = self._active
+    def _start_build(self, flat: FlatIndex) -> None:
+        """Build the graph from a copy of the (active) flat index's vectors in a background thread."""
         slots = np.flatnonzero(flat.present_mask())
         vectors = flat.rows()[slots].copy()          # normalised already for cosine: HNSW re-normalises (no-op)
         n_slots = len(flat.present_mask())
@@ -135,5 +137,6 @@ class DynamicIndex:
             self._build.wait(timeout)
 
     # ---- reads --------------------------------------------------------------------------------------------
-    def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None):
+    def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         return self._active.search(query, k, allow, max_distance)

@@ -8,10 +8,12 @@ from ..schema.model import VectorSpec
 from .dynamic import DynamicIndex
 from .flat import FlatIndex
 from .hnsw import HNSW_METRICS, HnswIndex
+from .index import VectorIndex
 from .stored import StoredVectors
 
 
-def make_index(spec: VectorSpec, source: StoredVectors | None = None, wake: Callable[[], None] | None = None):
+def make_index(spec: VectorSpec, source: StoredVectors | None = None, wake: Callable[[], None] | None = None
+               ) -> VectorIndex:
     """`source` = the space's full vectors in the shard's store, which compressed graphs rescore with; `wake` asks
     the shard to run the index's `maintain` when a background build ends. The flat index stays exact and
     uncompressed (Weaviate's flat BQ/RQ cache is not implemented)."""

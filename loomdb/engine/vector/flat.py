@@ -1,6 +1,9 @@
 """Exact (brute-force) vector search over a numpy matrix, restricted to an allow-list of slots."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 
 from ...entities.errors import InvalidInput
@@ -12,11 +15,12 @@ _GATHER_BELOW = 0.5   # below this share of allowed rows, gather them instead of
 
 
 class FlatIndex:
-    """One vector space of a shard. Rows are indexed by shard slot; a slot without a vector is simply absent.
+    """One vector space of a shard (a `VectorIndex`). Rows are indexed by shard slot; a slot without a vector is
+    simply absent.
 
     The dimension is fixed by the first vector and enforced afterwards (Weaviate's rule and error text)."""
 
-    compression = None       # always float32 (Weaviate's flat BQ/RQ cache is not implemented)
+    compression: str | None = None   # always float32 (Weaviate's flat BQ/RQ cache is not implemented)
 
     def __init__(self, metric: str) -> None:
         self.metric = metric
@@ -67,11 +71,14 @@ class FlatIndex:
         self._present.extend(present)
 
     # an exact index has nothing to snapshot or maintain: it is rebuilt from the store on open
-    def save_snapshot(self, path, slot_docs: np.ndarray, seq: int) -> None:
+    def save_snapshot(self, path: Path, slot_docs: np.ndarray, seq: int) -> None:
         return None
 
-    def load_snapshot(self, path, slot_docs: np.ndarray, changed_since) -> bool:
+    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since: Callable[[int], np.ndarray]) -> bool:
         return False
+
+    def slots_without_vector(self) -> np.ndarray:
+        return np.flatnonzero(~self._present.view())
 
     def due(self, now: float) -> bool:
         return False
@@ -96,8 +103,9 @@ class FlatIndex:
     def rows(self) -> np.ndarray:
         return self._rows.view() if self._rows is not None else np.empty((0, 0), np.float32)
 
-    def compact(self, keep: np.ndarray, remap: np.ndarray | None = None) -> None:
-        """Drop dead slots (`keep` masks the live ones), so search never scans rows of deleted objects."""
+    def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
+        """Drop dead slots (`keep` masks the live ones), so search never scans rows of deleted objects; rows are
+        positional, so the new numbering (`remap`) follows by itself."""
         self._present.keep(keep)
         self._sqnorms.keep(keep)
         if self._rows is not None:

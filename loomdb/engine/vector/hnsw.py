@@ -22,6 +22,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ def _cfg(config: dict, key: str, default):
 
 
 class HnswIndex:
-    """One vector space served by an HNSW graph; same interface as FlatIndex.
+    """One vector space served by an HNSW graph (a `VectorIndex`, like FlatIndex).
 
     `source` = the space's full vectors in the shard's store; without it (a bare index) compression settings are
     ignored, since a compressed graph cannot rescore."""
@@ -79,7 +80,7 @@ class HnswIndex:
         self._source = source
         self._wake = wake
         self._next_cycle = time.monotonic()     # next tombstone cleanup cycle (cleanupIntervalSeconds)
-        self._index = None
+        self._index: Any = None      # a faiss IndexHNSW* (faiss' bundled hints lack most of what is used here)
         self._codec: Quantizer | None = None          # what the graph stores: None = float32 vectors
         self._label_slot = GrowableArray(np.int64)   # label -> slot (-1 = tombstone)
         self._slot_label = GrowableArray(np.int64)   # slot -> label (-1 = no vector)
@@ -363,7 +364,7 @@ class HnswIndex:
         os.replace(path.with_suffix(".map.tmp"), path.with_suffix(".map"))
         os.replace(path.with_suffix(".json.tmp"), path.with_suffix(".json"))
 
-    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since) -> bool:
+    def load_snapshot(self, path: Path, slot_docs: np.ndarray, changed_since: Callable[[int], np.ndarray]) -> bool:
         """Adopt a snapshot for the current slots (`slot_docs` ascending); labels whose doc is gone or was
         rewritten after the snapshot become tombstones. Returns False (nothing changed) when there is no usable
         snapshot. The caller then adds vectors for the slots still without one (`slots_without_vector`).
