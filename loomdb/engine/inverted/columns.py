@@ -40,11 +40,11 @@ def _pad(mask: np.ndarray, n: int) -> np.ndarray:
 
 class _SortedPairs(NamedTuple):
     """A TermsColumn's first `covered` (term, owner) pairs in term order. Text/uuid: `keys` = term id << 32 |
-    owner, one array sorted by value (np.sort is several times faster than an argsort, and half the memory);
-    other kinds: `keys` = the terms, `owners` alongside."""
+    owner, one array sorted by value (np.sort is several times faster than an argsort, and half the memory),
+    `owners` empty; other kinds: `keys` = the terms, `owners` alongside."""
 
     keys: np.ndarray
-    owners: np.ndarray | None
+    owners: np.ndarray
     covered: int
 
 
@@ -131,9 +131,10 @@ class ScalarColumn(_Column):
 class TermsColumn(_Column):
     """Many terms per slot: tokenised text, uuid, and every array type, as parallel (term, owner) arrays.
 
-    Lookups go through a term-sorted copy of the pairs ("main", rebuilt lazily once the unsorted tail of newer
-    pairs outgrows a share of it) plus a scan of that small tail, so a term's owners cost a binary search and
-    their count, not a pass over every pair."""
+    Lookups go through a term-sorted copy of the pairs (built on the first lookup; newer pairs stay in an
+    unsorted tail that is scanned, and merged in once it outgrows a share of the copy), so a term's owners cost a
+    binary search and their count, not a pass over every pair. Many terms at once (a broad Like) are one pass
+    with a term mask instead."""
 
     stopwords: frozenset[str] = frozenset()   # set by the shard from the collection's stopword config
     _NO_PAIRS = _SortedPairs(np.empty(0, np.int64), np.empty(0, np.int64), 0)
@@ -219,15 +220,15 @@ class TermsColumn(_Column):
             return pairs
         terms, owners = self.terms.view()[pairs.covered:total], self.owners.view()[pairs.covered:total]
         if self.textual:
-            keys, new_owners = np.sort((terms << 32) | owners), None
+            keys, owners = np.sort((terms << 32) | owners), self._NO_PAIRS.owners
         else:
             order = np.argsort(terms, kind="stable")
-            keys, new_owners = terms[order], owners[order]
+            keys, owners = terms[order], owners[order]
         if pairs.covered:
             at = np.searchsorted(pairs.keys, keys)
             keys = np.insert(pairs.keys, at, keys)
-            new_owners = None if new_owners is None else np.insert(pairs.owners, at, new_owners)
-        pairs = _SortedPairs(keys, new_owners, total)
+            owners = owners if self.textual else np.insert(pairs.owners, at, owners)
+        pairs = _SortedPairs(keys, owners, total)
         self._by_term = pairs
         return pairs
 

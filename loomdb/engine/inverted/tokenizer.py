@@ -67,7 +67,7 @@ def intern_all(vocab: dict, tokens: Sequence, new: list | None = None) -> list[i
     """Ids of `tokens` in `vocab`, adding unseen ones in first-seen order (and appending them to `new`, which
     then lists every token by id). One C-level pass for the known tokens (the common case after warm-up); only
     new tokens take the Python path."""
-    ids = list(map(vocab.get, tokens))
+    ids: list = list(map(vocab.get, tokens))
     if None in ids:
         for i, tid in enumerate(ids):
             if tid is None:

@@ -48,12 +48,12 @@ def _like_bytes_regex(pattern: str) -> re.Pattern[bytes]:
 
 
 class _Joined(NamedTuple):
-    """The vocabulary's first `count` terms joined: raw bytes, the same as uint8, and each term's first byte."""
+    """The vocabulary's first `covered` terms joined: raw bytes, the same as uint8, and each term's first byte."""
 
     raw: bytes
     buf: np.ndarray
     starts: np.ndarray
-    count: int
+    covered: int
     clean: bool               # no term holds the separator byte (else the joined copy is not used)
 
 
@@ -134,13 +134,13 @@ class Vocabulary:
     def _joined_upto(self, total: int) -> _Joined:
         """The joined copy covering at least the first `total` terms (extended with the missing ones)."""
         joined = self._joined
-        if joined.count >= total or not joined.clean:
+        if joined.covered >= total or not joined.clean:
             return joined
-        added = "\0".join(self._terms[joined.count:total])
+        added = "\0".join(self._terms[joined.covered:total])
         raw = joined.raw + _encode(added) + b"\0"
         buf = np.frombuffer(raw, np.uint8)
         seps = np.flatnonzero(buf[len(joined.raw) - 1:] == _SEP)[:-1] + len(joined.raw)   # first bytes of new terms
-        if len(seps) != total - joined.count:             # a term holds NUL: per-term matching from now on
+        if len(seps) != total - joined.covered:             # a term holds NUL: per-term matching from now on
             joined = _Joined(b"", np.empty(0, np.uint8), np.empty(0, np.int64), total, False)
         else:
             joined = _Joined(raw, buf, np.concatenate([joined.starts, seps]), total, True)

@@ -329,12 +329,12 @@ def aggregate(shard: Shard, params: AggregateParams, ctx: FilterContext, target:
         pos_of[slots] = np.arange(len(slots))
         for plan in plans:
             plan.values = _values(shard, plan.spec, plan.kind, slots, pos_of)
-        group_values = _values(shard, group_spec, group_spec.base_type, slots, pos_of, grouping=True) \
-            if group_spec is not None else None
+        grouped = None if group_spec is None else \
+            (group_spec, _values(shard, group_spec, group_spec.base_type, slots, pos_of, grouping=True))
     n = len(slots)
-    if group_values is None:
+    if grouped is None:
         return AggregateResult(n, [_compute(plan, None) for plan in plans])
-    return AggregateResult(n, [], _groups(group_spec, group_values, plans, n, params.group_limit))
+    return AggregateResult(n, [], _groups(*grouped, plans, n, params.group_limit))
 
 
 def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
