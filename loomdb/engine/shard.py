@@ -22,6 +22,7 @@ from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
 from .inverted.refcolumn import RefColumn
 from .inverted.searchable import SearchableIndex
+from .inverted.valuecolumn import ValueColumn
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
 from .storage.object_store import ObjectRow, ObjectStore
@@ -76,6 +77,8 @@ class Shard:
         self.columns: dict[str, ScalarColumn | TermsColumn | GeoColumn] = {}
         # whole lower-cased values of scalar text properties, only for sorting (query/sort.py)
         self.sort_columns: dict[str, TextSortColumn] = {}
+        # whole stored values of properties aggregated by, where the filter column does not serve (aggregate.py)
+        self.value_columns: dict[str, ValueColumn] = {}
         self.indexes: dict[str, VectorIndex] = {}     # vector space -> FlatIndex | HnswIndex | DynamicIndex
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
@@ -142,6 +145,8 @@ class Shard:
         self._slot_of.add_many(uids, range(first, first + len(docs)))
         for name, sort_column in self.sort_columns.items():
             sort_column.add(first, [p.get(name) for p in props])
+        for name, value_column in self.value_columns.items():
+            value_column.add(first, [p.get(name) for p in props])
         for name in self.columns.keys() | self.searchable.keys():
             values = [p.get(name) for p in props]
             if (column := self.columns.get(name)) is not None:
@@ -237,6 +242,8 @@ class Shard:
             column.compact(keep, remap)
         for sort_column in self.sort_columns.values():
             sort_column.compact(keep, remap)
+        for value_column in self.value_columns.values():
+            value_column.compact(keep, remap)
         for searchable in self.searchable.values():
             searchable.compact(keep, remap)
         for index in self.indexes.values():
@@ -329,15 +336,26 @@ class Shard:
         writers held off); the write path maintains it from then on. Lazy because it holds a copy of every value
         and most text properties (long RAG chunks) are never sorted by."""
         spec = self.properties.get(name)
-        if name in self.sort_columns or spec is None or spec.data_type != "text":
+        if spec is not None and spec.data_type == "text":
+            self._build_lazily(self.sort_columns, name, TextSortColumn)
+
+    def ensure_value_column(self, name: str) -> None:
+        """Build the value column of a property on its first aggregation that needs one (see ensure_text_sort_column
+        for why lazily); the write path maintains it from then on."""
+        if name in self.properties:
+            self._build_lazily(self.value_columns, name, ValueColumn)
+
+    def _build_lazily(self, registry: dict, name: str, make) -> None:
+        """Fill `registry[name]` with a new column of every slot's stored value (one bulk read, writers held off)."""
+        if name in registry:
             return
         with self._write_lock:
-            if name in self.sort_columns:
+            if name in registry:
                 return
-            column = TextSortColumn()
+            column = make()
             column.add(0, self.property_values(self._docs.view().tolist(), name))
             with self._mem.write():
-                self.sort_columns[name] = column
+                registry[name] = column
 
     def property_values(self, docs: list[int], name: str) -> list:
         """One property's stored value per doc (None when unset or the object vanished), read from the store."""

@@ -2,15 +2,13 @@
 shard slots without touching objects one by one.
 
 ScalarColumn holds one value per slot (int, number, boolean, date). TermsColumn holds a flat (term, owner-slot)
-list for text (terms are token ids under the property's tokenization), uuid and every array type, so
-"does slot s contain term t" is one vectorised comparison over the term array.
+list for text (terms are token ids under the property's tokenization, see vocabulary.py), uuid and every array
+type, so "which slots contain term t" is a binary search over the term-sorted pairs.
 """
 from __future__ import annotations
 
-import bisect
-import itertools
-import re
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -18,9 +16,15 @@ from ...entities.errors import InvalidInput
 from ...entities.filters import FilterLeaf
 from ..arrays import GrowableArray
 from ..schema.dates import to_micros
-from .tokenizer import intern_all, tokenize, tokenize_pattern
+from .setops import sorted_distinct
+from .tokenizer import tokenize, tokenize_pattern
+from .vocabulary import Vocabulary
 
 _NUMERIC_DTYPES = {"int": np.int64, "number": np.float64, "boolean": np.int64, "date": np.int64}
+_TAIL_MIN = 16_384      # merge a TermsColumn's unsorted pairs into the sorted ones once there are more than this
+_TAIL_SHARE = 0.05      # ... and more than this share of the sorted ones
+_OWNER_BITS = (1 << 32) - 1
+_MASK_FACTOR = 64       # looking up more than pairs/64 terms: one masked pass instead of binary searches
 _RANGE_OPS = {
     "GreaterThan": np.greater, "GreaterThanEqual": np.greater_equal,
     "LessThan": np.less, "LessThanEqual": np.less_equal,
@@ -34,10 +38,23 @@ def _pad(mask: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([mask, np.zeros(n - len(mask), bool)])
 
 
-def like_regex(pattern: str) -> re.Pattern[str]:
-    """Weaviate's Like: `*` any run of characters, `?` exactly one, everything else literal."""
-    parts = ("." if ch == "?" else ".*" if ch == "*" else re.escape(ch) for ch in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+class _SortedPairs(NamedTuple):
+    """A TermsColumn's first `covered` (term, owner) pairs in term order. Text/uuid: `keys` = term id << 32 |
+    owner, one array sorted by value (np.sort is several times faster than an argsort, and half the memory),
+    `owners` empty; other kinds: `keys` = the terms, `owners` alongside."""
+
+    keys: np.ndarray
+    owners: np.ndarray
+    covered: int
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The positions of every range [lo[i], hi[i]), concatenated."""
+    lengths = hi - lo
+    if len(lengths) == 1:
+        return np.arange(lo[0], hi[0])
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(lo - (ends - lengths), lengths)
 
 
 class _Column:
@@ -112,9 +129,15 @@ class ScalarColumn(_Column):
 
 
 class TermsColumn(_Column):
-    """Many terms per slot: tokenised text, uuid, and every array type, as parallel (term, owner) arrays."""
+    """Many terms per slot: tokenised text, uuid, and every array type, as parallel (term, owner) arrays.
+
+    Lookups go through a term-sorted copy of the pairs (built on the first lookup; newer pairs stay in an
+    unsorted tail that is scanned, and merged in once it outgrows a share of the copy), so a term's owners cost a
+    binary search and their count, not a pass over every pair. Many terms at once (a broad Like) are one pass
+    with a term mask instead."""
 
     stopwords: frozenset[str] = frozenset()   # set by the shard from the collection's stopword config
+    _NO_PAIRS = _SortedPairs(np.empty(0, np.int64), np.empty(0, np.int64), 0)
 
     def __init__(self, kind: str, tokenization: str | None = None) -> None:
         super().__init__()
@@ -123,10 +146,8 @@ class TermsColumn(_Column):
         self.textual = kind in ("text", "uuid")
         self.terms = GrowableArray(np.int64 if self.textual else _NUMERIC_DTYPES[kind])
         self.owners = GrowableArray(np.int64)
-        self._vocab: dict[str, int] = {}
-        self._vocab_list: list[str] = []
-        self._vocab_array: np.ndarray | None = None
-        self._vocab_sorted: tuple[list[str], np.ndarray] | None = None   # (sorted terms, their ids), for Like
+        self.vocabulary = Vocabulary()        # text/uuid: term ids <-> terms
+        self._by_term = self._NO_PAIRS
         # len(property) per slot, for property-length filters (Weaviate: character count of a text value,
         # element count of an array, 0 for null); maintained whether or not indexPropertyLength is on
         self.lengths = GrowableArray(np.int64)
@@ -135,7 +156,6 @@ class TermsColumn(_Column):
     def add(self, first_slot: int, values: list[Any]) -> None:
         """Values of slots first_slot, first_slot+1, ... (None or [] = no value)."""
         terms: list = []
-        owners: list[int] = []
         present: list[bool] = []
         lengths: list[int] = []
         counts: list[int] = []
@@ -148,12 +168,7 @@ class TermsColumn(_Column):
                 terms.extend(self._stored_terms(item))
             counts.append(len(terms) - before)
         if self.textual and terms:
-            known = len(self._vocab)
-            terms = intern_all(self._vocab, terms)
-            if len(self._vocab) > known:      # new tokens, in first-seen order
-                self._vocab_list.extend(itertools.islice(self._vocab, known, None))
-                self._vocab_array = None
-                self._vocab_sorted = None
+            terms = self.vocabulary.intern(terms)
         owners = np.repeat(np.arange(first_slot, first_slot + len(values), dtype=np.int64), counts)
         gap = first_slot - len(self.lengths)
         if gap > 0:
@@ -164,18 +179,24 @@ class TermsColumn(_Column):
             self.terms.extend(terms)
             self.owners.extend(owners)
 
+    def _tokenize(self, item: Any) -> tuple[str, ...]:
+        return tokenize(self.tokenization if self.kind == "text" else None, str(item))
+
     def _terms_of(self, item: Any) -> list:
         """Terms of a query value (unknown tokens -> -1, which matches nothing)."""
         if not self.textual:
             return [to_micros(item) if self.kind == "date" else item]
-        return [self._vocab.get(t, -1) for t in tokenize(self.tokenization if self.kind == "text" else None,
-                                                          str(item))]
+        return [self._term_id(t) for t in self._tokenize(item)]
 
-    def _stored_terms(self, item: Any) -> list:
+    def _term_id(self, token: str) -> int:
+        tid = self.vocabulary.get(token)
+        return -1 if tid is None else tid
+
+    def _stored_terms(self, item: Any) -> Sequence:
         """Terms of a stored value: tokens for text/uuid (interned by the caller), the value otherwise."""
         if not self.textual:
             return [to_micros(item) if self.kind == "date" else item]
-        return tokenize(self.tokenization if self.kind == "text" else None, str(item))
+        return self._tokenize(item)
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         super().compact(keep, remap)
@@ -186,29 +207,69 @@ class TermsColumn(_Column):
         self.terms.keep(live)
         self.owners = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
         self.owners.extend(new_owners)
-
-    def _vocabulary(self) -> np.ndarray:
-        if self._vocab_array is None or len(self._vocab_array) != len(self._vocab_list):
-            self._vocab_array = np.array(self._vocab_list, dtype=object)
-        return self._vocab_array
+        self._by_term = self._NO_PAIRS
 
     # ---- matching -----------------------------------------------------------------------------------------
-    def _slots_with(self, term_mask: np.ndarray, n: int) -> np.ndarray:
+    def _sorted_pairs(self) -> _SortedPairs:
+        """The term-sorted copy, extended once the unsorted tail outgrows max(_TAIL_MIN, _TAIL_SHARE * main): the
+        tail is sorted alone and merged in (O(pairs) moves, not a full re-sort). Readers run concurrently: the
+        copy is built aside and published in one assignment."""
+        pairs = self._by_term
+        total = len(self.terms)
+        if total - pairs.covered <= max(_TAIL_MIN, _TAIL_SHARE * pairs.covered):
+            return pairs
+        terms, owners = self.terms.view()[pairs.covered:total], self.owners.view()[pairs.covered:total]
+        if self.textual:
+            keys, owners = np.sort((terms << 32) | owners), self._NO_PAIRS.owners
+        else:
+            order = np.argsort(terms, kind="stable")
+            keys, owners = terms[order], owners[order]
+        if pairs.covered:
+            at = np.searchsorted(pairs.keys, keys)
+            keys = np.insert(pairs.keys, at, keys)
+            owners = owners if self.textual else np.insert(pairs.owners, at, owners)
+        pairs = _SortedPairs(keys, owners, total)
+        self._by_term = pairs
+        return pairs
+
+    def _owners_of(self, wanted: np.ndarray) -> np.ndarray:
+        """Owner slots (repeats possible) of every pair whose term is in `wanted` (distinct, ascending)."""
+        terms, owners = self.terms.view(), self.owners.view()
+        if self.textual and len(wanted) * _MASK_FACTOR > len(terms):
+            # many terms (a broad Like or range): one gather of a term mask over all pairs beats many searches
+            want = np.zeros(len(self.vocabulary), bool)
+            want[wanted[wanted >= 0]] = True
+            return owners[want[terms]]
+        pairs = self._sorted_pairs()
+        if self.textual:          # term t's pairs are the keys in [t << 32, (t + 1) << 32)
+            lo = np.searchsorted(pairs.keys, wanted << 32)
+            hi = np.searchsorted(pairs.keys, (wanted + 1) << 32)
+            found = pairs.keys[_ranges(lo, hi)] & _OWNER_BITS
+        else:
+            lo = np.searchsorted(pairs.keys, wanted, side="left")
+            hi = np.searchsorted(pairs.keys, wanted, side="right")
+            found = pairs.owners[_ranges(lo, hi)]
+        tail = terms[pairs.covered:]
+        if len(tail):
+            found = np.concatenate([found, owners[pairs.covered:][np.isin(tail, wanted)]])
+        return found
+
+    def _slots_of(self, owners: np.ndarray, n: int) -> np.ndarray:
         out = np.zeros(max(n, len(self.present)), bool)
-        out[self.owners.view()[term_mask]] = True
+        out[owners] = True
         return out[:n]
 
-    def _slots_with_any(self, terms: list, n: int) -> np.ndarray:
-        if not terms:
+    def _slots_with_any(self, terms: Sequence | np.ndarray, n: int) -> np.ndarray:
+        if not len(terms):
             return np.zeros(n, bool)
-        return self._slots_with(np.isin(self.terms.view(), terms), n)
+        return self._slots_of(self._owners_of(sorted_distinct(np.asarray(terms))), n)
 
     def _slots_with_all(self, terms: list, n: int) -> np.ndarray:
         if not terms:
             return np.zeros(n, bool)
         out = np.ones(n, bool)
         for t in dict.fromkeys(terms):
-            out &= self._slots_with(self.terms.view() == t, n)
+            out &= self._slots_with_any([t], n)
         return out
 
     def _slots_with_any_group(self, groups: list[list], n: int) -> np.ndarray:
@@ -219,13 +280,14 @@ class TermsColumn(_Column):
                 hit |= self._slots_with_all(group, n)
         return hit
 
-    def _every_pattern(self, patterns: list[str], vocab_predicate, n: int) -> np.ndarray:
-        """Slots where, for every pattern, some term satisfies `vocab_predicate(pattern)` (no patterns: none)."""
+    def _every_pattern(self, patterns: Sequence[str], term_ids: Callable[[str], np.ndarray], n: int
+                       ) -> np.ndarray:
+        """Slots where, for every pattern, some term is among `term_ids(pattern)` (no patterns: none)."""
         if not patterns:
             return np.zeros(n, bool)
         hit = np.ones(n, bool)
         for pattern in dict.fromkeys(patterns):
-            hit &= self._slots_with_any(self._vocab_ids(vocab_predicate(pattern)), n)
+            hit &= self._slots_with_any(term_ids(pattern), n)
         return hit
 
     def _value_terms(self, value: Any) -> list:
@@ -236,45 +298,8 @@ class TermsColumn(_Column):
             if not tokens:
                 raise InvalidInput("invalid search term, only stopwords provided. Stopwords can be configured in "
                                    "class.invertedIndexConfig.stopwords")
-            return [self._vocab.get(t, -1) for t in tokens]
+            return [self._term_id(t) for t in tokens]
         return self._terms_of(value)
-
-    def _vocab_ids(self, predicate) -> list[int]:
-        vocab = self._vocabulary()
-        if len(vocab) == 0:
-            return []
-        return np.flatnonzero(predicate(vocab)).tolist()
-
-    def _sorted_vocabulary(self) -> tuple[list[str], np.ndarray]:
-        """The vocabulary sorted (a plain list, so long field-tokenized terms cost no fixed-width padding) plus
-        the term id of each entry; rebuilt lazily after new terms appear."""
-        if self._vocab_sorted is None or len(self._vocab_sorted[0]) != len(self._vocab_list):
-            order = sorted(range(len(self._vocab_list)), key=self._vocab_list.__getitem__)
-            self._vocab_sorted = ([self._vocab_list[i] for i in order], np.asarray(order, dtype=np.int64))
-        return self._vocab_sorted
-
-    def _like_ids(self, pattern: str) -> list[int]:
-        """Term ids matching one Like pattern: an exact term by dictionary lookup, `prefix*` by binary search
-        over the sorted vocabulary, `*infix*` / `*suffix` by plain string tests, and only patterns with `?` or
-        an inner `*` by a regex per term."""
-        if "*" not in pattern and "?" not in pattern:
-            tid = self._vocab.get(pattern)
-            return [] if tid is None else [tid]
-        stripped = pattern.strip("*")
-        if "?" not in pattern and "*" not in stripped:
-            terms, ids = self._sorted_vocabulary()
-            head, tail = pattern.startswith("*"), pattern.endswith("*")
-            if not stripped:                                  # "*", "**": every term
-                return ids.tolist()
-            if tail and not head:
-                lo = bisect.bisect_left(terms, stripped)
-                hi = bisect.bisect_left(terms, stripped + "\U0010ffff", lo)
-                return ids[lo:hi].tolist()
-            if head and tail:
-                return [i for i, term in enumerate(self._vocab_list) if stripped in term]
-            return [i for i, term in enumerate(self._vocab_list) if term.endswith(stripped)]
-        rx = like_regex(pattern)
-        return [i for i, term in enumerate(self._vocab_list) if rx.fullmatch(term) is not None]
 
     def evaluate_length(self, leaf: FilterLeaf, n: int) -> np.ndarray:
         """A filter on len(property): Equal/NotEqual/ranges against the per-slot length (nulls have length 0)."""
@@ -314,20 +339,14 @@ class TermsColumn(_Column):
         if op in _RANGE_OPS:
             cmp = _RANGE_OPS[op]
             if self.textual:
-                bounds = tokenize(self.tokenization if self.kind == "text" else None, str(value))
-                return self._every_pattern(bounds, lambda b: lambda vocab: cmp(vocab, b).astype(bool), n)
+                return self._every_pattern(self._tokenize(value), lambda bound: self.vocabulary.compare(cmp, bound), n)
             bound = to_micros(value) if self.kind == "date" else value
-            return self._slots_with(cmp(self.terms.view(), bound), n)
+            return self._slots_of(self.owners.view()[cmp(self.terms.view(), bound)], n)
         if op == "Like":
             if not self.textual:
                 raise InvalidInput(f"Like filter is only supported on text properties, not '{leaf.property}'")
             patterns = tokenize_pattern(self.tokenization if self.kind == "text" else None, str(value))
-            if not patterns:
-                return np.zeros(n, bool)
-            hit = np.ones(n, bool)
-            for pattern in dict.fromkeys(patterns):
-                hit &= self._slots_with_any(self._like_ids(pattern), n)
-            return hit
+            return self._every_pattern(patterns, self.vocabulary.like, n)
         raise InvalidInput(f"operator {op} is not supported for property '{leaf.property}'")
 
 

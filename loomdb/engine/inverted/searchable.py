@@ -3,10 +3,11 @@
 Postings are (term, slot, frequency) triples kept in append order, plus a term-sorted CSR copy ("main") that is
 rebuilt lazily when the unsorted tail grows past a fraction of it; a lookup reads the term's CSR range and scans
 the small tail. Per-slot token counts (stopwords included, as Weaviate counts them) give the property lengths.
+Lookups run concurrently under the shard's read lock, so the CSR copy is published as one tuple.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -15,6 +16,18 @@ from .tokenizer import intern_all, tokenize
 
 _TAIL_MIN = 20_000      # rebuild the sorted postings once the tail exceeds this many postings ...
 _TAIL_SHARE = 0.2       # ... and this share of the sorted part
+
+
+class _Csr(NamedTuple):
+    """The first `covered` postings sorted by term: term t's are [indptr[t], indptr[t + 1])."""
+
+    indptr: np.ndarray
+    slots: np.ndarray
+    freqs: np.ndarray
+    covered: int
+
+
+_EMPTY_CSR = _Csr(np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0, np.float32), 0)
 
 
 class SearchableIndex:
@@ -26,10 +39,7 @@ class SearchableIndex:
         self._freqs = GrowableArray(np.float32)
         self.lengths = GrowableArray(np.float32)     # tokens in the property, per slot
         self.present = GrowableArray(bool)           # slot has a value for the property
-        self._sorted_upto = 0
-        self._indptr = np.zeros(1, np.int64)
-        self._main_slots = np.empty(0, np.int64)
-        self._main_freqs = np.empty(0, np.float32)
+        self._main = _EMPTY_CSR
 
     # ---- writes -------------------------------------------------------------------------------------------
     def add(self, first_slot: int, values: list[Any]) -> None:
@@ -66,39 +76,39 @@ class SearchableIndex:
         self._slots.extend(new_slots)
         self.lengths.keep(keep)
         self.present.keep(keep)
-        self._sorted_upto = 0
-        self._indptr = np.zeros(1, np.int64)
+        self._main = _EMPTY_CSR
 
     # ---- reads --------------------------------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def _sorted(self) -> _Csr:
+        main = self._main
         total = len(self._terms)
-        tail = total - self._sorted_upto
-        if tail <= max(_TAIL_MIN, _TAIL_SHARE * self._sorted_upto):
-            return
+        if total - main.covered <= max(_TAIL_MIN, _TAIL_SHARE * main.covered):
+            return main
         terms = self._terms.view()
-        order = np.argsort(terms, kind="stable")       # stable: slots stay ascending within a term
-        self._main_slots = self._slots.view()[order]
-        self._main_freqs = self._freqs.view()[order]
+        # by term, then position (slots stay ascending within a term): one np.sort of packed keys, several
+        # times faster than an argsort
+        order = np.sort((terms.astype(np.int64) << 32) | np.arange(total, dtype=np.int64)) & 0xFFFFFFFF
         counts = np.bincount(terms, minlength=len(self.vocab))
-        self._indptr = np.concatenate([[0], np.cumsum(counts)])
-        self._sorted_upto = total
+        main = _Csr(np.concatenate([[0], np.cumsum(counts)]), self._slots.view()[order], self._freqs.view()[order],
+                    total)
+        self._main = main
+        return main
 
     def postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
         """(slots, term frequencies) of `token`; dead slots included (callers mask them)."""
         tid = self.vocab.get(token)
         if tid is None:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        self._refresh()
-        if tid + 1 < len(self._indptr):
-            lo, hi = self._indptr[tid], self._indptr[tid + 1]
-            slots, freqs = self._main_slots[lo:hi], self._main_freqs[lo:hi]
+        main = self._sorted()
+        if tid + 1 < len(main.indptr):
+            lo, hi = main.indptr[tid], main.indptr[tid + 1]
+            slots, freqs = main.slots[lo:hi], main.freqs[lo:hi]
         else:
             slots, freqs = np.empty(0, np.int64), np.empty(0, np.float32)
-        tail = self._terms.view()[self._sorted_upto:] == tid
+        tail = self._terms.view()[main.covered:] == tid
         if tail.any():
-            start = self._sorted_upto
-            slots = np.concatenate([slots, self._slots.view()[start:][tail]])
-            freqs = np.concatenate([freqs, self._freqs.view()[start:][tail]])
+            slots = np.concatenate([slots, self._slots.view()[main.covered:][tail]])
+            freqs = np.concatenate([freqs, self._freqs.view()[main.covered:][tail]])
         return slots, freqs
 
     def mean_length(self, alive: np.ndarray) -> float:

@@ -11,11 +11,14 @@
   once per group), largest first, at most `limit` (default 100) groups.
 
 Numeric values come straight from the filter columns (ScalarColumn values/present, TermsColumn terms/owners) as
-numpy arrays; text and properties without a column are read from the store in one bulk fetch.
+numpy arrays. Whole values (text, the strings of uuid/date group keys) and properties without a filter column
+come from the property's ValueColumn (inverted/valuecolumn.py): value ids per matched object, so counting is
+np.bincount and only the distinct values reported are looked at. No aggregation reads objects from the store.
 """
 from __future__ import annotations
 
-from collections import Counter
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -34,6 +37,7 @@ from ...entities.aggregate import (
 )
 from ...entities.errors import InvalidInput, Unsupported
 from ..inverted.columns import ScalarColumn, TermsColumn
+from ..inverted.setops import sorted_distinct
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
 from .allowlist import FilterContext, allow_list
@@ -60,18 +64,17 @@ def no_such_property(name: str, class_name: str) -> str:
 # ---- values of the matched set ------------------------------------------------------------------------------
 @dataclass
 class _Values:
-    """Flat values of one property over the matched set: `values[i]` belongs to matched position `owner[i]`."""
+    """Flat values of one property over the matched set: `values[i]` belongs to matched position `owner[i]`.
+    With `vocab`, `values` are ids into it (distinct whole values of a ValueColumn)."""
 
-    values: np.ndarray | list
+    values: np.ndarray
     owner: np.ndarray
+    vocab: Sequence | None = None
 
-    def subset(self, member: np.ndarray | None) -> np.ndarray | list:
+    def subset(self, member: np.ndarray | None) -> np.ndarray:
         if member is None:
             return self.values
-        keep = member[self.owner]
-        if isinstance(self.values, list):
-            return [v for v, k in zip(self.values, keep.tolist()) if k]
-        return self.values[keep]
+        return self.values[member[self.owner]]
 
 
 def _from_scalar(column: ScalarColumn, slots: np.ndarray) -> _Values:
@@ -82,27 +85,45 @@ def _from_scalar(column: ScalarColumn, slots: np.ndarray) -> _Values:
     return _Values(vals[slots[inside]][has].copy(), pos[has])
 
 
-def _from_terms(column: TermsColumn, pos_of: np.ndarray) -> _Values:
-    owners, terms = column.owners.view(), column.terms.view()
+def _from_pairs(values: np.ndarray, owners: np.ndarray, pos_of: np.ndarray) -> _Values:
+    """The pairs (value, owner slot) of a TermsColumn or ValueColumn whose owner is matched (pos_of >= 0)."""
     sel = pos_of[owners] if len(owners) else np.empty(0, np.int64)
     keep = sel >= 0
-    return _Values(terms[keep].copy(), sel[keep])
+    return _Values(values[keep], sel[keep])
 
 
-def _from_props(props: list[dict | None], name: str, convert=None) -> _Values:
-    """Values read from stored objects (text, and properties without a filter column)."""
-    values: list = []
-    owner: list[int] = []
-    for i, p in enumerate(props):
-        v = None if p is None else p.get(name)
-        if v is None:
-            continue
-        items = v if isinstance(v, list) else [v]
-        values.extend(items)
-        owner.extend([i] * len(items))
-    if convert is not None:
-        values = [convert(v) for v in values]
-    return _Values(values, np.asarray(owner, dtype=np.int64))
+def _filter_column(shard: Shard, spec: PropertySpec, grouping: bool) -> ScalarColumn | TermsColumn | None:
+    """The filter column holding the property's values as aggregation needs them: numbers, booleans and (for
+    metrics) dates; None when only the stored values will do (text, uuid, date group keys, no filter column)."""
+    column = shard.columns.get(spec.name)
+    if spec.base_type in ("int", "number", "boolean") or (spec.base_type == "date" and not grouping):
+        if isinstance(column, (ScalarColumn, TermsColumn)):
+            return column
+    return None
+
+
+def _values(shard: Shard, spec: PropertySpec, kind: str, slots: np.ndarray, pos_of: np.ndarray,
+            grouping: bool = False) -> _Values:
+    """Values of one property over the matched slots (`pos_of`: slot -> matched position or -1)."""
+    column = _filter_column(shard, spec, grouping)
+    if isinstance(column, ScalarColumn):
+        return _from_scalar(column, slots)
+    if isinstance(column, TermsColumn):
+        return _from_pairs(column.terms.view(), column.owners.view(), pos_of)
+    stored = shard.value_columns[spec.name]
+    found = _from_pairs(stored.ids.view(), stored.owners.view(), pos_of)
+    convert = None if grouping else _CONVERTERS.get(kind)
+    if convert is None:                             # text, or a group key: ids into the distinct values
+        return _Values(found.values, found.owner, stored.values)
+    return _Values(stored.converted(kind, convert)[found.values], found.owner)
+
+
+_CONVERTERS = {
+    "int": lambda values: np.asarray(values, dtype=np.int64),
+    "number": lambda values: np.asarray(values, dtype=np.float64),
+    "boolean": lambda values: np.asarray(values, dtype=bool),
+    "date": lambda values: np.asarray([to_micros(v) for v in values], dtype=np.int64),
+}
 
 
 # ---- metrics ------------------------------------------------------------------------------------------------
@@ -138,12 +159,30 @@ def format_rfc3339_nano(ns: int) -> str:
     return text + "Z"
 
 
-def top_occurrences(values: list[str], limit: int) -> list[tuple[str, int]]:
-    """(value, occurrences), most frequent first, ties by value ascending (byte order = code point order).
-    Weaviate's insertion keeps at least one pair even for limit 0."""
-    counts = Counter(values)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ranked[:max(limit, 1)]
+def value_counts(ids: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct ids, occurrences) of value ids below `n_values`: a bincount when the ids are many, else a sort."""
+    if len(ids) * 16 >= n_values:
+        counts = np.bincount(ids, minlength=n_values)
+        distinct = np.flatnonzero(counts)
+        return distinct, counts[distinct]
+    return np.unique(ids, return_counts=True)
+
+
+def top_occurrences(vocab: Sequence[str], ids: np.ndarray, counts: np.ndarray, limit: int
+                    ) -> list[tuple[str, int]]:
+    """(value, occurrences) where value `vocab[ids[i]]` occurs `counts[i]` times (ids distinct): most frequent
+    first, ties by value ascending (byte order = code point order). Weaviate's insertion keeps at least one pair
+    even for limit 0. Only values above the k-th largest count and the smallest of those tied at it are read."""
+    k = max(limit, 1)
+    if len(counts) <= k:
+        pairs = list(zip(map(vocab.__getitem__, ids.tolist()), counts.tolist()))
+    else:
+        kth = int(np.partition(counts, len(counts) - k)[len(counts) - k])
+        above = counts > kth
+        pairs = list(zip(map(vocab.__getitem__, ids[above].tolist()), counts[above].tolist()))
+        tied = map(vocab.__getitem__, ids[counts == kth].tolist())
+        pairs.extend((value, kth) for value in heapq.nsmallest(k - len(pairs), tied))
+    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))[:k]
 
 
 def _numeric(res: PropertyResult, vals: np.ndarray, is_int: bool) -> None:
@@ -194,10 +233,12 @@ def _boolean(res: PropertyResult, vals: np.ndarray) -> None:
     res.percentage_false = res.total_false / n if n else 0.0
 
 
-def _text(res: PropertyResult, vals: list[str], limit: int | None) -> None:
+def _text(res: PropertyResult, ids: np.ndarray, vocab: Sequence[str], limit: int | None) -> None:
     # Weaviate's text aggregator always yields count and top occurrences
-    res.count = len(vals)
-    res.top_occurrences = top_occurrences(vals, DEFAULT_TOP_OCCURRENCES_LIMIT if limit is None else limit)
+    res.count = len(ids)
+    distinct, counts = value_counts(ids, len(vocab))
+    res.top_occurrences = top_occurrences(vocab, distinct, counts,
+                                          DEFAULT_TOP_OCCURRENCES_LIMIT if limit is None else limit)
 
 
 # ---- planning (validation before any work) ------------------------------------------------------------------
@@ -274,49 +315,26 @@ def aggregate(shard: Shard, params: AggregateParams, ctx: FilterContext, target:
     specs = shard.properties
     plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
     group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
-    group_values: _Values | None = None
     if has_references(params.filters):      # evaluated on the target collections before our read lock
         params = replace(params, filters=prepare_filters(params.filters, ctx))
+    wanted = [(plan.spec, False) for plan in plans] + ([(group_spec, True)] if group_spec is not None else [])
+    for spec, grouping in wanted:           # built before the read lock: a first build holds writers off
+        if _filter_column(shard, spec, grouping) is None:
+            shard.ensure_value_column(spec.name)
     with shard.read():
         slots = _matched_slots(shard, params, ctx, target, keyword)
         if not plans and group_spec is None:
             return AggregateResult(len(slots), [])
-        docs = shard.docs_of(slots).tolist()
-        pos_of = None
+        pos_of = np.full(shard.slot_count, -1, np.int64)
+        pos_of[slots] = np.arange(len(slots))
         for plan in plans:
-            column = shard.columns.get(plan.spec.name)
-            if plan.kind == "text" or column is None:
-                continue
-            if isinstance(column, ScalarColumn):
-                plan.values = _from_scalar(column, slots)
-            else:
-                if pos_of is None:
-                    pos_of = np.full(shard.slot_count, -1, np.int64)
-                    pos_of[slots] = np.arange(len(slots))
-                plan.values = _from_terms(column, pos_of)
-        if group_spec is not None and group_spec.base_type in ("int", "number", "boolean") \
-                and isinstance(shard.columns.get(group_spec.name), ScalarColumn):
-            group_values = _from_scalar(shard.columns[group_spec.name], slots)
-    props: list[dict | None] | None = None
-    if any(p.values is None for p in plans) or (group_spec is not None and group_values is None):
-        props = [o.properties if o is not None else None for o in shard.fetch(docs)] if docs else []
-    for plan in plans:
-        if plan.values is None:
-            plan.values = _from_props(props, plan.spec.name, _converter(plan.kind))
+            plan.values = _values(shard, plan.spec, plan.kind, slots, pos_of)
+        grouped = None if group_spec is None else \
+            (group_spec, _values(shard, group_spec, group_spec.base_type, slots, pos_of, grouping=True))
     n = len(slots)
-    if group_spec is None:
+    if grouped is None:
         return AggregateResult(n, [_compute(plan, None) for plan in plans])
-    if group_values is None:
-        group_values = _from_props(props, group_spec.name)
-    return AggregateResult(n, [], _groups(group_spec, group_values, plans, n, params.group_limit))
-
-
-def _converter(kind: str):
-    if kind == "date":
-        return to_micros
-    if kind == "boolean":
-        return bool
-    return None
+    return AggregateResult(n, [], _groups(*grouped, plans, n, params.group_limit))
 
 
 def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
@@ -324,7 +342,7 @@ def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
     res = PropertyResult(agg.property, plan.kind, plan.spec.data_type, agg.metrics)
     vals = plan.values.subset(member)
     if plan.kind == "text":
-        _text(res, [str(v) for v in vals], agg.top_occurrences_limit)
+        _text(res, vals, plan.values.vocab, agg.top_occurrences_limit)
     elif plan.kind in ("int", "number"):
         dtype = np.int64 if plan.kind == "int" else np.float64
         _numeric(res, np.asarray(vals, dtype=dtype), plan.kind == "int")
@@ -335,23 +353,31 @@ def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
     return res
 
 
+def _group_keys(base: str, gv: _Values) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct group keys ascending, the key index of each value). Keys are floats for int/number, booleans,
+    else strings; whole values are keyed once per distinct value, not once per object."""
+    if gv.vocab is None:                   # numbers / booleans (0/1) from a filter column
+        uniq, inverse = np.unique(gv.values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    ids, id_inverse = np.unique(gv.values, return_inverse=True)
+    raw = [gv.vocab[i] for i in ids.tolist()]
+    if base in ("int", "number"):
+        keys = np.asarray(raw, dtype=np.float64)
+    elif base == "boolean":
+        keys = np.asarray(raw, dtype=bool)
+    else:
+        keys = np.asarray([str(v) for v in raw])
+    uniq, key_of_id = np.unique(keys, return_inverse=True)      # equal keys of different ids merge
+    return uniq, key_of_id.reshape(-1)[id_inverse.reshape(-1)]
+
+
 def _groups(spec: PropertySpec, gv: _Values, plans: list[_Plan], n: int, limit: int | None) -> list[AggregateGroup]:
     """Groups by value: an object joins the group of each distinct value it has."""
     if not len(gv.owner):
         return []
     base = spec.base_type
-    if isinstance(gv.values, list):
-        if base in ("int", "number"):
-            keys_in = np.asarray(gv.values, dtype=np.float64)
-        elif base == "boolean":
-            keys_in = np.asarray(gv.values, dtype=bool)
-        else:
-            keys_in = np.asarray([str(v) for v in gv.values])
-    else:
-        keys_in = gv.values
-    uniq, inverse = np.unique(keys_in, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    pairs = np.unique(inverse.astype(np.int64) * max(n, 1) + gv.owner)      # distinct (group, object)
+    uniq, inverse = _group_keys(base, gv)
+    pairs = sorted_distinct(inverse.astype(np.int64) * max(n, 1) + gv.owner)      # distinct (group, object)
     group_of, owner_of = pairs // max(n, 1), pairs % max(n, 1)
     counts = np.bincount(group_of, minlength=len(uniq))
     order = np.lexsort((np.arange(len(uniq)), -counts))                        # largest first, then by value

@@ -108,7 +108,7 @@ def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: Keyw
     """Top-k BM25F hits among live (and allowed) slots. Call inside `shard.read()`."""
     props = searched_properties(shard, params.properties, cfg)
     n_slots = shard.slot_count
-    alive = shard.alive_mask()[:n_slots]
+    alive = shard.alive_view()[:n_slots]          # read-only: only gathered from
     empty = KeywordResult(np.empty(0, np.int64), np.empty(0, np.float32))
     if not props or k <= 0:
         return empty
