@@ -10,6 +10,7 @@ from ..entities.errors import AlreadyExists, LoomError, NotFound
 from ..entities.filters import Filter
 from ..entities.objects import StoredObject
 from .ports import DatabasePort
+from .write_rules import ObjectWriteRules
 
 
 class BatchStats:
@@ -52,6 +53,7 @@ class ObjectService:
         self.db = db
         self.query_maximum_results = query_maximum_results
         self.autoschema = autoschema
+        self.write_rules = ObjectWriteRules(db, autoschema)     # auto-schema and reference values, per write
         self.batch_stats = BatchStats()
 
     def _writable(self, name: str):
@@ -64,13 +66,13 @@ class ObjectService:
         return self.db.collection(name)
 
     def insert(self, collection: str, obj) -> None:
-        self._writable(collection).insert(obj)
+        self._writable(collection).insert(obj, rules=self.write_rules)
 
     def replace(self, collection: str, obj) -> None:
-        self.db.collection(collection).replace(obj)
+        self.db.collection(collection).replace(obj, rules=self.write_rules)
 
     def merge(self, collection: str, obj) -> None:
-        self.db.collection(collection).merge(obj)
+        self.db.collection(collection).merge(obj, rules=self.write_rules)
 
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> StoredObject:
         found = self.db.collection(collection).get(uuid, with_vectors=with_vector, tenant=tenant)
@@ -96,7 +98,7 @@ class ObjectService:
             except LoomError as exc:
                 errors.update({pos: exc.message for pos, _ in items})
                 continue
-            results = collection.put_many([obj for _, obj in items])
+            results = collection.put_many([obj for _, obj in items], rules=self.write_rules)
             for (pos, _), err in zip(items, results):
                 if err is None:
                     stored += 1
