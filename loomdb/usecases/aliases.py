@@ -3,7 +3,7 @@ acceptance tests) over the engine's alias registry, which shares one namespace w
 from __future__ import annotations
 
 from ..entities.errors import AlreadyExists, InvalidInput, NameTaken, NotFound
-from .ports import AliasDatabasePort
+from .ports import AliasDatabasePort, JsonObject
 
 
 def capitalize(name: str) -> str:
@@ -15,17 +15,17 @@ class AliasService:
     def __init__(self, db: AliasDatabasePort) -> None:
         self.db = db
 
-    def list(self, class_name: str | None = None) -> list[dict]:
+    def list(self, class_name: str | None = None) -> list[JsonObject]:
         target = self.db.collection(class_name).name if class_name else None
         return [{"alias": a, "class": c} for a, c in self.db.alias_list() if target is None or c == target]
 
-    def get(self, alias: str) -> dict:
+    def get(self, alias: str) -> JsonObject:
         found = self.db.find_alias(capitalize(alias))
         if found is None:
             raise NotFound(f"alias {alias} not found")
         return {"alias": found[0], "class": found[1]}
 
-    def create(self, alias: str, class_name: str) -> dict:
+    def create(self, alias: str, class_name: str) -> JsonObject:
         alias, class_name = capitalize(alias), capitalize(class_name)
         try:
             target = self.db.create_alias(alias, class_name)
@@ -35,7 +35,7 @@ class AliasService:
             raise InvalidInput(f"create alias: class {class_name} does not exist") from None
         return {"alias": alias, "class": target}
 
-    def update(self, alias: str, class_name: str) -> dict:
+    def update(self, alias: str, class_name: str) -> JsonObject:
         alias, class_name = capitalize(alias), capitalize(class_name)
         try:
             replaced = self.db.replace_alias(alias, class_name)

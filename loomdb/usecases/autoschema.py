@@ -10,9 +10,10 @@ from typing import Any
 from ..entities.errors import InvalidInput
 from ..entities.objects import IncomingObject
 from ..entities.values import STRICT_RFC3339, UUID_FORMS, parse_datetime
+from .ports import JsonObject
 
 
-def properties_to_add(known: Container[str], objects: list[IncomingObject]) -> list[dict]:
+def properties_to_add(known: Container[str], objects: list[IncomingObject]) -> list[JsonObject]:
     """Property JSON for the keys `objects` use that are not `known` property names (keys match with a
     lower-case first letter, as Weaviate matches them), typed by the first value a type can be inferred from, in
     order of first use. The keys of the whole batch are gathered first, so the per-value walk runs only when
@@ -24,7 +25,7 @@ def properties_to_add(known: Container[str], objects: list[IncomingObject]) -> l
     missing = {key for key in keys if key[:1].lower() + key[1:] not in known}
     if not missing:
         return []
-    inferred: dict[str, dict] = {}
+    inferred: dict[str, JsonObject] = {}
     for obj in objects:
         if not isinstance(obj.properties, dict):
             continue
@@ -66,9 +67,9 @@ def _scalar_type(value: Any, nested: bool, default_number: str) -> str | None:
     return None
 
 
-def _nested_of(values: list[dict], default_number: str) -> list[dict]:
+def _nested_of(values: list[JsonObject], default_number: str) -> list[JsonObject]:
     """Union of the keys of all objects (first seen wins the type), like determineNestedPropertiesOfArray."""
-    props: dict[str, dict] = {}
+    props: dict[str, JsonObject] = {}
     for obj in values:
         for key, item in obj.items():
             if key not in props:
@@ -78,19 +79,19 @@ def _nested_of(values: list[dict], default_number: str) -> list[dict]:
     return list(props.values())
 
 
-def _infer(name: str, value: Any, nested: bool, default_number: str) -> dict | None:
+def _infer(name: str, value: Any, nested: bool, default_number: str) -> JsonObject | None:
     if isinstance(value, list):
         if not value:
             return None
         base = _scalar_type(value[0], True, default_number)
         if base in (None, "geoCoordinates", "phoneNumber"):
             return None
-        dt = base + "[]"
-        if dt == "object[]":
+        if base == "object":
             objs = [v for v in value if isinstance(v, dict)]
             nested_props = _nested_of(objs, default_number)
-            return {"name": name, "dataType": [dt], "nestedProperties": nested_props} if nested_props else None
-        return {"name": name, "dataType": [dt]}
+            return {"name": name, "dataType": ["object[]"], "nestedProperties": nested_props} if nested_props \
+                else None
+        return {"name": name, "dataType": [base + "[]"]}
     dt = _scalar_type(value, nested, default_number)
     if dt is None:
         return None
@@ -100,7 +101,7 @@ def _infer(name: str, value: Any, nested: bool, default_number: str) -> dict | N
     return {"name": name, "dataType": [dt]}
 
 
-def infer_property(name: str, value: Any, *, default_number: str = "number") -> dict | None:
+def infer_property(name: str, value: Any, *, default_number: str = "number") -> JsonObject | None:
     """Auto-schema property JSON for a value (pass it through normalize_property); None when nothing can be inferred.
 
     Empty lists, None and empty objects give None: there is nothing to infer a type from (Weaviate itself falls

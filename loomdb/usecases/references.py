@@ -19,7 +19,7 @@ from typing import Any
 from ..entities import beacons
 from ..entities.errors import InvalidInput, LoomError, NotFound
 from ..entities.objects import parse_uuid
-from .ports import CollectionFinderPort, PropertiesChange, PropertyView, RefDatabasePort, RefSourcePort
+from .ports import CollectionFinderPort, JsonObject, PropertiesChange, PropertyView, RefDatabasePort, RefSourcePort
 
 NO_SUCH_PROP = ("no such prop with name '{p}' found in class '{c}' in the schema. Check your schema files for "
                 "which properties in this class are available")
@@ -91,7 +91,7 @@ class ReferenceTargets:
                 return found.name
         return None
 
-    def object_value(self, class_name: str, spec: PropertyView, value: Any) -> list[dict]:
+    def object_value(self, class_name: str, spec: PropertyView, value: Any) -> list[JsonObject]:
         """A reference property's value inside an object (REST insert/replace/merge, gRPC batch): validated as
         Weaviate's validation/properties_validation.go does (including that every target exists), canonical."""
         prop = spec.name
@@ -151,7 +151,7 @@ class ReferenceTargets:
         return beacons.canonical(cls, beacon.uuid)
 
 
-def _without(refs: list[dict], beacon: str) -> list[dict]:
+def _without(refs: list[JsonObject], beacon: str) -> list[JsonObject]:
     """Weaviate removes every occurrence of the beacon."""
     return [r for r in refs if r.get("beacon") != beacon]
 
@@ -179,7 +179,7 @@ class ReferenceService:
                 from None
 
     @staticmethod
-    def _rewrite(source: RefSourcePort, uuid: str, prop: str, change: Callable[[list[dict]], list[dict]],
+    def _rewrite(source: RefSourcePort, uuid: str, prop: str, change: Callable[[list[JsonObject]], list[JsonObject]],
                  tenant: str) -> None:
         """Read-modify-write of one object's reference list (the engine's update_object)."""
         def update(props: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +210,7 @@ class ReferenceService:
         beacon = self.targets.single(source, prop, body, check_exists=False)
         self._rewrite(source, uuid, prop, lambda refs: _without(refs, beacon), tenant)
 
-    def batch(self, items: list) -> list[str | None]:
+    def batch(self, items: list[Any]) -> list[str | None]:
         """One error message (None = stored) per item, in request order (usecases/objects/
         batch_references_add.go wording for what it validates). Existence of targets is not checked in batches,
         as in Weaviate; all changed objects of one source collection and tenant are written together."""
@@ -231,7 +231,7 @@ class ReferenceService:
                 results[i] = err
         return results
 
-    def _batch_item(self, item: dict) -> tuple[str | None, tuple[str, str, str, str] | None]:
+    def _batch_item(self, item: JsonObject) -> tuple[str | None, tuple[str, str, str, str] | None]:
         """(error, None) or (None, (source collection, source uuid, property, canonical target beacon))."""
         errors: list[str] = []
         source = None

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from ..entities.errors import AlreadyExists, InvalidInput, NameTaken, NotFound
 from .aliases import AliasService
-from .ports import SchemaDatabasePort
-from .tenants import TenantService
+from .ports import JsonObject, SchemaDatabasePort
+from .tenants import TenantRequests, TenantService, TenantStates
 
 _SHARD_STATUSES = ("READY", "READONLY")
+ShardStatuses = list[tuple[str, str]]     # (shard name, READY | READONLY)
+TenantNames = list[str]
+JsonObjects = list[JsonObject]
 
 
 class SchemaService:
@@ -17,32 +20,32 @@ class SchemaService:
         self.tenant_service = TenantService(db)
         self.alias_service = AliasService(db)
 
-    def create(self, body: dict) -> dict:
+    def create(self, body: JsonObject) -> JsonObject:
         try:
             return self.db.create_collection(body)
         except NameTaken as exc:
             raise AlreadyExists(_name_taken(exc)) from None
 
-    def get(self, name: str) -> dict:
+    def get(self, name: str) -> JsonObject:
         return self.db.collection(name).doc
 
     def exists(self, name: str) -> bool:
         return self.db.has_collection(name)
 
-    def list(self) -> list[dict]:
+    def list(self) -> JsonObjects:
         return [c.doc for c in self.db.collections()]
 
     def delete(self, name: str) -> None:
         self.db.delete_collection(name)
 
-    def add_property(self, name: str, prop: dict) -> dict:
+    def add_property(self, name: str, prop: JsonObject) -> JsonObject:
         return self.db.add_property(name, prop)
 
-    def update(self, name: str, body: dict) -> dict:
+    def update(self, name: str, body: JsonObject) -> JsonObject:
         """PUT /v1/schema/{C} (config.update, config.add_vector): the whole class; immutable changes -> 422."""
         return self.db.collection(name).update_doc(body)
 
-    def shards(self, name: str) -> list[tuple[str, str]]:
+    def shards(self, name: str) -> ShardStatuses:
         """(shard name, READY|READONLY) of the collection's shard, or of its HOT tenants."""
         return self.db.collection(name).shards.statuses()
 
@@ -56,36 +59,36 @@ class SchemaService:
         return status
 
     # ---- aliases (usecases/aliases.py): resolved by the database's collection lookup, so every door accepts them --
-    def list_aliases(self, class_name: str | None = None) -> list[dict]:
+    def list_aliases(self, class_name: str | None = None) -> JsonObjects:
         return self.alias_service.list(class_name)
 
-    def get_alias(self, alias: str) -> dict:
+    def get_alias(self, alias: str) -> JsonObject:
         return self.alias_service.get(alias)
 
-    def create_alias(self, alias: str, class_name: str) -> dict:
+    def create_alias(self, alias: str, class_name: str) -> JsonObject:
         return self.alias_service.create(alias, class_name)
 
-    def update_alias(self, alias: str, class_name: str) -> dict:
+    def update_alias(self, alias: str, class_name: str) -> JsonObject:
         return self.alias_service.update(alias, class_name)
 
     def delete_alias(self, alias: str) -> bool:
         return self.alias_service.delete(alias)
 
     # ---- tenants (usecases/tenants.py; states are HOT / COLD / FROZEN / FREEZING / UNFREEZING) ------------------
-    def tenants(self, name: str, names: list[str] | None = None) -> list[tuple[str, str]]:
-        return self.tenant_service.list(name, names)
+    def tenants(self, name: str, names: TenantNames | None = None) -> TenantStates:
+        return self.tenant_service.states(name, names)
 
     def tenant(self, name: str, tenant: str) -> str | None:
         """The tenant's state, or None when it does not exist."""
         return self.tenant_service.get(name, tenant)
 
-    def add_tenants(self, name: str, tenants: list[tuple[str, object]]) -> list[tuple[str, str]]:
+    def add_tenants(self, name: str, tenants: TenantRequests) -> TenantStates:
         return self.tenant_service.add(name, tenants)
 
-    def update_tenants(self, name: str, tenants: list[tuple[str, object]]) -> list[tuple[str, str]]:
+    def update_tenants(self, name: str, tenants: TenantRequests) -> TenantStates:
         return self.tenant_service.update(name, tenants)
 
-    def delete_tenants(self, name: str, tenants: list[str]) -> None:
+    def delete_tenants(self, name: str, tenants: TenantNames) -> None:
         self.tenant_service.delete(name, tenants)
 
 

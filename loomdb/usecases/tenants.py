@@ -6,6 +6,9 @@ from ..entities.errors import InvalidInput
 from ..entities.tenants import COLD, FROZEN, HOT, validate_names
 from .ports import TenantDatabasePort, TenantsPort
 
+TenantStates = list[tuple[str, str]]      # (name, stored state)
+TenantRequests = list[tuple[str, object]]  # (name, activity status as sent)
+
 # names a client may send -> the stored state (Weaviate >= 1.26 accepts the new names as aliases)
 _SETTABLE = {"HOT": HOT, "ACTIVE": HOT, "COLD": COLD, "INACTIVE": COLD, "FROZEN": FROZEN, "OFFLOADED": FROZEN}
 
@@ -31,7 +34,7 @@ class TenantService:
             raise InvalidInput(f'multi-tenancy is not enabled for class "{found.name}"')
         return found.tenants
 
-    def list(self, collection: str, names: list[str] | None = None) -> list[tuple[str, str]]:
+    def states(self, collection: str, names: list[str] | None = None) -> TenantStates:
         """(name, state) of every tenant, or of those of `names` that exist."""
         return self._tenants(collection).states(names)
 
@@ -39,7 +42,7 @@ class TenantService:
         """The tenant's state, or None when it does not exist."""
         return self._tenants(collection).state(tenant)
 
-    def add(self, collection: str, requested: list[tuple[str, object]]) -> list[tuple[str, str]]:
+    def add(self, collection: str, requested: TenantRequests) -> TenantStates:
         """Create tenants (state defaults to HOT); existing ones are left as they are, as in Weaviate. Returns the
         validated (name, state) list, first mention of a name winning."""
         tenants = self._tenants(collection)
@@ -50,7 +53,7 @@ class TenantService:
         tenants.add(wanted)
         return list(wanted.items())
 
-    def update(self, collection: str, requested: list[tuple[str, object]]) -> list[tuple[str, str]]:
+    def update(self, collection: str, requested: TenantRequests) -> TenantStates:
         """Change tenants' states (HOT / COLD / FROZEN). Unknown tenants are reported after the others changed,
         as Weaviate does (`shard not found: [names]`)."""
         tenants = self._tenants(collection)

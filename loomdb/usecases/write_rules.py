@@ -8,7 +8,7 @@ from typing import Any
 
 from ..entities.objects import IncomingObject
 from .autoschema import properties_to_add
-from .ports import CollectionFinderPort, PropertyView
+from .ports import CollectionFinderPort, JsonObject, PropertyView
 from .references import ReferenceTargets
 
 
@@ -17,9 +17,9 @@ class ObjectWriteRules:
         self.autoschema = autoschema
         self._targets = ReferenceTargets(db)
 
-    def inferred_properties(self, known: Mapping[str, PropertyView], objects: list[IncomingObject]) -> list[dict]:
+    def inferred_properties(self, known: Mapping[str, PropertyView], objects: list[IncomingObject]) -> list[JsonObject]:
         """With auto-schema on, the properties the objects use that the collection lacks, typed by their values."""
         return properties_to_add(known, objects) if self.autoschema else []
 
-    def reference_value(self, class_name: str, spec: PropertyView, value: Any) -> list[dict]:
+    def reference_value(self, class_name: str, spec: PropertyView, value: Any) -> list[JsonObject]:
         return self._targets.object_value(class_name, spec, value)

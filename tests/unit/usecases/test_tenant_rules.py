@@ -35,6 +35,6 @@ def test_requests_are_validated_before_the_engine(service):
     with pytest.raises(InvalidInput, match="empty tenant name at index 1"):
         service.delete("Mt", ["a", ""])
     service.delete("Mt", ["a", "never"])
-    assert service.list("Mt") == [("b", "HOT")]
+    assert service.states("Mt") == [("b", "HOT")]
     with pytest.raises(InvalidInput, match='multi-tenancy is not enabled for class "Plain"'):
-        service.list("Plain")
+        service.states("Plain")
