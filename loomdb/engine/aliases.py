@@ -2,7 +2,8 @@
 
 Persisted as <data>/aliases.json ({"AliasName": "ClassName"}), written atomically (tmp + fsync + rename) like
 class.json. Names are matched case-insensitively, as Weaviate matches class names (TestSchemaAliasCasing); the
-registry itself knows nothing about collections: the Database checks clashes and targets.
+registry itself knows nothing about collections: the Database checks clashes and targets under its schema lock,
+and the aliases use case (usecases/aliases.py) holds Weaviate's rules and wording.
 """
 from __future__ import annotations
 
@@ -12,11 +13,6 @@ import threading
 from pathlib import Path
 
 ALIASES_FILE = "aliases.json"
-
-
-def capitalize(name: str) -> str:
-    """Weaviate's UppercaseClassName: the first letter upper-cased, the rest kept."""
-    return name[:1].upper() + name[1:]
 
 
 class AliasRegistry:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import orjson
 
-from ..entities.errors import AlreadyExists, InvalidInput, NotFound
-from . import references
-from .aliases import AliasRegistry, capitalize
+from ..entities.errors import NameTaken, NotFound
+from .aliases import AliasRegistry
 from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
 from .schema import class_document
+from .schema.model import PropertySpec
 from .storage.lockfile import DataDirLock
 
 COLLECTIONS_DIR = "collections"
@@ -31,8 +31,9 @@ class Database:
     """Opens every collection of a data directory; creates and drops collections."""
 
     def __init__(self, data_dir: Path | str, autoschema: bool = True) -> None:
+        """`autoschema` is accepted for existing callers and unused: adding the properties objects use is the
+        objects use case's decision (usecases/autoschema.py)."""
         self.data_dir = Path(data_dir)
-        self.autoschema = autoschema
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._lock = DataDirLock(self.data_dir)
         self._lock.acquire()
@@ -53,7 +54,7 @@ class Database:
         tick; a shard takes its write lock only when it has work."""
         while not self._stopping.wait(MAINTENANCE_TICK):
             for collection in list(self._collections.values()):
-                for shard in collection.open_shards():
+                for shard in collection.shards.open_shards():
                     try:
                         shard.maintain()
                     except Exception:       # a shard closing under us, ...: the next tick tries again
@@ -74,51 +75,59 @@ class Database:
                 shutil.rmtree(folder, ignore_errors=True)
                 continue
             doc = orjson.loads(class_file.read_bytes())
-            self._collections[doc["class"]] = Collection(folder, doc, self.autoschema)
-            self._collections[doc["class"]].set_peer_lookup(self._find)     # cross-references
+            self._collections[doc["class"]] = Collection(folder, doc, lookup=self.find_collection)
 
     # ---- schema -------------------------------------------------------------------------------------------
     def create_collection(self, body: dict) -> dict:
-        """Normalise, validate and create; returns the full class document."""
+        """Normalise, validate and create; returns the full class document. NameTaken when a collection or an
+        alias has the name already (case-insensitively: one namespace for both)."""
         doc = class_document.normalize_class(body)
         name = doc["class"]
         with self._schema_lock:
-            if (existing := self._find(name)) is not None:
-                if existing.name != name:     # Weaviate's validateClassNameUniqueness wording
-                    raise AlreadyExists(f'class name "{name}" already exists as a permutation of: '
-                                        f'"{existing.name}". class names must be unique when lowercased')
-                raise AlreadyExists(f'class name "{name}" already exists')
-            if self.aliases.find(name) is not None:     # Weaviate's wording (test/acceptance/aliases)
-                raise AlreadyExists(f"alias name {name} already exists")
-            references.check_targets_exist(doc.get("properties") or [], name, self._find)
+            if (existing := self.find_collection(name)) is not None:
+                raise NameTaken("class", name, existing.name)
+            if (alias := self.aliases.find(name)) is not None:
+                raise NameTaken("alias", name, alias)
+            self._check_reference_targets(list(class_document.property_specs(doc).values()), name)
             folder = self._root / name.lower()
             if folder.exists():
                 shutil.rmtree(folder)
             shutil.rmtree(self.data_dir / OFFLOAD_DIR / folder.name, ignore_errors=True)   # offloaded tenants
             folder.mkdir(parents=True)
-            collection = Collection(folder, doc, self.autoschema)
-            collection.set_peer_lookup(self._find)
+            collection = Collection(folder, doc, lookup=self.find_collection)
             collection.save()           # the class document last: its presence marks a complete create
             self._collections[name] = collection
         return doc
 
-    def _find(self, name: str) -> Collection | None:
-        """Case-insensitive lookup: Weaviate treats class names differing only in case as the same."""
+    def add_property(self, class_name: str, prop: dict) -> dict:
+        """Validate a user-given property (POST /v1/schema/{C}/properties), add it, return it normalised."""
+        collection = self.collection(class_name)
+        normalised = class_document.normalize_property(prop, for_class=collection.name)
+        self._check_reference_targets([class_document.property_spec(normalised)], collection.name)
+        collection.add_properties([normalised])
+        return normalised
+
+    def _check_reference_targets(self, props: list[PropertySpec], class_name: str) -> None:
+        class_document.check_reference_targets(props, class_name, lambda n: self.find_collection(n) is not None)
+
+    def find_collection(self, name: str) -> Collection | None:
+        """Case-insensitive lookup without aliases: Weaviate treats class names differing only in case as the
+        same."""
         if name in self._collections:
             return self._collections[name]
         lower = name.lower()
         return next((c for n, c in self._collections.items() if n.lower() == lower), None)
 
     def collection(self, name: str) -> Collection:
-        found = self._collections.get(name) or self._find(name)
+        found = self._collections.get(name) or self.find_collection(name)
         if found is None and (target := self.aliases.resolve(name)) is not None:   # aliases resolve here only
-            found = self._find(target)
+            found = self.find_collection(target)
         if found is None:
             raise NotFound(f"could not find class {name} in schema")
         return found
 
     def has_collection(self, name: str) -> bool:
-        return self._find(name) is not None or self.aliases.resolve(name) is not None
+        return self.find_collection(name) is not None or self.aliases.resolve(name) is not None
 
     def collections(self) -> list[Collection]:
         return list(self._collections.values())
@@ -126,7 +135,7 @@ class Database:
     def delete_collection(self, name: str) -> bool:
         """Drop a collection and its data; False if it did not exist (Weaviate answers 200 either way)."""
         with self._schema_lock:
-            found = self._find(name)
+            found = self.find_collection(name)
             if found is None:
                 return False
             del self._collections[found.name]
@@ -138,44 +147,46 @@ class Database:
             shutil.rmtree(self.data_dir / OFFLOAD_DIR / found.path.name, ignore_errors=True)   # offloaded tenants
             return True
 
-    # ---- aliases (Weaviate usecases/schema/alias.go; wording from its acceptance tests) -----------------------
-    def list_aliases(self, class_name: str | None = None) -> list[dict]:
-        target = self.collection(class_name).name if class_name else None
-        return [{"alias": a, "class": c} for a, c in self.aliases.items() if target is None or c == target]
+    # ---- aliases: one namespace with collection names; the rules and wording are usecases/aliases.py ----------
+    def alias_list(self) -> list[tuple[str, str]]:
+        """(alias, collection) pairs, sorted by alias."""
+        return self.aliases.items()
 
-    def get_alias(self, alias: str) -> dict:
-        found = self.aliases.find(capitalize(alias))
-        if found is None:
-            raise NotFound(f"alias {alias} not found")
-        return {"alias": found, "class": self.aliases.resolve(found)}
+    def find_alias(self, name: str) -> tuple[str, str] | None:
+        """(alias as stored, its collection) for an alias matching `name` case-insensitively, or None."""
+        found = self.aliases.find(name)
+        return None if found is None else (found, self.aliases.resolve(found) or "")
 
-    def create_alias(self, alias: str, class_name: str) -> dict:
-        alias, class_name = capitalize(alias), capitalize(class_name)
+    def create_alias(self, alias: str, class_name: str) -> str:
+        """Add `alias` for the collection `class_name`; returns the collection's stored name. NameTaken when a
+        collection or an alias has that name already; NotFound when there is no such collection."""
         with self._schema_lock:
-            if self._find(alias) is not None:
-                raise AlreadyExists(f"create alias: class {alias} already exists")
-            if self.aliases.find(alias) is not None:
-                raise AlreadyExists(f"create alias: alias {alias} already exists")
-            target = self._find(class_name)
+            if (existing := self.find_collection(alias)) is not None:
+                raise NameTaken("class", alias, existing.name)
+            if (taken := self.aliases.find(alias)) is not None:
+                raise NameTaken("alias", alias, taken)
+            target = self.find_collection(class_name)
             if target is None:
-                raise InvalidInput(f"create alias: class {class_name} does not exist")
+                raise NotFound(f"could not find class {class_name} in schema")
             self.aliases.put(alias, target.name)
-            return {"alias": alias, "class": target.name}
+            return target.name
 
-    def update_alias(self, alias: str, class_name: str) -> dict:
+    def replace_alias(self, alias: str, class_name: str) -> tuple[str, str] | None:
+        """Point an existing alias at the collection `class_name`: (alias as stored, collection's stored name);
+        None when there is no such alias, NotFound when there is no such collection."""
         with self._schema_lock:
-            found = self.aliases.find(capitalize(alias))
+            found = self.aliases.find(alias)
             if found is None:
-                raise NotFound(f"no alias found with name: {capitalize(alias)}")
-            target = self._find(capitalize(class_name))
+                return None
+            target = self.find_collection(class_name)
             if target is None:
-                raise InvalidInput(f"replace alias: class {capitalize(class_name)} does not exist")
+                raise NotFound(f"could not find class {class_name} in schema")
             self.aliases.put(found, target.name)
-            return {"alias": found, "class": target.name}
+            return found, target.name
 
     def delete_alias(self, alias: str) -> bool:
         with self._schema_lock:
-            return self.aliases.remove(capitalize(alias))
+            return self.aliases.remove(alias)
 
     def close(self) -> None:
         """Close every shard (checkpointing SQLite) and release the directory lock."""

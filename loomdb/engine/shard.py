@@ -16,7 +16,7 @@ import numpy as np
 import orjson
 
 from ..entities.errors import InvalidInput
-from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes
+from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes, uuid_to_bytes
 from .arrays import GrowableArray
 from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
@@ -50,6 +50,24 @@ def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
     if spec.data_type == "geoCoordinates":
         return GeoColumn()
     return None
+
+
+def _finite_vectors(writes: list[ObjectWrite], positions: list[int]) -> dict[tuple[str, int], bool]:
+    """Whether each non-empty vector of the writes at `positions` is all finite, keyed (space, write position):
+    one isfinite over each space's vectors of the batch instead of one call per vector."""
+    by_space: dict[str, tuple[list[int], list[np.ndarray]]] = {}
+    for i in positions:
+        for name, vec in writes[i].vectors.items():
+            if len(vec):
+                owners, vecs = by_space.setdefault(name, ([], []))
+                owners.append(i)
+                vecs.append(vec)
+    finite: dict[tuple[str, int], bool] = {}
+    for name, (owners, vecs) in by_space.items():
+        starts = np.cumsum([0] + [len(v) for v in vecs[:-1]])
+        flags = np.logical_and.reduceat(np.isfinite(np.concatenate(vecs)), starts)
+        finite.update(zip(((name, i) for i in owners), flags.tolist()))
+    return finite
 
 
 READY, READONLY = "READY", "READONLY"
@@ -163,17 +181,18 @@ class Shard:
         if self.status == READONLY:
             return [STORE_READ_ONLY] * len(writes)
         errors: list[str | None] = [None] * len(writes)
-        last = {uuid_mod.UUID(w.uuid).bytes: i for i, w in enumerate(writes)}   # same id twice: last wins
+        last = {uuid_to_bytes(w.uuid): i for i, w in enumerate(writes)}   # same id twice: last wins
         with self._write_lock:
             old_slots = dict(zip(last, self._slot_of.get_many(list(last))))
             rows: list[ObjectRow] = []
             applied: list[tuple[dict, dict[str, np.ndarray]]] = []
             replaced: list[int] = []
             pending_dims: dict[str, int] = {}
+            finite = _finite_vectors(writes, list(last.values()))
             for uid, i in last.items():
                 w = writes[i]
                 try:
-                    vectors = self._check_vectors(w.vectors, pending_dims)
+                    vectors = self._check_vectors(w.vectors, pending_dims, finite, i)
                 except InvalidInput as exc:
                     errors[i] = exc.message
                     continue
@@ -208,14 +227,21 @@ class Shard:
             self._heap.wrote(len(rows))
         return errors
 
-    def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int]) -> dict[str, np.ndarray]:
+    def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int],
+                       finite: dict[tuple[str, int], bool], position: int) -> dict[str, np.ndarray]:
+        """The write's non-empty vectors, once each fits its space: the dimension fixed by the index, or by the
+        first accepted vector of this batch for an empty index, and finite (`finite`: per batch, by
+        (space, write position)). A misfit goes through the index's own check for its error."""
         out = {}
         for name, vec in vectors.items():
-            if len(vec) == 0:
+            size = len(vec)
+            if size == 0:
                 continue
             index = self.indexes[name]
-            index.check(vec, pending.get(name))
-            pending.setdefault(name, len(vec))
+            dim = index.dim if index.dim is not None else pending.get(name)
+            if (dim is not None and size != dim) or not finite[(name, position)]:
+                index.check(vec, pending.get(name))
+            pending.setdefault(name, size)
             out[name] = vec
         return out
 

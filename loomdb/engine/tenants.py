@@ -1,9 +1,4 @@
-"""Tenants of a multi-tenant collection: names, activity states, the persisted registry and folder names.
-
-Weaviate's states (stored under their classic names, as Weaviate stores what the client sends):
-HOT (ACTIVE) = the shard may be open; COLD (INACTIVE) = shard closed, no memory held; FROZEN (OFFLOADED) = shard
-closed and its folder moved to the offload directory. FREEZING / UNFREEZING (OFFLOADING / ONLOADING) exist only
-while a folder is being moved.
+"""Tenant storage: the persisted registry and folder names (states and the name rule: entities/tenants.py).
 
 The registry is `tenants.sqlite` in the collection folder: one row per tenant, every change one transaction with
 `synchronous=FULL`, so a crash leaves the old or the new set of tenants, never half of one. Creating a tenant is
@@ -11,39 +6,9 @@ one row; its shard folder appears on first use, so ten thousand tenants cost ten
 """
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from pathlib import Path
-
-from ..entities.errors import InvalidInput
-
-HOT, COLD, FROZEN = "HOT", "COLD", "FROZEN"
-FREEZING, UNFREEZING = "FREEZING", "UNFREEZING"
-# names a client may send -> the stored state (Weaviate >= 1.26 accepts the new names as aliases)
-_SETTABLE = {"HOT": HOT, "ACTIVE": HOT, "COLD": COLD, "INACTIVE": COLD, "FROZEN": FROZEN, "OFFLOADED": FROZEN}
-# Weaviate's entities/schema/validation.go ShardNameRegexCore
-_NAME = re.compile(r"[A-Za-z0-9\-_]{1,64}")
-_NAME_RULE = ("tenant name should only contain alphanumeric characters (a-z, A-Z, 0-9), underscore (_), and hyphen "
-              "(-), with a length between 1 and 64 characters")
-
-
-def validate_names(names: list[str]) -> None:
-    """Weaviate's usecases/schema validateTenants wording."""
-    for i, name in enumerate(names):
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            reason = "empty tenant name" if not name else _NAME_RULE
-            raise InvalidInput(f"tenant name at index {i}: {reason}")
-
-
-def parse_status(name: str, status: object, allow_empty: bool) -> str:
-    """A requested activity status -> the stored one (validateActivityStatuses wording)."""
-    if status in (None, "") and allow_empty:
-        return HOT
-    found = _SETTABLE.get(status) if isinstance(status, str) else None
-    if found is None:
-        raise InvalidInput(f"invalid activity status '{status or ''}' for tenant \"{name}\"")
-    return found
 
 
 def folder_name(tenant: str) -> str:

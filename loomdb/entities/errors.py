@@ -25,6 +25,18 @@ class AlreadyExists(LoomError):
     """A create collided with an existing name or id (REST 422, gRPC ALREADY_EXISTS)."""
 
 
+class NameTaken(AlreadyExists):
+    """A collection or alias name already in use in the database's one namespace of names (compared
+    case-insensitively): `kind` is "class" or "alias" for what holds it, `existing` its stored spelling. The use
+    cases word it as Weaviate does for the request at hand."""
+
+    def __init__(self, kind: str, name: str, existing: str) -> None:
+        super().__init__(f'name "{name}" is already used by {kind} "{existing}"')
+        self.kind = kind
+        self.name = name
+        self.existing = existing
+
+
 class Unsupported(LoomError):
     """A valid Weaviate feature this loomdb version does not implement yet (REST 501, gRPC UNIMPLEMENTED)."""
 

@@ -14,7 +14,7 @@ from .errors import InvalidInput
 class ObjectWrite:
     """One object ready for the shard: properties coerced to the schema, vectors resolved to space names."""
 
-    uuid: str
+    uuid: str                          # canonical (parse_uuid): the shard reads its bytes without parsing
     properties: dict[str, Any]
     vectors: dict[str, np.ndarray] = field(default_factory=dict)   # vector space name -> float32 1-D
 

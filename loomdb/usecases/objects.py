@@ -12,6 +12,7 @@ from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
 from ..entities.projection import CollectionShape, collection_shape
 from .ports import ObjectCollection, ObjectDatabase
+from .write_rules import ObjectWriteRules
 
 
 class BatchStats:
@@ -66,6 +67,7 @@ class ObjectService:
         self.db = db
         self.query_maximum_results = query_maximum_results
         self.autoschema = autoschema
+        self.write_rules = ObjectWriteRules(db, autoschema)     # auto-schema and reference values, per write
         self.batch_stats = BatchStats()
 
     def _writable(self, name: str) -> ObjectCollection:
@@ -80,17 +82,17 @@ class ObjectService:
     def insert(self, collection: str, obj: IncomingObject) -> ObjectView:
         """Store a new object; returns it as stored (vectors included), as Weaviate's create answers."""
         target = self._writable(collection)
-        target.insert(obj)
+        target.insert(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
     def replace(self, collection: str, obj: IncomingObject) -> ObjectView:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
         target = self.db.collection(collection)
-        target.replace(obj)
+        target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
     def merge(self, collection: str, obj: IncomingObject) -> None:
-        self.db.collection(collection).merge(obj)
+        self.db.collection(collection).merge(obj, rules=self.write_rules)
 
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
         return _read(self.db.collection(collection), uuid, with_vector, tenant)
@@ -116,7 +118,7 @@ class ObjectService:
             except LoomError as exc:
                 errors.update({pos: exc.message for pos, _ in items})
                 continue
-            results = collection.put_many([obj for _, obj in items])
+            results = collection.put_many([obj for _, obj in items], rules=self.write_rules)
             for (pos, _), err in zip(items, results):
                 if err is None:
                     stored += 1

@@ -70,19 +70,21 @@ def test_alias_clashes_use_weaviates_errors(client, books, collection_factory, r
 def test_alias_persists_and_dies_with_its_collection(tmp_path):
     import loomdb
     from loomdb.engine.database import Database
+    from loomdb.usecases.schema import SchemaService
 
     srv = loomdb.start_embedded(tmp_path)
     try:
-        srv.db.create_collection({"class": "Keep"})
-        srv.db.create_collection({"class": "Drop"})
-        srv.db.create_alias("keepAlias", "Keep")
-        srv.db.create_alias("DropAlias", "Drop")
-        srv.db.delete_collection("Drop")
+        schema = srv.ctx.schema
+        schema.create({"class": "Keep"})
+        schema.create({"class": "Drop"})
+        schema.create_alias("keepAlias", "Keep")
+        schema.create_alias("DropAlias", "Drop")
+        schema.delete("Drop")
     finally:
         srv.stop()
     db = Database(tmp_path)
     try:
-        assert db.list_aliases() == [{"alias": "KeepAlias", "class": "Keep"}]
+        assert SchemaService(db).list_aliases() == [{"alias": "KeepAlias", "class": "Keep"}]
         assert db.collection("keepAlias").name == "Keep"
     finally:
         db.close()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ...entities.errors import InvalidInput
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
-from .model import DATA_TYPES, LEGACY_VECTOR_NAME, PropertySpec, VectorSpec
+from .model import DATA_TYPES, LEGACY_VECTOR_NAME, InvertedSpec, MultiTenancySpec, PropertySpec, VectorSpec
 
 # ---------------------------------------------------------------------------------------------- names and enums
 _CLASS_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
@@ -375,17 +376,48 @@ def normalize_class(body: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- typed views
-def _property_spec(prop: dict) -> PropertySpec:
+def property_spec(prop: dict) -> PropertySpec:
+    """The typed view of one normalised property."""
+    data_type = prop["dataType"]
     return PropertySpec(
-        name=prop["name"], data_type=prop["dataType"][0], tokenization=prop.get("tokenization"),
+        name=prop["name"], data_type=data_type[0], tokenization=prop.get("tokenization"),
         index_filterable=prop.get("indexFilterable", True), index_searchable=prop.get("indexSearchable", False),
         index_range_filters=prop.get("indexRangeFilters", False),
-        nested={n["name"]: _property_spec(n) for n in prop.get("nestedProperties") or []})
+        nested={n["name"]: property_spec(n) for n in prop.get("nestedProperties") or []},
+        targets=() if data_type[0] in DATA_TYPES else tuple(data_type))
 
 
 def property_specs(doc: dict) -> dict[str, PropertySpec]:
     """Typed views of a normalised document's properties, keyed by name."""
-    return {p["name"]: _property_spec(p) for p in doc.get("properties") or []}
+    return {p["name"]: property_spec(p) for p in doc.get("properties") or []}
+
+
+def multi_tenancy_spec(doc: dict) -> MultiTenancySpec:
+    mt = doc.get("multiTenancyConfig") or {}
+    return MultiTenancySpec(bool(mt.get("enabled")), bool(mt.get("autoTenantCreation")),
+                            bool(mt.get("autoTenantActivation")))
+
+
+def inverted_spec(doc: dict) -> InvertedSpec:
+    inverted = doc.get("invertedIndexConfig") or {}
+    bm25 = inverted.get("bm25") or {}
+    stop = inverted.get("stopwords") or {}
+    additions, removals = stop.get("additions"), stop.get("removals")
+    return InvertedSpec(
+        bool(inverted.get("indexTimestamps")), bool(inverted.get("indexNullState")),
+        bool(inverted.get("indexPropertyLength")), float(bm25.get("k1", 1.2)), float(bm25.get("b", 0.75)),
+        stop.get("preset"), tuple(additions) if additions is not None else None,
+        tuple(removals) if removals is not None else None)
+
+
+def check_reference_targets(props: list[PropertySpec], own_class: str, exists: Callable[[str], bool]) -> None:
+    """Weaviate's validateProperty -> FindPropertyDataTypeWithRefs: every target of a reference property must be
+    an existing collection (a self-reference is always allowed)."""
+    for prop in props:
+        for target in prop.targets:
+            if target.lower() != own_class.lower() and not exists(target):
+                raise InvalidInput(f"property '{prop.name}': invalid dataType: reference property to "
+                                   "nonexistent class")
 
 
 def _vector_spec(name: str, index_type: str, cfg: dict, vectorizer: str, legacy: bool) -> VectorSpec:

@@ -1,10 +1,10 @@
-"""Validate and coerce object property values by schema type; infer types for auto-schema.
+"""Validate and coerce object property values by schema type.
 
 Why: values reach the engine from REST JSON (ints stay ints) and from gRPC batches, where every number of a
 `Struct` arrives as a float (`2001` -> `2001.0`). Both must end up in one canonical, JSON-serialisable form so
 storage, filters and responses never care where a value came from. Error texts follow Weaviate's
-`usecases/objects/validation/properties_validation.go`; inference follows `usecases/objects/auto_schema.go`
-with its defaults (AUTOSCHEMA_DEFAULT_NUMBER=number, AUTOSCHEMA_DEFAULT_DATE=date, AUTOSCHEMA_DEFAULT_STRING=text).
+`usecases/objects/validation/properties_validation.go`. Auto-schema type inference is the objects use case's
+(usecases/autoschema.py) and recognises dates and uuids with the same patterns (entities/values.py).
 """
 from __future__ import annotations
 
@@ -15,19 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ...entities.errors import InvalidInput
-from .dates import parse_datetime
+from ...entities.values import STRICT_RFC3339, UUID_FORMS, parse_datetime
 from .model import PropertySpec
 
 Coercer = Callable[[Any], Any]
+ReferenceValues = Callable[[PropertySpec, Any], Any]    # a reference property's value -> its canonical form
 
-# Go's uuid.Parse accepts: canonical 36, 32 hex digits, {braced} and urn:uuid: forms.
-_UUID_FORMS = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-                         r"|[0-9a-fA-F]{32}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                         r"[0-9a-fA-F]{12}\}|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                         r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
 _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$")
-# Go's time.RFC3339 layout: upper-case T, Z or ±hh:mm, optional fraction.
-_STRICT_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 _TYPE_WORDS = {"int": "integer", "int[]": "integer array", "text[]": "text array", "number[]": "number array",
                "boolean[]": "boolean array", "date[]": "date array", "uuid[]": "uuid array"}
 
@@ -109,7 +103,7 @@ def format_date(moment: datetime) -> str:
 
 def _date(value: Any) -> str:
     message = f"requires a string with a RFC3339 formatted date, but the given value is '{_go_value(value)}'"
-    if not isinstance(value, str) or not _STRICT_RFC3339.match(value):
+    if not isinstance(value, str) or not STRICT_RFC3339.match(value):
         raise ValueError(message)
     try:
         return format_date(parse_datetime(value))
@@ -122,7 +116,7 @@ def _uuid(value: Any) -> str:
         raise ValueError(f"not a string, but {_go_type(value)}")
     if len(value) not in (32, 36, 38, 45):
         raise ValueError(f"invalid UUID length: {len(value)}")
-    if not _UUID_FORMS.match(value):
+    if not UUID_FORMS.match(value):
         raise ValueError("invalid UUID format")
     digits = re.sub(r"[^0-9a-fA-F]", "", value[9:] if value.startswith("urn:") else value).lower()
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
@@ -277,89 +271,22 @@ def split_unknown(specs: dict[str, PropertySpec], values: dict) -> tuple[dict, d
     return known, unknown
 
 
-def coerce_properties(specs: dict[str, PropertySpec], values: dict, *, class_name: str = "") -> dict:
-    """Canonical property values; raises UnknownProperties for keys not in `specs` (run auto-schema first)."""
+def coerce_properties(specs: dict[str, PropertySpec], values: dict, *, class_name: str = "",
+                      references: ReferenceValues | None = None) -> dict:
+    """Canonical property values of one object, splitting its keys once: UnknownProperties (naming the first
+    unknown key) before anything else, then reference values through `references` (the caller's rules; without
+    it they are kept as given), then the first value's coercion error."""
     if values is None:
         return {}
     if not isinstance(values, dict):
         raise InvalidInput(f"could not recognize object's properties: {_go_value(values)}")
     known, unknown = split_unknown(specs, values)
     if unknown:
-        names = sorted(unknown)
-        raise UnknownProperties(f"no such prop with name '{names[0]}' found in class '{class_name}' in the schema. "
-                                "Check your schema files for which properties in this class are available", names)
+        names = list(unknown)
+        raise UnknownProperties(f"invalid object: no such prop with name '{names[0]}' found in class '{class_name}' "
+                                "in the schema. Check your schema files for which properties in this class are "
+                                "available", names)
+    if references is not None:
+        known.update({name: references(specs[name], value) for name, value in known.items()
+                      if specs[name].is_reference})
     return {name: _coerce_one(specs[name], value, name, class_name) for name, value in known.items()}
-
-
-# ---------------------------------------------------------------------------------------------- auto-schema
-def _string_type(value: str) -> str:
-    if _STRICT_RFC3339.match(value):
-        try:
-            parse_datetime(value)
-            return "date"
-        except InvalidInput:
-            pass
-    return "uuid" if _UUID_FORMS.match(value) else "text"
-
-
-def _scalar_type(value: Any, nested: bool, default_number: str) -> str | None:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return default_number                  # a JSON number is json.Number in Go -> AUTOSCHEMA_DEFAULT_NUMBER
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return _string_type(value)
-    if isinstance(value, dict):
-        if not nested and len(value) == 2 and value.get("latitude") is not None \
-                and value.get("longitude") is not None:
-            return "geoCoordinates"
-        if not nested and value.get("input") is not None and (len(value) == 1 or
-                                                              (len(value) == 2 and "defaultCountry" in value)):
-            return "phoneNumber"
-        return "object"
-    return None
-
-
-def _nested_of(values: list[dict], default_number: str) -> list[dict]:
-    """Union of the keys of all objects (first seen wins the type), like determineNestedPropertiesOfArray."""
-    props: dict[str, dict] = {}
-    for obj in values:
-        for key, item in obj.items():
-            if key not in props:
-                inferred = _infer(key, item, True, default_number)
-                if inferred is not None:
-                    props[key] = inferred
-    return list(props.values())
-
-
-def _infer(name: str, value: Any, nested: bool, default_number: str) -> dict | None:
-    if isinstance(value, list):
-        if not value:
-            return None
-        base = _scalar_type(value[0], True, default_number)
-        if base in (None, "geoCoordinates", "phoneNumber"):
-            return None
-        dt = base + "[]"
-        if dt == "object[]":
-            objs = [v for v in value if isinstance(v, dict)]
-            nested_props = _nested_of(objs, default_number)
-            return {"name": name, "dataType": [dt], "nestedProperties": nested_props} if nested_props else None
-        return {"name": name, "dataType": [dt]}
-    dt = _scalar_type(value, nested, default_number)
-    if dt is None:
-        return None
-    if dt == "object":
-        nested_props = _nested_of([value], default_number)
-        return {"name": name, "dataType": ["object"], "nestedProperties": nested_props} if nested_props else None
-    return {"name": name, "dataType": [dt]}
-
-
-def infer_property(name: str, value: Any, *, default_number: str = "number") -> dict | None:
-    """Auto-schema property JSON for a value (pass it through normalize_property); None when nothing can be inferred.
-
-    Empty lists, None and empty objects give None: there is nothing to infer a type from (Weaviate itself falls
-    back to text[] for an empty list, which then rejects later non-text values; loomdb waits for a real value).
-    """
-    return _infer(name, value, False, default_number)

@@ -23,12 +23,13 @@ class PropertySpec:
     """One property (or nested property) of a collection."""
 
     name: str
-    data_type: str                     # "text", "int[]", "object", ... or a reference target class name
+    data_type: str                     # "text", "int[]", "object", ... or a reference's first target class name
     tokenization: str | None = None    # only for text / text[]
     index_filterable: bool = True
     index_searchable: bool = False
     index_range_filters: bool = False
     nested: dict[str, PropertySpec] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()      # a reference property's target collections (its whole dataType)
 
     @property
     def is_reference(self) -> bool:
@@ -54,3 +55,26 @@ class VectorSpec:
     vectorizer: str                    # module name, "none" for self-provided
     index_config: dict[str, Any] = field(default_factory=dict)
     legacy: bool = False               # True for the class-level (unnamed) vector
+
+
+@dataclass(frozen=True)
+class MultiTenancySpec:
+    """multiTenancyConfig: whether the collection has one shard per tenant, and what a write may do to tenants."""
+
+    enabled: bool = False
+    auto_tenant_creation: bool = False       # a write to a missing tenant creates it
+    auto_tenant_activation: bool = False     # a write or read of an inactive tenant activates it
+
+
+@dataclass(frozen=True)
+class InvertedSpec:
+    """invertedIndexConfig as filters and keyword search read it."""
+
+    index_timestamps: bool = False
+    index_null_state: bool = False
+    index_property_length: bool = False
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    stopwords_preset: str | None = "en"
+    stopwords_additions: tuple[str, ...] | None = None
+    stopwords_removals: tuple[str, ...] | None = None

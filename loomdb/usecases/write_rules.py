@@ -1,0 +1,25 @@
+"""Weaviate's rules the engine applies while it writes objects (engine/collection.py WriteRules): auto-schema
+(usecases/autoschema.py) and reference values (usecases/references.py). The objects use case hands one instance
+to every write, and the collection calls it under its lock, after tenant and existence checks."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..entities.objects import IncomingObject
+from .autoschema import properties_to_add
+from .ports import CollectionFinderPort, JsonObject, PropertyView
+from .references import ReferenceTargets
+
+
+class ObjectWriteRules:
+    def __init__(self, db: CollectionFinderPort, autoschema: bool) -> None:
+        self.autoschema = autoschema
+        self._targets = ReferenceTargets(db)
+
+    def inferred_properties(self, known: Mapping[str, PropertyView], objects: list[IncomingObject]) -> list[JsonObject]:
+        """With auto-schema on, the properties the objects use that the collection lacks, typed by their values."""
+        return properties_to_add(known, objects) if self.autoschema else []
+
+    def reference_value(self, class_name: str, spec: PropertyView, value: Any) -> list[JsonObject]:
+        return self._targets.object_value(class_name, spec, value)
