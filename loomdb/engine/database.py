@@ -30,9 +30,7 @@ log = logging.getLogger("loomdb")
 class Database:
     """Opens every collection of a data directory; creates and drops collections."""
 
-    def __init__(self, data_dir: Path | str, autoschema: bool = True) -> None:
-        """`autoschema` is accepted for existing callers and unused: adding the properties objects use is the
-        objects use case's decision (usecases/autoschema.py)."""
+    def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._lock = DataDirLock(self.data_dir)

@@ -45,7 +45,7 @@ class LoomServer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.db = Database(settings.data_path, autoschema=settings.autoschema_enabled)
+        self.db = Database(settings.data_path)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
         self.ctx = ServerContext(
             settings=settings, schema=SchemaService(self.db), objects=objects,

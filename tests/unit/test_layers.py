@@ -166,7 +166,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-@pytest.mark.xfail(reason="engine.collection <-> engine.references: being split (issue 9)", strict=True)
 def test_no_import_cycles():
     assert _cycles(_import_graph()) == []
 

@@ -59,9 +59,9 @@ def test_batch_groups_writes_and_reports_per_item(db):
 
 def test_object_writes_validate_reference_values_through_the_use_case(db):
     objects = ObjectService(db, query_maximum_results=100, autoschema=True)
-    errors = objects.batch_put({"Book": [
-        (0, IncomingObject(MISSING, {"writtenBy": [{"beacon": f"weaviate://localhost/{A}"}]})),
-        (1, IncomingObject(B, {"writtenBy": [{"beacon": f"weaviate://localhost/Author/{MISSING}"}]}))]})
+    errors = objects.batch_put([
+        (0, "Book", IncomingObject(MISSING, {"writtenBy": [{"beacon": f"weaviate://localhost/{A}"}]})),
+        (1, "Book", IncomingObject(B, {"writtenBy": [{"beacon": f"weaviate://localhost/Author/{MISSING}"}]}))])
     assert errors == {1: f"invalid cref: 'cref' Book:writtenBy: no object with id {MISSING} found"}
     assert _refs(db, MISSING) == [{"beacon": f"weaviate://localhost/Author/{A}"}]
 
