@@ -52,3 +52,16 @@ class GrowableArray:
 
     def __getitem__(self, index):
         return self.view()[index]
+
+
+def compact_pairs(items: GrowableArray, owners: GrowableArray, keep: np.ndarray, remap: np.ndarray
+                  ) -> GrowableArray:
+    """Compaction of parallel (item, owner slot) arrays: drops the pairs of dead slots from `items` in place and
+    returns the new owners array (`keep` masks live slots, `remap` maps old slot -> new slot)."""
+    current = owners.view()
+    live = keep[current]
+    new_owners = remap[current[live]]
+    items.keep(live)
+    compacted = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
+    compacted.extend(new_owners)
+    return compacted

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...entities.errors import InvalidInput
 from ...entities.filters import FilterLeaf
-from ..arrays import GrowableArray
+from ..arrays import GrowableArray, compact_pairs
 from ..schema.dates import to_micros
 from .setops import sorted_distinct
 from .tokenizer import tokenize, tokenize_pattern
@@ -201,12 +201,7 @@ class TermsColumn(_Column):
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         super().compact(keep, remap)
         self.lengths.keep(keep)
-        owners = self.owners.view()
-        live = keep[owners]
-        new_owners = remap[owners[live]]
-        self.terms.keep(live)
-        self.owners = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
-        self.owners.extend(new_owners)
+        self.owners = compact_pairs(self.terms, self.owners, keep, remap)
         self._by_term = self._NO_PAIRS
 
     # ---- matching -----------------------------------------------------------------------------------------

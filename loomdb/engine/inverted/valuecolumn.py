@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import GrowableArray
+from ..arrays import GrowableArray, compact_pairs
 from .tokenizer import intern_all
 
 
@@ -46,12 +46,7 @@ class ValueColumn:
 
     def compact(self, keep: np.ndarray, remap: np.ndarray) -> None:
         """Forget dead slots (`keep` masks live ones; `remap` old slot -> new slot); value ids stay."""
-        owners = self.owners.view()
-        live = keep[owners]
-        new_owners = remap[owners[live]]
-        self.ids.keep(live)
-        self.owners = GrowableArray(np.int64, capacity=max(len(new_owners), 1024))
-        self.owners.extend(new_owners)
+        self.owners = compact_pairs(self.ids, self.owners, keep, remap)
 
     def converted(self, key: str, convert: Callable[[list[Any]], np.ndarray]) -> np.ndarray:
         """`convert(values)` as an array indexed by value id, cached under `key` and extended with new values
