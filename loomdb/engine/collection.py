@@ -330,7 +330,7 @@ class Collection:
         QUERY_MAXIMUM_RESULTS bound. Returns (uuids matched and acted on, total matches)."""
         with self._lock:
             shard = self.shards.shard_for(tenant)
-            flt = prepare_filters(flt, self.filter_context)     # through references: before the read lock
+            flt = prepare_filters(flt, self.filter_context, tenant)     # through references: before the read lock
             with shard.read():
                 slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
                 uuids = shard.uuids_of(slots[:limit])
@@ -402,7 +402,7 @@ class Collection:
         """uuids (16-byte keys) of the live objects matching `flt`: the inner side of a filter through a
         reference pointing at this collection."""
         shard = self.shards.shard_for(tenant)
-        flt = prepare_filters(flt, self.filter_context)
+        flt = prepare_filters(flt, self.filter_context, tenant)
         with shard.read():
             slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
             return shard.uuid_keys()[slots].copy()

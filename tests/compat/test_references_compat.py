@@ -8,7 +8,7 @@ import grpc
 import pytest
 from weaviate.classes.config import Configure, DataType, Property, ReferenceProperty
 from weaviate.classes.data import DataObject, DataReference
-from weaviate.classes.query import QueryReference
+from weaviate.classes.query import Filter, QueryReference
 from weaviate.exceptions import UnexpectedStatusCodeError
 from weaviate.proto.v1 import batch_pb2, weaviate_pb2_grpc
 
@@ -201,3 +201,17 @@ def test_grpc_batch_references_like_rest(shelf, tenants, endpoint):
     obj = doc.with_tenant("alice").query.fetch_object_by_id(d, return_references=QueryReference(link_on="author"))
     assert list(map(str, _uuids(obj, "author"))) == [alice_person]
 
+
+
+def test_filters_through_references_inside_a_tenant(tenants):
+    person, org, doc, _ = tenants
+    alice_person = person.with_tenant("alice").data.insert({"name": "Alice"})
+    acme = org.data.insert({"name": "Acme"})
+    docs = doc.with_tenant("alice")
+    d = docs.data.insert({"title": "d"}, references={"author": alice_person, "org": acme})
+    docs.data.insert({"title": "other"})
+    for flt in (Filter.by_ref("author").by_property("name").equal("Alice"),
+                Filter.by_ref("org").by_property("name").equal("Acme")):
+        assert [o.uuid for o in docs.query.fetch_objects(filters=flt).objects] == [d]
+        assert docs.aggregate.over_all(filters=flt, total_count=True).total_count == 1
+    assert docs.query.fetch_objects(filters=Filter.by_ref("author").by_property("name").equal("Bob")).objects == []

@@ -63,13 +63,13 @@ def has_references(flt: Filter | None) -> bool:
     return bool(flt.reference_path)
 
 
-def prepare_filters(flt: Filter | None, ctx: FilterContext) -> Filter | None:
+def prepare_filters(flt: Filter | None, ctx: FilterContext, tenant: str = "") -> Filter | None:
     """Replace every filter through references by a REF_TARGETS leaf (allowed target uuids). Call before taking
-    the filtered shard's read lock."""
+    the filtered shard's read lock. Inside `tenant`, multi-tenant targets are filtered in that same tenant."""
     if flt is None or not has_references(flt):
         return flt
     if isinstance(flt, FilterNode):
-        return FilterNode(flt.operator, tuple(prepare_filters(f, ctx) for f in flt.operands))
+        return FilterNode(flt.operator, tuple(prepare_filters(f, ctx, tenant) for f in flt.operands))
     (prop, target), rest = flt.reference_path[0], flt.reference_path[1:]
     targets = _check_ref_prop(ctx, prop)
     if target:
@@ -83,9 +83,9 @@ def prepare_filters(flt: Filter | None, ctx: FilterContext) -> Filter | None:
     names: list[str] = []
     for name in targets:
         peer = ctx.peers(name) if ctx.peers is not None else None
-        if peer is None:
-            continue            # a target collection that was dropped: nothing can match in it
-        keys.append(peer.allowed_uuid_keys(inner))
+        if peer is None or (peer.multi_tenancy.enabled and not tenant):
+            continue            # a dropped target collection, or one of tenants outside any: nothing matches in it
+        keys.append(peer.allowed_uuid_keys(inner, tenant if peer.multi_tenancy.enabled else ""))
         names.append(peer.name)
     allowed = np.concatenate(keys) if keys else np.empty(0, "S16")
     return FilterLeaf(REF_TARGETS, prop, (allowed, tuple(names)), "ref")
