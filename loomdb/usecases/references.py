@@ -1,6 +1,10 @@
 """Cross-reference writes with Weaviate's rules and wording (usecases/objects references_*.go, validation/,
 entities/schema/crossref): reference values inside object writes, add / replace / delete on one object's
-reference property, and `/v1/batch/references` with one result per item, in order.
+reference property, and `/v1/batch/references` (and gRPC BatchReferences) with one result per item, in order.
+
+Tenants: a write inside a tenant looks for its targets in that tenant, and for targets without multi-tenancy
+without one (validation.ValidateExistence); `tenancy_problem` is validateReferenceMultiTenancy (no reference from
+a collection without multi-tenancy into one with it; both ends in the request's tenant).
 
 The engine only stores what it is given: the source collection rewrites objects with `update_object(s)` (a
 read-modify-write under its lock through the shard's one write path); target collections are found through the
