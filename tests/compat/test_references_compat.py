@@ -215,3 +215,25 @@ def test_filters_through_references_inside_a_tenant(tenants):
         assert [o.uuid for o in docs.query.fetch_objects(filters=flt).objects] == [d]
         assert docs.aggregate.over_all(filters=flt, total_count=True).total_count == 1
     assert docs.query.fetch_objects(filters=Filter.by_ref("author").by_property("name").equal("Bob")).objects == []
+
+
+def test_client_stream_batch_stores_references(shelf, tenants):
+    """With a 1.36 server, `batch.stream()` sends references inside gRPC BatchStream (dynamic() / fixed_size() send
+    them over REST /v1/batch/references); both end in the batch references use case."""
+    author, book, (a1, a2, _) = shelf
+    person, _, doc, _ = tenants
+    with book.batch.stream() as batch:
+        b = batch.add_object(properties={"title": "streamed"})
+        batch.add_reference(from_uuid=b, from_property="by", to=a1)
+        batch.add_reference(from_uuid=b, from_property="by", to=a2)
+        batch.add_reference(from_uuid=b, from_property="nope", to=a2)
+    assert [r.message for r in book.batch.failed_references] == [f"property nope does not exist for class {book.name}"]
+    assert _uuids(book.query.fetch_object_by_id(b, return_references=QueryReference(link_on="by")), "by") == [a1, a2]
+    alice_person = person.with_tenant("alice").data.insert({"name": "Alice"})
+    docs = doc.with_tenant("alice")
+    with docs.batch.stream() as batch:
+        d = batch.add_object(properties={"title": "d"})
+        batch.add_reference(from_uuid=d, from_property="author", to=alice_person)
+    assert not docs.batch.failed_objects and not docs.batch.failed_references
+    obj = docs.query.fetch_object_by_id(d, return_references=QueryReference(link_on="author"))
+    assert _uuids(obj, "author") == [alice_person]

@@ -83,7 +83,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
                 f"TENANT_ACTIVITY_STATUS_{status}")) for name, status in tenants])
 
     def BatchStream(self, request_iterator, context):
-        return serve_batch_stream(self.objects, request_iterator, context)
+        return serve_batch_stream(self.objects, self.references.batch, request_iterator, context)
 
     @grpc_errors
     def BatchReferences(self, request: batch_pb2.BatchReferencesRequest, context
