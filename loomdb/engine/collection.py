@@ -50,8 +50,9 @@ class WriteRules(Protocol):
         """Auto-schema: property JSON for the properties `objects` use that `known` lacks ([] = none)."""
         ...
 
-    def reference_value(self, class_name: str, spec: PropertySpec, value: Any) -> Any:
-        """A reference property's value, validated and in canonical stored form (InvalidInput otherwise)."""
+    def reference_value(self, class_name: str, spec: PropertySpec, value: Any, tenant: str = "") -> Any:
+        """A reference property's value in an object of `tenant`, validated and in canonical stored form
+        (InvalidInput otherwise)."""
         ...
 
 
@@ -193,8 +194,8 @@ class Collection:
     def _prepare(self, obj: IncomingObject, rules: WriteRules | None) -> ObjectWrite:
         """Validate and coerce one object against the current schema (its keys split once); InvalidInput on any
         problem. Reference values go through `rules` (without rules they are stored as given)."""
-        references = partial(rules.reference_value, self.name) if rules is not None and self._has_references \
-            else None
+        references = partial(rules.reference_value, self.name, tenant=obj.tenant) \
+            if rules is not None and self._has_references else None
         props = datatypes.coerce_properties(self.properties, obj.properties, class_name=self.name,
                                             references=references)
         return ObjectWrite(parse_uuid(obj.uuid), props, self._resolve_vectors(obj))
@@ -246,7 +247,11 @@ class Collection:
     def _put_one(self, shard: Shard, obj: IncomingObject, rules: WriteRules | None, keep_created: bool = True
                  ) -> None:
         self._add_inferred([obj], rules)
-        err = shard.put([self._prepare(obj, rules)], now_ms(), keep_created=keep_created)[0]
+        self._write_one(shard, self._prepare(obj, rules), keep_created)
+
+    @staticmethod
+    def _write_one(shard: Shard, write: ObjectWrite, keep_created: bool = True) -> None:
+        err = shard.put([write], now_ms(), keep_created=keep_created)[0]
         if err is not None:
             raise InvalidInput(err)
 
@@ -268,16 +273,26 @@ class Collection:
             self._put_one(shard, obj, rules)
 
     def merge(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
-        """Merge properties into an existing object (PATCH); vectors not given are kept."""
+        """Merge properties into an existing object (PATCH); vectors not given are kept. Given values replace
+        stored ones, but given references are appended to the stored list (Weaviate's shard mergeProps); stored
+        references are kept as they are (not validated again), unless the property is set to null."""
         with self._lock:
             current = self.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
             if current is None:
                 raise NotFound(f"object {obj.uuid} not found in class {self.name}")
-            merged = IncomingObject(obj.uuid, {**current.properties, **obj.properties},
+            stored_refs = {name: value for name, value in current.properties.items()
+                           if name in self.properties and self.properties[name].is_reference}
+            props = {k: v for k, v in current.properties.items() if k not in stored_refs}
+            merged = IncomingObject(obj.uuid, {**props, **obj.properties},
                                     {**current.vectors, **obj.vectors}, obj.unnamed_vector, tenant=obj.tenant)
             if obj.unnamed_vector is not None and len(self.vectors) == 1:
                 merged.vectors.pop(next(iter(self.vectors)), None)
-            self._put_one(self.shards.shard_for(obj.tenant), merged, rules)
+            self._add_inferred([merged], rules)
+            write = self._prepare(merged, rules)
+            for name, stored in stored_refs.items():
+                if name not in obj.properties or obj.properties[name] is not None:
+                    write.properties[name] = list(stored) + list(write.properties.get(name) or [])
+            self._write_one(self.shards.shard_for(obj.tenant), write)
 
     def update_objects(self, changes: dict[str, PropertiesChange], tenant: str = "") -> dict[str, str | None]:
         """Read-modify-write of existing objects' properties under the collection lock, written together in one
@@ -315,7 +330,7 @@ class Collection:
         QUERY_MAXIMUM_RESULTS bound. Returns (uuids matched and acted on, total matches)."""
         with self._lock:
             shard = self.shards.shard_for(tenant)
-            flt = prepare_filters(flt, self.filter_context)     # through references: before the read lock
+            flt = prepare_filters(flt, self.filter_context, tenant)     # through references: before the read lock
             with shard.read():
                 slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
                 uuids = shard.uuids_of(slots[:limit])
@@ -387,7 +402,7 @@ class Collection:
         """uuids (16-byte keys) of the live objects matching `flt`: the inner side of a filter through a
         reference pointing at this collection."""
         shard = self.shards.shard_for(tenant)
-        flt = prepare_filters(flt, self.filter_context)
+        flt = prepare_filters(flt, self.filter_context, tenant)
         with shard.read():
             slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
             return shard.uuid_keys()[slots].copy()
@@ -404,6 +419,6 @@ class Collection:
         fetched = iter(shard.fetch(docs, vectors))
         return [next(fetched) if s is not None else None for s in slots]
 
-    def resolve_references(self, objects: list[StoredObject], queries) -> list[dict]:
-        """Referenced objects of a page's objects, per reference property (query/references.py)."""
-        return resolve_refs(self._lookup, objects, queries)
+    def resolve_references(self, objects: list[StoredObject], queries, tenant: str = "") -> list[dict]:
+        """Referenced objects of a page's objects (of `tenant`), per reference property (query/references.py)."""
+        return resolve_refs(self._lookup, objects, queries, tenant)

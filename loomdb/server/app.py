@@ -79,7 +79,7 @@ class LoomServer:
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
             ("grpc.so_reuseport", 0)])
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
-            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search), server)
+            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references), server)
         server.add_generic_rpc_handlers((_health_handler(),))
         port = server.add_insecure_port(f"{self.settings.host}:{self.settings.grpc_port}")
         if port == 0:

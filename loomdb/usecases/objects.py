@@ -127,11 +127,12 @@ class ObjectService:
         self.batch_stats.record(stored)
         return errors
 
-    def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None]
-                    ) -> StreamSession:
-        """A BatchStream session: items submitted are stored in order through `batch_put`; `on_results` gets a
-        StreamResults per stored group, `on_done` is called once everything submitted before `finish` is stored."""
-        return StreamSession(self, on_results, on_done)
+    def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None],
+                    references: ReferenceBatch | None = None) -> StreamSession:
+        """A BatchStream session: items submitted are stored in order through `batch_put` (objects) and
+        `references` (reference items, after the objects of the same group); `on_results` gets a StreamResults per
+        stored group, `on_done` is called once everything submitted before `finish` is stored."""
+        return StreamSession(self, on_results, on_done, references=references)
 
     def delete_many(self, collection: str, flt: Filter, dry_run: bool, tenant: str = "") -> DeleteOutcome:
         uuids, matches = self.db.collection(collection).delete_where(flt, dry_run, self.query_maximum_results,
@@ -149,8 +150,9 @@ def _read(collection: ObjectCollection, uuid: str, with_vector: bool, tenant: st
 
 
 # ---- streaming import (gRPC BatchStream: batch.stream(), data.ingest()) ------------------------------------------
-REFERENCES_IN_STREAM_UNSUPPORTED = ("cross-references in a batch stream are not supported by loomdb yet; add them "
-                                    "with data.reference_add_many() or a batch.dynamic() context")
+# stores /v1/batch/references-shaped items: one error (None = stored) per item (usecases/references.py batch)
+ReferenceBatch = Callable[[list[dict[str, str]]], list[str | None]]
+REFERENCES_UNAVAILABLE = "cross-references cannot be stored in this batch stream"
 
 
 @dataclass
@@ -163,6 +165,7 @@ class StreamItem:
     obj: IncomingObject | None = None   # None when it failed to parse (see `error`)
     error: str | None = None
     is_reference: bool = False
+    reference: dict[str, str] | None = None     # a reference as a /v1/batch/references item (from, to, tenant)
 
 
 @dataclass
@@ -190,8 +193,10 @@ class StreamSession:
     TARGET_SECONDS = 0.5
 
     def __init__(self, service: ObjectService, on_results: Callable[[StreamResults], None],
-                 on_done: Callable[[], None], capacity: int = 4000, max_batch: int = 1000) -> None:
+                 on_done: Callable[[], None], capacity: int = 4000, max_batch: int = 1000,
+                 references: ReferenceBatch | None = None) -> None:
         self.service = service
+        self.references = references
         self.capacity = capacity
         self.max_batch = max_batch
         self._on_results = on_results
@@ -281,8 +286,8 @@ class StreamSession:
         entries: list[BatchEntry] = []
         for pos, item in enumerate(items):
             if item.is_reference:
-                results.reference_errors.append((item.key, item.error or REFERENCES_IN_STREAM_UNSUPPORTED))
-            elif item.error is not None:
+                continue                           # stored after the objects (their source objects may be here)
+            if item.error is not None:
                 results.errors.append((item.key, item.error))
             else:
                 assert item.obj is not None        # a parsed item carries its object
@@ -297,4 +302,21 @@ class StreamSession:
                     results.errors.append((items[pos].key, errors[pos]))
                 else:
                     results.successes.append(items[pos].key)
+        self._store_references([item for item in items if item.is_reference], results)
         return results
+
+    def _store_references(self, refs: list[StreamItem], results: StreamResults) -> None:
+        """A group's reference items through the batch references use case, after the group's objects."""
+        if not refs:
+            return
+        errors: list[str | None] = [REFERENCES_UNAVAILABLE] * len(refs)
+        if self.references is not None:
+            try:
+                errors = self.references([r.reference or {} for r in refs])
+            except Exception as exc:  # noqa: BLE001 - a bug fails this group's references, never the stream
+                errors = [f"internal error: {type(exc).__name__}: {exc}"] * len(refs)
+        for ref, err in zip(refs, errors):
+            if err is None:
+                results.reference_successes.append(ref.key)
+            else:
+                results.reference_errors.append((ref.key, err))

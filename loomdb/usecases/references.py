@@ -1,6 +1,10 @@
 """Cross-reference writes with Weaviate's rules and wording (usecases/objects references_*.go, validation/,
 entities/schema/crossref): reference values inside object writes, add / replace / delete on one object's
-reference property, and `/v1/batch/references` with one result per item, in order.
+reference property, and `/v1/batch/references` (and gRPC BatchReferences) with one result per item, in order.
+
+Tenants: a write inside a tenant looks for its targets in that tenant, and for targets without multi-tenancy
+without one (validation.ValidateExistence); `tenancy_problem` is validateReferenceMultiTenancy (no reference from
+a collection without multi-tenancy into one with it; both ends in the request's tenant).
 
 The engine only stores what it is given: the source collection rewrites objects with `update_object(s)` (a
 read-modify-write under its lock through the shard's one write path); target collections are found through the
@@ -18,8 +22,16 @@ from typing import Any
 
 from ..entities import beacons
 from ..entities.errors import InvalidInput, LoomError, NotFound
-from ..entities.objects import parse_uuid
-from .ports import CollectionFinderPort, JsonObject, PropertiesChange, PropertyView, RefDatabasePort, RefSourcePort
+from ..entities.objects import StoredObject, parse_uuid
+from .ports import (
+    CollectionFinderPort,
+    JsonObject,
+    PropertiesChange,
+    PropertyView,
+    RefDatabasePort,
+    RefSourcePort,
+    RefTargetPort,
+)
 
 NO_SUCH_PROP = ("no such prop with name '{p}' found in class '{c}' in the schema. Check your schema files for "
                 "which properties in this class are available")
@@ -69,31 +81,46 @@ class ReferenceTargets:
     def __init__(self, db: CollectionFinderPort) -> None:
         self.db = db
 
-    def exists(self, cls: str, uuid: str) -> bool:
+    def exists(self, cls: str, uuid: str, tenant: str = "") -> bool:
+        """Weaviate's ValidateExistence: whether the target object exists in `tenant`; a target collection without
+        multi-tenancy is looked up again without the tenant. InvalidInput (the first refusal) when the tenant does
+        not fit the target collection either way."""
         target = self.db.find_collection(cls)
         if target is None:
             return False
         try:
-            return target.exists(uuid)
-        except InvalidInput:        # e.g. a multi-tenant target needs a tenant: not resolvable here
+            return target.exists(uuid, tenant)
+        except InvalidInput as first:
+            if not tenant:
+                raise
+            try:
+                return target.exists(uuid, "")
+            except InvalidInput:
+                raise first from None
+
+    def _holds(self, cls: str, uuid: str, tenant: str) -> bool:
+        try:
+            return self.exists(cls, uuid, tenant)
+        except InvalidInput:
             return False
 
-    def target_class(self, targets: tuple[str, ...], beacon: beacons.Beacon) -> str | None:
+    def target_class(self, targets: tuple[str, ...], beacon: beacons.Beacon, tenant: str = "") -> str | None:
         """The canonical target class of a parsed beacon: given, autodetected (single target), or the target
-        collection holding the uuid (multi target). None when it cannot be determined."""
+        collection holding the uuid in `tenant` (multi target). None when it cannot be determined."""
         if beacon.collection:
             found = self.db.find_collection(beacon.collection)
             return found.name if found is not None else beacon.collection
         if len(targets) == 1:
             return targets[0]
         for cls in targets:
-            if self.exists(cls, beacon.uuid) and (found := self.db.find_collection(cls)) is not None:
+            if self._holds(cls, beacon.uuid, tenant) and (found := self.db.find_collection(cls)) is not None:
                 return found.name
         return None
 
-    def object_value(self, class_name: str, spec: PropertyView, value: Any) -> list[JsonObject]:
-        """A reference property's value inside an object (REST insert/replace/merge, gRPC batch): validated as
-        Weaviate's validation/properties_validation.go does (including that every target exists), canonical."""
+    def object_value(self, class_name: str, spec: PropertyView, value: Any, tenant: str = "") -> list[JsonObject]:
+        """A reference property's value inside an object of `tenant` (REST insert/replace/merge, gRPC batch):
+        validated as Weaviate's validation/properties_validation.go does (including that every target exists, see
+        `exists`), canonical."""
         prop = spec.name
         if not isinstance(value, list):
             raise InvalidInput(f"reference property is not a slice {_go(value)}")
@@ -115,17 +142,22 @@ class ReferenceTargets:
             beacon = beacons.parse(item["beacon"])
             if not beacon.local:
                 raise InvalidInput("invalid cref: unrecognized cross-ref ref format")
-            cls = self.target_class(spec.targets, beacon)
-            if cls is None or not self.exists(cls, beacon.uuid):
+            cls = self.target_class(spec.targets, beacon, tenant)
+            try:
+                found = cls is not None and self.exists(cls, beacon.uuid, tenant)
+            except InvalidInput as exc:
+                raise InvalidInput(f"invalid cref: {exc.message}") from None
+            if cls is None or not found:
                 raise InvalidInput(f"invalid cref: 'cref' {class_name}:{prop}: no object with id {beacon.uuid} "
                                    "found")
             _check_in_datatype(cls, spec.targets, prop, class_name)
             out.append({"beacon": beacons.canonical(cls, beacon.uuid)})
         return out
 
-    def single(self, source: RefSourcePort, prop: str, body: Any, check_exists: bool = True) -> str:
+    def single(self, source: RefSourcePort, prop: str, body: Any, check_exists: bool = True, tenant: str = ""
+               ) -> str:
         """One `{"beacon": ...}` of POST/PUT/DELETE /v1/objects/{C}/{id}/references/{prop} -> canonical beacon,
-        or RefError with Weaviate's stage and message."""
+        or RefError with Weaviate's stage and message. The target is looked for in `tenant` (see `exists`)."""
         if not isinstance(body, dict) or not isinstance(body.get("beacon"), str):
             raise RefError("validate inputs", "invalid reference: invalid cref URI: %!s(<nil>)")
         try:
@@ -138,9 +170,14 @@ class ReferenceTargets:
             targets = check_property(source, prop)
         except InvalidInput as exc:
             raise RefError("validate inputs", exc.message) from None
-        cls = self.target_class(targets, beacon)
-        if check_exists and (cls is None or not self.exists(cls, beacon.uuid)):
-            raise RefError("validate existence", f"validate reference: no object with id {beacon.uuid} found")
+        cls = self.target_class(targets, beacon, tenant)
+        if check_exists:
+            try:
+                found = cls is not None and self.exists(cls, beacon.uuid, tenant)
+            except InvalidInput as exc:
+                raise RefError("validate existence", exc.message) from None
+            if not found:
+                raise RefError("validate existence", f"validate reference: no object with id {beacon.uuid} found")
         if cls is None:
             raise RefError("validate inputs", f"invalid reference: the target collection of {beacon.uuid} is "
                                               "unknown; name it in the beacon (weaviate://localhost/<Collection>/<uuid>)")
@@ -149,6 +186,16 @@ class ReferenceTargets:
         except InvalidInput as exc:
             raise RefError("validate inputs", exc.message) from None
         return beacons.canonical(cls, beacon.uuid)
+
+
+def _missing_in_tenant(collection: RefTargetPort, uuid: str, tenant: str) -> str | None:
+    """validateTenantRefObject: why `uuid` is not an object of `collection` in `tenant` (None when it is)."""
+    try:
+        if collection.exists(uuid, tenant):
+            return None
+    except InvalidInput as exc:
+        return f"get object {collection.name}/{uuid}: {exc.message}"
+    return f'object {collection.name}/{uuid} not found for tenant "{tenant}"'
 
 
 def _without(refs: list[JsonObject], beacon: str) -> list[JsonObject]:
@@ -188,27 +235,63 @@ class ReferenceService:
         if not source.update_object(uuid, update, tenant):
             raise NotFound(f"source object {source.name}/{parse_uuid(uuid)} not found")
 
+    @staticmethod
+    def _source_object(source: RefSourcePort, uuid: str, tenant: str) -> StoredObject:
+        """The object whose references change: a tenant that does not fit is a 422, a missing object a 404."""
+        try:
+            found = source.get(uuid, tenant=tenant)
+        except InvalidInput as exc:
+            raise InvalidInput(f"msg:source object code:422 err:{exc.message}") from None
+        if found is None:
+            raise NotFound(f"source object {source.name}/{parse_uuid(uuid)} not found")
+        return found
+
     def add(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
-        """POST /v1/objects/{C}/{id}/references/{prop}: append one beacon."""
+        """POST /v1/objects/{C}/{id}/references/{prop}: append one beacon (usecases/objects/references_add.go:
+        inputs, target existence in the tenant, source object, then the multi-tenancy rules)."""
         source, prop = self._source(collection), _prop_name(prop)
-        beacon = self.targets.single(source, prop, body)
+        beacon = self.targets.single(source, prop, body, tenant=tenant)
+        self._source_object(source, uuid, tenant)
+        if (problem := self.tenancy_problem(source, uuid, beacon, tenant)) is not None:
+            raise LoomError(f"msg:multi-tenancy violation code:500 err:{problem}")
         self._rewrite(source, uuid, prop, lambda refs: refs + [{"beacon": beacon}], tenant)
 
     def replace(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
-        """PUT /v1/objects/{C}/{id}/references/{prop}: the whole list."""
+        """PUT /v1/objects/{C}/{id}/references/{prop}: the whole list (every target must exist in the tenant)."""
         source, prop = self._source(collection), _prop_name(prop)
+        self._source_object(source, uuid, tenant)
         if not isinstance(body, list):
             raise RefError("validate inputs", "references must be a list of {\"beacon\": ...}")
-        new = [{"beacon": self.targets.single(source, prop, b)} for b in body]
+        new = [{"beacon": self.targets.single(source, prop, b, tenant=tenant)} for b in body]
         if not new:
             check_property(source, prop)
         self._rewrite(source, uuid, prop, lambda refs: new, tenant)
 
     def delete(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
-        """DELETE /v1/objects/{C}/{id}/references/{prop}: remove the beacon (every occurrence)."""
+        """DELETE /v1/objects/{C}/{id}/references/{prop}: remove the beacon (every occurrence); nothing is written
+        when the object does not hold it (references_delete.go removeReference)."""
         source, prop = self._source(collection), _prop_name(prop)
-        beacon = self.targets.single(source, prop, body, check_exists=False)
-        self._rewrite(source, uuid, prop, lambda refs: _without(refs, beacon), tenant)
+        current = self._source_object(source, uuid, tenant).properties.get(prop) or []
+        beacon = self.targets.single(source, prop, body, check_exists=False, tenant=tenant)
+        if any(r.get("beacon") == beacon for r in current):
+            self._rewrite(source, uuid, prop, lambda refs: _without(refs, beacon), tenant)
+
+    def tenancy_problem(self, source: RefSourcePort, uuid: str, beacon: str, tenant: str) -> str | None:
+        """Weaviate's validateReferenceMultiTenancy for a source object and a canonical target beacon: a collection
+        without multi-tenancy cannot point into one with it; from a multi-tenant object, both ends must exist in
+        the request's tenant (a target without multi-tenancy: without a tenant)."""
+        target_cls, target_uuid = beacons.split_canonical(beacon)
+        target = self.db.find_collection(target_cls or "")
+        if target is None or target_uuid is None:
+            return None
+        if not source.multi_tenancy.enabled:
+            return ("invalid reference: cannot reference a multi-tenant enabled class from a non multi-tenant "
+                    "enabled class") if target.multi_tenancy.enabled else None
+        if (problem := _missing_in_tenant(source, uuid, tenant)) is not None:
+            return f"source: {problem}"
+        if (problem := _missing_in_tenant(target, target_uuid, tenant if target.multi_tenancy.enabled else "")):
+            return f"target: {problem}"
+        return None
 
     def batch(self, items: list[Any]) -> list[str | None]:
         """One error message (None = stored) per item, in request order (usecases/objects/
@@ -225,7 +308,11 @@ class ReferenceService:
                 results[i] = problem
             elif entry is not None:
                 name, uid, prop, beacon = entry
-                grouped[(name, item.get("tenant") or "")].append((i, uid, prop, beacon))
+                tenant = item.get("tenant") or ""
+                if (problem := self.tenancy_problem(self.db.collection(name), uid, beacon, tenant)) is not None:
+                    results[i] = problem
+                else:
+                    grouped[(name, tenant)].append((i, uid, prop, beacon))
         for (name, tenant), entries in grouped.items():
             for i, err in self._add_to_objects(name, tenant, entries):
                 results[i] = err
@@ -259,7 +346,8 @@ class ReferenceService:
         if prop not in collection.properties:
             return f"property {prop} does not exist for class {cls}", None
         try:
-            beacon = self.targets.single(collection, prop, {"beacon": item["to"]}, check_exists=False)
+            beacon = self.targets.single(collection, prop, {"beacon": item["to"]}, check_exists=False,
+                                         tenant=item.get("tenant") or "")
         except RefError as exc:
             return exc.detail, None
         return None, (collection.name, uid, prop, beacon)

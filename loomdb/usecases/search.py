@@ -123,7 +123,7 @@ def _objects(collection: SearchCollection, hits: list[Hit], tenant: str, project
     objects = [ResultObject(h, o) for h, o in zip(hits, fetched) if o is not None]
     if projection.references:
         resolved: list[dict[str, list[ResolvedRef]]] = collection.resolve_references(
-            [o.obj for o in objects], projection.references)
+            [o.obj for o in objects], projection.references, tenant)
         for obj, refs in zip(objects, resolved):
             obj.references = refs
     return objects

@@ -21,5 +21,7 @@ class ObjectWriteRules:
         """With auto-schema on, the properties the objects use that the collection lacks, typed by their values."""
         return properties_to_add(known, objects) if self.autoschema else []
 
-    def reference_value(self, class_name: str, spec: PropertyView, value: Any) -> list[JsonObject]:
-        return self._targets.object_value(class_name, spec, value)
+    def reference_value(self, class_name: str, spec: PropertyView, value: Any, tenant: str = ""
+                        ) -> list[JsonObject]:
+        """A reference property's value inside an object written to `tenant` (targets looked up there)."""
+        return self._targets.object_value(class_name, spec, value, tenant)

@@ -316,7 +316,7 @@ def aggregate(shard: Shard, params: AggregateParams, ctx: FilterContext, target:
     plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
     group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
     if has_references(params.filters):      # evaluated on the target collections before our read lock
-        params = replace(params, filters=prepare_filters(params.filters, ctx))
+        params = replace(params, filters=prepare_filters(params.filters, ctx, params.tenant))
     wanted = [(plan.spec, False) for plan in plans] + ([(group_spec, True)] if group_spec is not None else [])
     for spec, grouping in wanted:           # built before the read lock: a first build holds writers off
         if _filter_column(shard, spec, grouping) is None:

@@ -68,7 +68,7 @@ def select_groups(shard: Shard, params: SearchParams, ctx: FilterContext, target
 
 def _select_page(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
                  keyword: KeywordConfig | None) -> list[Hit]:
-    flt = prepare_filters(params.filters, ctx)      # through references: before our read lock
+    flt = prepare_filters(params.filters, ctx, params.tenant)      # through references: before our read lock
     with shard.read():
         allow = allow_list(shard, flt, ctx) if flt is not None else None
         if params.bm25 is not None:
@@ -84,7 +84,7 @@ def _select_page(shard: Shard, params: SearchParams, ctx: FilterContext, target:
 
 def count(shard: Shard, params: SearchParams, ctx: FilterContext) -> int:
     """Number of live objects matching the filters (all when there are none)."""
-    flt = prepare_filters(params.filters, ctx)
+    flt = prepare_filters(params.filters, ctx, params.tenant)
     with shard.read():
         if flt is None:
             return shard.object_count()

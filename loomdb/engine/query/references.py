@@ -63,13 +63,13 @@ def has_references(flt: Filter | None) -> bool:
     return bool(flt.reference_path)
 
 
-def prepare_filters(flt: Filter | None, ctx: FilterContext) -> Filter | None:
+def prepare_filters(flt: Filter | None, ctx: FilterContext, tenant: str = "") -> Filter | None:
     """Replace every filter through references by a REF_TARGETS leaf (allowed target uuids). Call before taking
-    the filtered shard's read lock."""
+    the filtered shard's read lock. Inside `tenant`, multi-tenant targets are filtered in that same tenant."""
     if flt is None or not has_references(flt):
         return flt
     if isinstance(flt, FilterNode):
-        return FilterNode(flt.operator, tuple(prepare_filters(f, ctx) for f in flt.operands))
+        return FilterNode(flt.operator, tuple(prepare_filters(f, ctx, tenant) for f in flt.operands))
     (prop, target), rest = flt.reference_path[0], flt.reference_path[1:]
     targets = _check_ref_prop(ctx, prop)
     if target:
@@ -83,9 +83,9 @@ def prepare_filters(flt: Filter | None, ctx: FilterContext) -> Filter | None:
     names: list[str] = []
     for name in targets:
         peer = ctx.peers(name) if ctx.peers is not None else None
-        if peer is None:
-            continue            # a target collection that was dropped: nothing can match in it
-        keys.append(peer.allowed_uuid_keys(inner))
+        if peer is None or (peer.multi_tenancy.enabled and not tenant):
+            continue            # a dropped target collection, or one of tenants outside any: nothing matches in it
+        keys.append(peer.allowed_uuid_keys(inner, tenant if peer.multi_tenancy.enabled else ""))
         names.append(peer.name)
     allowed = np.concatenate(keys) if keys else np.empty(0, "S16")
     return FilterLeaf(REF_TARGETS, prop, (allowed, tuple(names)), "ref")
@@ -129,10 +129,12 @@ def beacons_of(obj: StoredObject, prop: str) -> list[tuple[str, str]]:
     return out
 
 
-def resolve(lookup: Lookup, objects: list[StoredObject], queries: tuple[RefQuery, ...] | list[RefQuery]
-            ) -> list[dict[str, list[ResolvedRef]]]:
+def resolve(lookup: Lookup, objects: list[StoredObject], queries: tuple[RefQuery, ...] | list[RefQuery],
+            tenant: str = "") -> list[dict[str, list[ResolvedRef]]]:
     """Per object: reference property -> the referenced objects that exist (in beacon order), each with its own
-    requested references resolved in turn. One fetch per (target collection, query) per level."""
+    requested references resolved in turn; a property the object has no value for is left out. Objects of
+    `tenant` point into the same tenant of multi-tenant targets (without one, those resolve to nothing). One fetch
+    per (target collection, query) per level."""
     out: list[dict[str, list[ResolvedRef]]] = [{} for _ in objects]
     for q in queries:
         wanted: dict[str, set[str]] = defaultdict(set)
@@ -146,13 +148,18 @@ def resolve(lookup: Lookup, objects: list[StoredObject], queries: tuple[RefQuery
             peer = lookup(cls)
             if peer is None:
                 continue
+            peer_tenant = tenant if peer.multi_tenancy.enabled else ""
+            if peer.multi_tenancy.enabled and not tenant:
+                continue
             order = sorted(uids)
-            fetched = peer.fetch_by_uuids(order, q.with_vectors)
+            fetched = peer.fetch_by_uuids(order, q.with_vectors, tenant=peer_tenant)
             present = [(u, o) for u, o in zip(order, fetched) if o is not None]
-            nested = resolve(lookup, [o for _, o in present], q.refs) if q.refs else [{} for _ in present]
+            nested = resolve(lookup, [o for _, o in present], q.refs, tenant) if q.refs else [{} for _ in present]
             for (u, o), sub in zip(present, nested):
                 found[(cls.lower(), u)] = ResolvedRef(peer.name, o, q, sub)
         for i, refs in enumerate(per_object):
+            if objects[i].properties.get(q.prop) is None:
+                continue        # never set: left out (a stored list, even emptied, is answered, as Weaviate does)
             out[i].setdefault(q.prop, []).extend(
                 found[(cls.lower(), uid)] for cls, uid in refs
                 if (cls.lower(), uid) in found and (q.target is None or cls.lower() == q.target.lower()))

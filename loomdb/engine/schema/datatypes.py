@@ -17,6 +17,7 @@ from typing import Any
 from ...entities.errors import InvalidInput
 from ...entities.values import STRICT_RFC3339, UUID_FORMS, parse_datetime
 from .model import PropertySpec
+from .phone_numbers import parse_phone_number
 
 Coercer = Callable[[Any], Any]
 ReferenceValues = Callable[[PropertySpec, Any], Any]    # a reference property's value -> its canonical form
@@ -148,18 +149,6 @@ def _blob(value: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- phone numbers
-# Best effort without libphonenumber: calling codes for common ISO 3166-1 alpha-2 countries, "+CC rest" grouping,
-# `valid` means "8 to 15 digits in total" (E.164 bounds), not libphonenumber's per-country plan check.
-_CALLING_CODES = {
-    "US": 1, "CA": 1, "GB": 44, "DE": 49, "FR": 33, "NL": 31, "BE": 32, "ES": 34, "IT": 39, "PT": 351, "IE": 353,
-    "CH": 41, "AT": 43, "SE": 46, "NO": 47, "DK": 45, "FI": 358, "PL": 48, "CZ": 420, "GR": 30, "RU": 7,
-    "UA": 380, "TR": 90, "IL": 972, "IN": 91, "CN": 86, "JP": 81, "KR": 82, "SG": 65, "AU": 61, "NZ": 64,
-    "BR": 55, "MX": 52, "AR": 54, "ZA": 27, "NG": 234, "EG": 20, "AE": 971, "SA": 966, "HK": 852, "TW": 886,
-}
-_KNOWN_CODES = sorted({str(c) for c in _CALLING_CODES.values()}, key=len, reverse=True)
-_NO_TRUNK_ZERO = {"IT"}   # Italian national numbers keep their leading 0
-
-
 def _phone(value: Any) -> dict:
     if not isinstance(value, dict):
         raise ValueError(f"phoneNumber must be a map, but got: {_go_type(value)}")
@@ -170,26 +159,7 @@ def _phone(value: Any) -> dict:
     country = value.get("defaultCountry", "")
     if not isinstance(country, str):
         raise ValueError("phoneNumber.defaultCountry must be a string")
-    country = country.upper()
-    raw = value["input"].strip()
-    digits = re.sub(r"\D", "", raw)
-    if not digits:
-        raise ValueError("invalid phone number: the phone number supplied is not a number")
-    if raw.startswith("+") or raw.startswith("00"):
-        digits = digits[2:] if raw.startswith("00") else digits
-        code = next((c for c in _KNOWN_CODES if digits.startswith(c)), digits[:min(3, len(digits) - 1) or 1])
-        national = digits[len(code):]
-    elif country in _CALLING_CODES:
-        code = str(_CALLING_CODES[country])
-        national = digits if country in _NO_TRUNK_ZERO else digits.lstrip("0")
-    else:
-        raise ValueError("invalid phone number: invalid or missing defaultCountry - this field is optional if the "
-                         "specified number is in the international format, but required if the number is in "
-                         "national format, use ISO 3166-1 alpha-2")
-    national_formatted = national if country in _NO_TRUNK_ZERO or code == "1" else "0" + national
-    return {"input": value["input"], "defaultCountry": country, "internationalFormatted": f"+{code} {national}",
-            "countryCode": int(code), "national": int(national or 0), "nationalFormatted": national_formatted,
-            "valid": 8 <= len(code) + len(national) <= 15 and bool(national)}
+    return parse_phone_number(value["input"], country)
 
 
 _SCALARS: dict[str, Coercer] = {

@@ -21,8 +21,9 @@ import grpc
 from weaviate.proto.v1 import batch_pb2
 
 from ...entities.errors import LoomError
-from ...usecases.objects import ObjectService, StreamItem, StreamResults
+from ...usecases.objects import ObjectService, ReferenceBatch, StreamItem, StreamResults
 from .batch_parse import parse_batch_object
+from .batch_references import reference_item
 
 log = logging.getLogger("loomdb.grpc")
 Reply = batch_pb2.BatchStreamReply
@@ -41,7 +42,8 @@ def _items(data: batch_pb2.BatchStreamRequest.Data) -> list[StreamItem]:
         except LoomError as exc:                 # a malformed object fails alone
             items.append(StreamItem(obj.uuid, obj.collection, error=exc.message))
     for ref in data.references.values:
-        items.append(StreamItem(beacon_key(ref), ref.from_collection, is_reference=True))
+        items.append(StreamItem(beacon_key(ref), ref.from_collection, is_reference=True,
+                                reference=reference_item(ref)))
     return items
 
 
@@ -53,15 +55,17 @@ def _results_reply(r: StreamResults) -> Reply:
         successes=[R.Success(uuid=k) for k in r.successes] + [R.Success(beacon=k) for k in r.reference_successes]))
 
 
-def serve_batch_stream(objects: ObjectService, request_iterator, context):
-    """The response iterator of one BatchStream call."""
+def serve_batch_stream(objects: ObjectService, references: ReferenceBatch, request_iterator, context):
+    """The response iterator of one BatchStream call; `references` stores a group of reference items (the batch
+    references use case, as BatchReferences)."""
     first = next(request_iterator, None)
     if first is None:
         return
     if not first.HasField("start"):
         context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message of a batch stream must be 'start'")
     out: queue.Queue[Reply | None] = queue.Queue()
-    session = objects.open_stream(on_results=lambda r: out.put(_results_reply(r)), on_done=lambda: out.put(None))
+    session = objects.open_stream(on_results=lambda r: out.put(_results_reply(r)), on_done=lambda: out.put(None),
+                                  references=references)
     context.add_callback(session.cancel)         # runs when the RPC ends, normally or not
 
     def read() -> None:

@@ -13,11 +13,10 @@ from .values import encode_properties
 def fill_ref_props(out: search_get_pb2.PropertiesResult, resolved: dict[str, list[ResolvedRef]],
                    shapes: dict[str, CollectionShape]) -> None:
     """Add the references of one object (references were asked for) to its PropertiesResult. ref_props_requested
-    makes the client show `{}` (not None) for an object without references. `shapes`: by collection name."""
+    makes the client show `{}` (not None) for an object without references; a property never set is not in
+    `resolved`. `shapes`: by collection name."""
     out.ref_props_requested = True
-    for prop, refs in resolved.items():
-        if not refs:
-            continue        # nothing stored (or every target gone): the property is left out, as Weaviate does
+    for prop, refs in resolved.items():      # an emptied list (or all targets gone): an empty entry, as in Weaviate
         entry = out.ref_props.add(prop_name=prop)
         for ref in refs:
             entry.properties.append(_ref_result(ref, shapes))

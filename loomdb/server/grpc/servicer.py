@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import time
 
-import grpc
 from weaviate.proto.v1 import aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 
 from ...entities.errors import InvalidInput
 from ...usecases.objects import ObjectService
+from ...usecases.references import ReferenceService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService
 from .aggregate_parse import parse_aggregate
 from .aggregate_reply import build_aggregate_reply
 from .batch_parse import parse_batch_objects
+from .batch_references import reference_items, references_reply
 from .batch_stream import serve_batch_stream
 from .errors import grpc_errors
 from .filters_parse import parse_filters
@@ -22,10 +23,12 @@ from .values import uuid_bytes
 
 
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
-    def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService) -> None:
+    def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService,
+                 references: ReferenceService) -> None:
         self.schema = schema
         self.objects = objects
         self.searcher = search
+        self.references = references
 
     @grpc_errors
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
@@ -80,7 +83,11 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
                 f"TENANT_ACTIVITY_STATUS_{status}")) for name, status in tenants])
 
     def BatchStream(self, request_iterator, context):
-        return serve_batch_stream(self.objects, request_iterator, context)
+        return serve_batch_stream(self.objects, self.references.batch, request_iterator, context)
 
-    def BatchReferences(self, request, context):
-        context.abort(grpc.StatusCode.UNIMPLEMENTED, "BatchReferences is not supported by loomdb yet")
+    @grpc_errors
+    def BatchReferences(self, request: batch_pb2.BatchReferencesRequest, context
+                        ) -> batch_pb2.BatchReferencesReply:
+        started = time.perf_counter()
+        errors = self.references.batch(reference_items(request))
+        return references_reply(errors, time.perf_counter() - started)

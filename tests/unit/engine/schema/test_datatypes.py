@@ -43,7 +43,7 @@ def test_every_type_from_grpc_floats():
     assert out["uid"] == UID.lower() and out["uids"] == [UID.lower()]
     assert out["geo"] == {"latitude": 52.0, "longitude": 4.9}
     assert out["phone"]["countryCode"] == 31 and out["phone"]["national"] == 201234567
-    assert out["phone"]["internationalFormatted"] == "+31 201234567" and out["phone"]["valid"] is True
+    assert out["phone"]["internationalFormatted"] == "+31 20 123 4567" and out["phone"]["valid"] is True
     assert out["phone"]["defaultCountry"] == "NL"
     assert out["years"] == [1, 2] and all(type(y) is int for y in out["years"])
     assert out["scores"] == [1.0, 2.5] and out["meta"] == {"n": 4, "inner": {"d": "2020-01-01T00:00:00Z"}}
