@@ -48,10 +48,11 @@ def _fill_result(out: search_get_pb2.SearchResult, item: ResultObject, result: S
         if projection.certainty and result.metric == "cosine":
             md.certainty = certainty_from_distance(hit.distance)
             md.certainty_present = True
-    if hit.score is not None:
-        if projection.score:
-            md.score = hit.score
-            md.score_present = True
-        if projection.explain_score:
-            md.explain_score = hit.explain_score
-            md.explain_score_present = True
+    # Weaviate's explorer sets score and explainScore on every result when asked, whatever the search: 0 and ""
+    # where nothing was scored or explained (a listing, a vector search)
+    if projection.score:
+        md.score = hit.score or 0.0
+        md.score_present = True
+    if projection.explain_score:
+        md.explain_score = hit.explain_score
+        md.explain_score_present = True
