@@ -52,6 +52,7 @@ class Projection:
     score: bool = False
     explain_score: bool = False
     is_consistent: bool = False
+    query_profile: bool = False                   # per-shard stage timings of the query (the reply, not objects)
     references: tuple[RefQuery, ...] = ()
 
     @property

@@ -176,3 +176,79 @@ def test_iterator_pages_carry_what_weaviate_returns(named, people):
     assert all(o.metadata.creation_time is not None and set(o.vector) == {"a"} for o in walked)
     nested = list(people.iterator(return_properties=[QueryNested(name="pets", properties=["kind"])]))
     assert [o.properties for o in nested] == [{"pets": [{"kind": "cat"}, {"kind": "dog"}]}]
+
+
+# ---- 4. query profiles --------------------------------------------------------------------------------------
+PROFILE = MetadataQuery(query_profile=True)
+
+
+def _details(res, search: str) -> dict[str, str]:
+    """The one shard's details for `search`, after the checks every profile passes (Weaviate's client tests)."""
+    profile = res.query_profile
+    assert profile is not None and len(profile.shards) == 1
+    shard = profile.shards[0]
+    assert shard.name and shard.node
+    details = shard.searches[search].details
+    assert GO_DURATION.fullmatch(details["total_took"])
+    assert all(key and value for key, value in details.items())
+    return details
+
+
+def _durations(details: dict[str, str], *keys: str) -> None:
+    for key in keys:
+        assert GO_DURATION.fullmatch(details[key]), (key, details)
+
+
+def test_query_profile_of_fetch_objects(docs):
+    details = _details(docs.query.fetch_objects(return_metadata=PROFILE), "object")
+    _durations(details, "objects_took")
+    filtered = docs.query.fetch_objects(return_metadata=PROFILE, filters=Filter.by_property("kind").equal("x"),
+                                        sort=Sort.by_property("text"))
+    details = _details(filtered, "object")
+    _durations(details, "filters_build_allow_list_took", "sort_took", "objects_took")
+    assert details["filters_ids_matched"] == "2"
+
+
+def test_query_profile_of_near_vector(docs):
+    details = _details(docs.query.near_vector([1.0, 0.0, 0.0], limit=2, return_metadata=PROFILE), "vector")
+    _durations(details, "vector_search_took", "objects_took")
+    assert details["hnsw_flat_search"] in ("true", "false")
+    if details["hnsw_flat_search"] == "false":
+        _durations(details, *[k for k in details if k.startswith("knn_search_layer_")])
+
+
+def test_query_profile_of_bm25(docs):
+    details = _details(docs.query.bm25("hello", return_metadata=PROFILE), "keyword")
+    assert details["kwd_method"] and details["kwd_6_res_count"] == "1"
+    _durations(details, "kwd_time", "kwd_1_tok_time", "objects_took")
+
+
+def test_query_profile_of_hybrid_has_both_searches(docs):
+    res = docs.query.hybrid("hello", vector=[1.0, 0.0, 0.0], limit=2, return_metadata=PROFILE)
+    _durations(_details(res, "vector"), "vector_search_took")
+    assert _details(res, "keyword")["kwd_method"]
+
+
+def test_query_profile_of_group_by_and_list_metadata(docs):
+    grouped = docs.query.near_vector([1.0, 0.0, 0.0], return_metadata=PROFILE,
+                                     group_by=GroupBy(prop="kind", objects_per_group=1, number_of_groups=3))
+    _details(grouped, "vector")
+    _details(docs.query.near_vector([1.0, 0.0, 0.0], limit=2, return_metadata=["query_profile", "distance"]),
+             "vector")
+
+
+def test_no_query_profile_unless_asked_or_without_results(docs):
+    assert docs.query.fetch_objects(return_metadata=FULL).query_profile is None
+    assert docs.query.bm25("nothingmatches", return_metadata=PROFILE).query_profile is None   # as Weaviate
+
+
+
+def test_query_profile_names_a_tenant_shard_after_the_tenant(collection_factory):
+    col = collection_factory(properties=[Property(name="text", data_type=TEXT)],
+                             multi_tenancy_config=Configure.multi_tenancy(enabled=True))
+    col.tenants.create(["alice"])
+    alice = col.with_tenant("alice")
+    alice.data.insert({"text": "hello"})
+    res = alice.query.fetch_objects(return_metadata=PROFILE)
+    assert [s.name for s in res.query_profile.shards] == ["alice"]
+    _details(res, "object")

@@ -172,7 +172,8 @@ def projection(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.M
         properties=tuple(props) if props is not None else None, nested=nested, uuid=md.uuid, vector=md.vector,
         vectors=tuple(md.vectors), creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
         distance=md.distance, certainty=md.certainty, score=md.score, explain_score=md.explain_score,
-        is_consistent=md.is_consistent, references=ref_queries(pr, projection) if pr is not None else ())
+        is_consistent=md.is_consistent, query_profile=md.query_profile,
+        references=ref_queries(pr, projection) if pr is not None else ())
 
 
 def _nested(op: search_get_pb2.ObjectPropertiesRequest) -> NestedSelection:

@@ -6,14 +6,17 @@ from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.search import ResultObject, SearchResult, certainty_from_distance
 from .metadata_reply import object_metadata
+from .profile_reply import fill_query_profile
 from .references_reply import fill_ref_props
 from .values import encode_properties
 
 
 def build_search_reply(result: SearchResult, took: float) -> search_get_pb2.SearchReply:
     """`results[]`, or for group_by `group_by_results[]{name, min_distance, max_distance, number_of_objects,
-    objects[]}`."""
+    objects[]}`; `query_profile` when asked for and there are results (Weaviate hangs it on the first one)."""
     reply = search_get_pb2.SearchReply(took=took)
+    if result.profile is not None and (result.objects or result.groups):
+        fill_query_profile(reply.query_profile, result.profile)
     if result.groups is None:
         for obj in result.objects:
             _fill_result(reply.results.add(), obj, result)
