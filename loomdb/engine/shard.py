@@ -81,6 +81,7 @@ class Shard:
                  stopwords: frozenset[str] = frozenset()) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
+        self.name = self.path.name      # Weaviate's shard name, set by the owner (tenancy.py); query profiles
         self.store = ObjectStore(self.path / "objects.sqlite")
         self._write_lock = threading.Lock()   # serialises writers end to end (commit + apply)
         self._mem = RWLock()                  # readers vs the short in-memory apply step

@@ -34,6 +34,7 @@ class SingleShard:
     def __init__(self, shard: Shard, shard_name: str, class_name: str) -> None:
         self.shard = shard
         self.shard_name = shard_name
+        shard.name = shard_name
         self._class_name = class_name
 
     def shard_for(self, tenant: str = "", create: bool = False) -> Shard:
@@ -138,6 +139,7 @@ class TenantShards(Mapping[str, TenantEntry]):
                 if not local.exists() and self._offload_path(tenant).exists():
                     _move(self._offload_path(tenant), local)   # crashed after offloading, before the registry
                 found.shard = self._open_shard(local)
+                found.shard.name = tenant       # a tenant's shard is named after it
             return found.shard
 
     def open_shards(self) -> list[Shard]:

@@ -12,11 +12,36 @@ PropertyTypes: TypeAlias = "dict[str, tuple[str, PropertyTypes | None]]"
 
 
 @dataclass(frozen=True)
+class NestedSelection:
+    """The sub-properties to return of one object / object[] property: plain names and deeper selections."""
+
+    name: str
+    properties: tuple[str, ...] = ()
+    nested: tuple[NestedSelection, ...] = ()
+
+    def apply(self, value: Any) -> Any:
+        """The selected part of the property's value (of each element of an object[] value)."""
+        if isinstance(value, dict):
+            return self._pick(value)
+        if isinstance(value, list):
+            return [self._pick(v) if isinstance(v, dict) else v for v in value]
+        return value
+
+    def _pick(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out = {k: obj[k] for k in self.properties if k in obj}
+        for sub in self.nested:
+            if sub.name in obj:
+                out[sub.name] = sub.apply(obj[sub.name])
+        return out
+
+
+@dataclass(frozen=True)
 class Projection:
-    """The properties, metadata and references returned per object. Nested selections of object properties are
-    not applied (the whole object value is returned), so an object property is simply one of `properties`."""
+    """The properties, metadata and references returned per object. An object property named in `nested` is
+    returned with only its selected sub-properties (recursively), as Weaviate's nested selections."""
 
     properties: tuple[str, ...] | None = None    # None = every non-reference property
+    nested: tuple[NestedSelection, ...] = ()      # sub-selections of object properties (also in `properties`)
     uuid: bool = False
     vector: bool = False                          # the legacy vector, or every named vector
     vectors: tuple[str, ...] = ()                 # these named vectors
@@ -27,6 +52,7 @@ class Projection:
     score: bool = False
     explain_score: bool = False
     is_consistent: bool = False
+    query_profile: bool = False                   # per-shard stage timings of the query (the reply, not objects)
     references: tuple[RefQuery, ...] = ()
 
     @property
@@ -38,7 +64,11 @@ class Projection:
         """The requested subset of an object's properties."""
         if self.properties is None:
             return properties
-        return {k: properties[k] for k in self.properties if k in properties}
+        selected = {k: properties[k] for k in self.properties if k in properties}
+        for sub in self.nested:
+            if sub.name in selected:
+                selected[sub.name] = sub.apply(selected[sub.name])
+        return selected
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,45 @@ class GroupBy:
     objects_per_group: int
 
 
+# one profile detail: a duration in seconds (float), a count (int), a flag (bool) or a name (str)
+ProfileValue = float | int | bool | str
+
+VECTOR_SEARCH, KEYWORD_SEARCH, OBJECT_SEARCH = "vector", "keyword", "object"    # Weaviate's search types
+
+
+@dataclass
+class ShardProfile:
+    """One shard's part of a profiled query: per search type ("vector", "keyword", "object"; hybrid has both of
+    the first two) its details under Weaviate's metric names. Stages of the shard as a whole (filters, sort,
+    fusion, the object read) sit under `main`, the search type that produced the page."""
+
+    name: str
+    main: str
+    searches: dict[str, dict[str, ProfileValue]] = field(default_factory=dict)
+
+    def add_took(self, key: str, seconds: float) -> None:
+        """A stage timed outside the shard's search (the page's object read), counted into its total."""
+        details = self.searches.setdefault(self.main, {})
+        details[key] = float(details.get(key, 0.0)) + seconds
+        details["total_took"] = float(details.get("total_took", 0.0)) + seconds
+
+
+class QueryProfile:
+    """Collects the shard profiles of one query (MetadataQuery(query_profile=True)); each shard's search adds
+    its own, so a query over several shards reports one per shard."""
+
+    def __init__(self) -> None:
+        self.shards: list[ShardProfile] = []
+
+    def add(self, shard: ShardProfile) -> None:
+        self.shards.append(shard)
+
+    def add_took(self, key: str, seconds: float) -> None:
+        """A stage run once for the page of all shards (the object read): counted to each shard."""
+        for shard in self.shards:
+            shard.add_took(key, seconds)
+
+
 @dataclass(frozen=True)
 class SearchParams:
     """One query over one collection (and later one tenant)."""
@@ -107,6 +146,7 @@ class SearchParams:
     group_by: GroupBy | None = None
     explain_score: bool = False
     tenant: str = ""
+    profile: QueryProfile | None = field(default=None, compare=False)    # set: each shard adds its timings
 
 
 @dataclass
@@ -171,3 +211,4 @@ class SearchResult:
     groups: list[ResultGroup] | None = None      # None = not a group_by search
     metric: str | None = None                    # distance metric of a vector search asked for distance/certainty
     referenced: dict[str, CollectionShape] = field(default_factory=dict)   # shapes of referenced collections
+    profile: list[ShardProfile] | None = None    # per-shard stage timings, when the query asked for them

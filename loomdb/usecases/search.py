@@ -3,6 +3,7 @@ then the objects (and references) of the returned page only, with what the reply
 from __future__ import annotations
 
 from dataclasses import replace
+from time import perf_counter
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from ..entities.search import (
     Hit,
     Hybrid,
     NearVector,
+    QueryProfile,
     ResultGroup,
     ResultObject,
     SearchParams,
@@ -41,21 +43,22 @@ class SearchService:
         collection = self.db.collection(params.collection)
         near_vector, hybrid, metric = _vector_search(collection, params.near_vector, params.hybrid,
                                                      request.near_object, params.tenant, projection.certainty)
-        params = self._paged(replace(params, near_vector=near_vector, hybrid=hybrid))
+        profile = QueryProfile() if projection.query_profile else None
+        params = self._paged(replace(params, near_vector=near_vector, hybrid=hybrid, profile=profile))
         groups = None
         if params.group_by is None:
-            objects = _objects(collection, collection.search(params), params.tenant, projection)
+            objects = _objects(collection, collection.search(params), params.tenant, projection, profile)
         else:
             found = collection.search_groups(params)
             unique = list({id(h): h for g in found for h in g.hits}.values())   # a hit may sit in several groups
-            objects = _objects(collection, unique, params.tenant, projection)
+            objects = _objects(collection, unique, params.tenant, projection, profile)
             by_hit = {id(o.hit): o for o in objects}
             groups = [ResultGroup(g.name, g.min_distance, g.max_distance,
                                   [by_hit[id(h)] for h in g.hits if id(h) in by_hit]) for g in found]
         return SearchResult(
             shape=collection_shape(collection.doc), projection=projection, objects=objects, groups=groups,
             metric=metric if projection.distance or projection.certainty else None,
-            referenced=self._referenced_shapes(objects))
+            referenced=self._referenced_shapes(objects), profile=profile.shards if profile is not None else None)
 
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector)."""
@@ -116,10 +119,14 @@ def _object_vector(collection: SearchCollection, uuid: str, target: str, tenant:
     return obj.vectors[target]
 
 
-def _objects(collection: SearchCollection, hits: list[Hit], tenant: str, projection: Projection
-             ) -> list[ResultObject]:
-    """The hits' objects (those deleted meanwhile dropped), with their references resolved when asked for."""
+def _objects(collection: SearchCollection, hits: list[Hit], tenant: str, projection: Projection,
+             profile: QueryProfile | None = None) -> list[ResultObject]:
+    """The hits' objects (those deleted meanwhile dropped), with their references resolved when asked for.
+    Profiled, the object read is Weaviate's objects_took."""
+    started = perf_counter()
     fetched = collection.fetch(hits, projection.with_vectors, tenant=tenant)
+    if profile is not None:
+        profile.add_took("objects_took", perf_counter() - started)
     objects = [ResultObject(h, o) for h, o in zip(hits, fetched) if o is not None]
     if projection.references:
         resolved: list[dict[str, list[ResolvedRef]]] = collection.resolve_references(

@@ -20,15 +20,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput
-from ...entities.search import Bm25
+from ...entities.search import KEYWORD_SEARCH, Bm25
 from ..inverted.tokenizer import tokenize
 from ..schema.model import PropertySpec
 from .gofmt import go_float32
+from .profile import OFF, StageTimer
 
 if TYPE_CHECKING:
     from ..shard import Shard
 
 _AVG_LEN_FALLBACK = 40.0
+METHOD = "exhaustive"       # kwd_method: every posting of every term is scored (vectorised), no WAND pruning
+SCORE_KEY = f"kwd_4_{METHOD}_time"      # Weaviate: kwd_4_bmw_time (BlockMax WAND), kwd_4_wand_time
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,22 @@ def query_terms(query: str, tokenization: str, stopwords: frozenset[str]) -> Cou
 
 
 def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: KeywordConfig,
-         explain: bool = False) -> KeywordResult:
-    """Top-k BM25F hits among live (and allowed) slots. Call inside `shard.read()`."""
+         explain: bool = False, timer: StageTimer = OFF) -> KeywordResult:
+    """Top-k BM25F hits among live (and allowed) slots. Call inside `shard.read()`. Profiled with Weaviate's
+    keys: kwd_1_tok_time (properties, statistics, tokenization), kwd_3_term_time (postings), kwd_4_<method>_time
+    (scoring and top-k), kwd_time, kwd_2_terms_<tokenization>, kwd_6_res_count."""
+    started = timer.now()
+    result = _bm25(shard, params, allow, k, cfg, explain, timer)
+    if timer.enabled:
+        timer.took(KEYWORD_SEARCH, "kwd_time", started)
+        timer.note(KEYWORD_SEARCH, "kwd_method", METHOD)
+        timer.note(KEYWORD_SEARCH, "kwd_6_res_count", len(result.slots))
+    return result
+
+
+def _bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: KeywordConfig, explain: bool,
+          timer: StageTimer) -> KeywordResult:
+    clock = timer.now()
     props = searched_properties(shard, params.properties, cfg)
     n_slots = shard.slot_count
     alive = shard.alive_view()[:n_slots]          # read-only: only gathered from
@@ -126,9 +143,13 @@ def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: Keyw
         groups.setdefault(indexes[spec.name].tokenization, []).append((spec, boost))
     n_terms = 0
     for tokenization, group in groups.items():
-        for term, dup in query_terms(params.query, tokenization, cfg.stopwords).items():
+        terms = query_terms(params.query, tokenization, cfg.stopwords)
+        clock = timer.took(KEYWORD_SEARCH, "kwd_1_tok_time", clock)
+        timer.note(KEYWORD_SEARCH, f"kwd_2_terms_{tokenization}", len(terms))
+        for term, dup in terms.items():
             n_terms += 1
             slots, freqs, lens = _term_postings(indexes, group, term, alive)
+            clock = timer.took(KEYWORD_SEARCH, "kwd_3_term_time", clock)
             if len(slots) == 0:
                 continue
             n = float(len(slots))
@@ -141,6 +162,7 @@ def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: Keyw
             matched[slots] += 1
             if explain:
                 result.terms.append((term, slots, freqs, lens))
+            clock = timer.took(KEYWORD_SEARCH, SCORE_KEY, clock)
     need = _required_matches(params, n_terms)
     candidates = np.flatnonzero(matched >= need)
     if len(candidates) == 0:
@@ -152,6 +174,7 @@ def bm25(shard: Shard, params: Bm25, allow: np.ndarray | None, k: int, cfg: Keyw
     order = np.lexsort((candidates, -cand_scores))        # score desc, then insertion order
     result.slots = candidates[order]
     result.scores = cand_scores[order].astype(np.float32)
+    timer.took(KEYWORD_SEARCH, SCORE_KEY, clock)
     return result
 
 

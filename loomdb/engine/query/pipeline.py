@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import Bm25, Group, Hit, Hybrid, SearchParams
+from ...entities.search import KEYWORD_SEARCH, OBJECT_SEARCH, VECTOR_SEARCH, Bm25, Group, Hit, Hybrid, SearchParams
 from .allowlist import allow_list
 from .autocut import apply_autocut
 from .filter_context import FilterContext
 from .grouping import check_group_by, group_hits
 from .hybrid import Fused, ResultSet, fuse
 from .keyword import KeywordConfig, bm25
+from .profile import OFF, StageTimer, note_vector_path, stage_timer
 from .references import prepare_filters
 from .sort import sort_slots, validate_sort
 
@@ -34,7 +35,11 @@ def select(shard: Shard, params: SearchParams, ctx: FilterContext, target: str |
     refuses before searching (sort with a search, certainty on a non-cosine space)."""
     if params.sort:
         validate_sort(shard.properties, params.sort, ctx.class_name)
-    return autocut_hits(_select_page(shard, params, ctx, target, keyword), params.autocut)
+    timer = stage_timer(params.profile)
+    start = timer.now()
+    hits = autocut_hits(_select_page(shard, params, ctx, target, keyword, timer), params.autocut)
+    timer.finish(params.profile, shard.name, main_search(params), start)
+    return hits
 
 
 def autocut_hits(hits: list[Hit], cutoff: int) -> list[Hit]:
@@ -57,29 +62,49 @@ def select_groups(shard: Shard, params: SearchParams, ctx: FilterContext, target
     spec = check_group_by(shard.properties, gb, ctx.class_name)
     if params.near_vector is None and params.bm25 is None and params.hybrid is None:
         raise InvalidInput("groupBy needs a search (near_vector, near_object, bm25 or hybrid)")
-    hits = _select_page(shard, replace(params, group_by=None, autocut=0, offset=0), ctx, target, keyword)
+    timer = stage_timer(params.profile)
+    start = timer.now()
+    main = main_search(params)
+    hits = _select_page(shard, replace(params, group_by=None, autocut=0, offset=0), ctx, target, keyword, timer)
+    grouping = timer.now()
     values = shard.property_values([h.doc for h in hits], spec.name)
     groups = group_hits(hits, values, gb.number_of_groups, gb.objects_per_group)
     if params.autocut > 0 and groups:
         leaders = autocut_hits([g.hits[0] for g in groups], params.autocut)
         groups = groups[: len(leaders)]
+    timer.took(main, "group_by_took", grouping)
+    timer.finish(params.profile, shard.name, main, start)
     return groups
 
 
+def main_search(params: SearchParams) -> str:
+    """The search type that produces the page (Weaviate's profile section holding the shard-wide stages)."""
+    if params.bm25 is not None:
+        return KEYWORD_SEARCH
+    if params.hybrid is not None:
+        return VECTOR_SEARCH if params.hybrid.alpha > 0 else KEYWORD_SEARCH
+    return VECTOR_SEARCH if params.near_vector is not None else OBJECT_SEARCH
+
+
 def _select_page(shard: Shard, params: SearchParams, ctx: FilterContext, target: str | None,
-                 keyword: KeywordConfig | None) -> list[Hit]:
+                 keyword: KeywordConfig | None, timer: StageTimer) -> list[Hit]:
+    start = timer.now()
     flt = prepare_filters(params.filters, ctx, params.tenant)      # through references: before our read lock
     with shard.read():
         allow = allow_list(shard, flt, ctx) if flt is not None else None
+        if allow is not None and timer.enabled:
+            main = main_search(params)
+            timer.took(main, "filters_build_allow_list_took", start)
+            timer.note(main, "filters_ids_matched", int(np.count_nonzero(allow)))
         if params.bm25 is not None:
-            return _bm25(shard, params, allow, keyword)
+            return _bm25(shard, params, allow, keyword, timer)
         if params.hybrid is not None:
-            return _hybrid(shard, params, allow, keyword, target)
+            return _hybrid(shard, params, allow, keyword, target, timer)
         if params.near_vector is not None:
-            return _near_vector(shard, params, allow, target)
+            return _near_vector(shard, params, allow, target, timer)
         if params.after is not None:
             return _after_cursor(shard, params, allow)
-        return _listing(shard, params, allow)
+        return _listing(shard, params, allow, timer)
 
 
 def count(shard: Shard, params: SearchParams, ctx: FilterContext) -> int:
@@ -91,8 +116,10 @@ def count(shard: Shard, params: SearchParams, ctx: FilterContext) -> int:
         return int(allow_list(shard, flt, ctx).sum())
 
 
-def _bm25(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig) -> list[Hit]:
-    res = bm25(shard, params.bm25, allow, params.offset + params.limit, cfg, explain=params.explain_score)
+def _bm25(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
+          timer: StageTimer) -> list[Hit]:
+    res = bm25(shard, params.bm25, allow, params.offset + params.limit, cfg, explain=params.explain_score,
+               timer=timer)
     page = range(params.offset, min(len(res.slots), params.offset + params.limit))
     docs = shard.docs_of(res.slots)
     return [Hit(int(docs[i]), score=float(res.scores[i]),
@@ -100,22 +127,26 @@ def _bm25(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: Key
 
 
 def _hybrid(shard: Shard, params: SearchParams, allow: np.ndarray | None, cfg: KeywordConfig,
-            target: str | None) -> list[Hit]:
+            target: str | None, timer: StageTimer) -> list[Hit]:
     """Weaviate's hybrid: keyword and vector candidate pools (each max(100, offset+limit)), fused."""
     fused = hybrid_fused(shard, params.hybrid, allow, cfg, target, max(HYBRID_POOL, params.offset + params.limit),
-                         explain=params.explain_score)
+                         explain=params.explain_score, timer=timer)
     page = fused[params.offset: params.offset + params.limit]
     docs = shard.docs_of([f.slot for f in page])
     return [Hit(int(d), score=f.score, explain_score=f.explain) for d, f in zip(docs, page)]
 
 
 def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
-                 pool: int, explain: bool = False) -> list[Fused]:
+                 pool: int, explain: bool = False, timer: StageTimer = OFF) -> list[Fused]:
     """Every fused hybrid candidate, best first (each sub-search contributes up to `pool` hits). Call inside
-    `shard.read()`."""
+    `shard.read()`. Profiled, each sub-search has its own section and total; the fusion goes to the main one."""
     sets: list[ResultSet] = []
     if h.alpha < 1 and h.query:
-        kw = bm25(shard, Bm25(h.query, h.properties, h.operator, h.minimum_or_tokens_match), allow, pool, cfg)
+        started = timer.now()
+        kw = bm25(shard, Bm25(h.query, h.properties, h.operator, h.minimum_or_tokens_match), allow, pool, cfg,
+                  timer=timer)
+        if h.alpha > 0:       # otherwise keyword is the main search: its total is the shard's
+            timer.took(KEYWORD_SEARCH, "total_took", started)
         sets.append(ResultSet("keyword", 1.0 - h.alpha, kw.slots, kw.scores))
     if h.alpha > 0:
         vector = h.near_vector.vector if h.near_vector is not None else h.vector
@@ -123,14 +154,29 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
             raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
                               "supported by loomdb yet")
         bound = h.near_vector.max_distance if h.near_vector is not None else None
-        slots, dists = shard.indexes[target].search(vector, pool, allow, bound)
+        slots, dists = _timed_vector_search(shard, target, vector, pool, allow, bound, timer)
         if h.max_vector_distance is not None:
             beyond = dists > h.max_vector_distance
             if beyond.any() and sets:       # keyword hits that the vector side ranks beyond the cut go too
                 sets[0] = _without(sets[0], slots[beyond])
             slots, dists = slots[~beyond], dists[~beyond]
         sets.append(ResultSet("vector", h.alpha, slots, 1.0 - dists))
-    return fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
+    started = timer.now()
+    fused = fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
+    timer.took(VECTOR_SEARCH if h.alpha > 0 else KEYWORD_SEARCH, "fusion_took", started)
+    return fused
+
+
+def _timed_vector_search(shard: Shard, target: str, vector: np.ndarray, k: int, allow: np.ndarray | None,
+                         bound: float | None, timer: StageTimer) -> tuple[np.ndarray, np.ndarray]:
+    """The vector index's search, profiled as Weaviate's vector_search_took (+ how an HNSW index ran it)."""
+    index = shard.indexes[target]
+    started = timer.now()
+    found = index.search(vector, k, allow, bound)
+    if timer.enabled:
+        took = timer.took(VECTOR_SEARCH, "vector_search_took", started) - started
+        note_vector_path(timer, VECTOR_SEARCH, index, took)
+    return found
 
 
 def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
@@ -138,15 +184,17 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
     return ResultSet(rs.name, rs.weight, rs.slots[keep], rs.raw[keep])
 
 
-def _near_vector(shard: Shard, params: SearchParams, allow: np.ndarray | None, target: str) -> list[Hit]:
+def _near_vector(shard: Shard, params: SearchParams, allow: np.ndarray | None, target: str,
+                 timer: StageTimer) -> list[Hit]:
     nv = params.near_vector
-    slots, dists = shard.indexes[target].search(nv.vector, params.offset + params.limit, allow, nv.max_distance)
+    slots, dists = _timed_vector_search(shard, target, nv.vector, params.offset + params.limit, allow,
+                                        nv.max_distance, timer)
     page = range(params.offset, min(len(slots), params.offset + params.limit))
     docs = shard.docs_of(slots)
     return [Hit(int(docs[i]), float(dists[i])) for i in page]
 
 
-def _listing(shard: Shard, params: SearchParams, allow: np.ndarray | None) -> list[Hit]:
+def _listing(shard: Shard, params: SearchParams, allow: np.ndarray | None, timer: StageTimer) -> list[Hit]:
     """Unfiltered listing walks uuid order (Weaviate's object bucket order); filtered results come in
     insertion order (Weaviate's doc-id order)."""
     if allow is None:
@@ -154,7 +202,9 @@ def _listing(shard: Shard, params: SearchParams, allow: np.ndarray | None) -> li
     else:
         slots = np.flatnonzero(allow)
     if params.sort:
+        started = timer.now()
         slots = sort_slots(shard, slots, params.sort)
+        timer.took(OBJECT_SEARCH, "sort_took", started)
     page = slots[params.offset: params.offset + params.limit]
     return [Hit(int(d)) for d in shard.docs_of(page)]
 

@@ -44,6 +44,11 @@ class DynamicIndex:
         return self._active.compression
 
     @property
+    def last_path(self) -> str:
+        """How the latest search ran, once HNSW ("" while flat): query profiles' hnsw_flat_search."""
+        return getattr(self._active, "last_path", "")
+
+    @property
     def kind(self) -> str:
         return "hnsw" if isinstance(self._active, HnswIndex) else "flat"
 

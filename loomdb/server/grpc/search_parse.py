@@ -7,7 +7,7 @@ import numpy as np
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.projection import Projection
+from ...entities.projection import NestedSelection, Projection
 from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
 from .filters_parse import parse_filters
 from .references_parse import ref_queries
@@ -162,13 +162,21 @@ def projection(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.M
                ) -> Projection:
     """What one level returns: the results themselves, or the objects behind a reference (same shapes)."""
     props: list[str] | None = None
+    nested: tuple[NestedSelection, ...] = ()
     if pr is not None and not pr.return_all_nonref_properties:
-        # an object property is returned whole: its nested selection is not applied (yet)
-        props = list(pr.non_ref_properties) + [op.prop_name for op in pr.object_properties]
+        nested = tuple(_nested(op) for op in pr.object_properties)
+        props = list(pr.non_ref_properties) + [sel.name for sel in nested]
     if md is None:
         md = search_get_pb2.MetadataRequest()
     return Projection(
-        properties=tuple(props) if props is not None else None, uuid=md.uuid, vector=md.vector,
+        properties=tuple(props) if props is not None else None, nested=nested, uuid=md.uuid, vector=md.vector,
         vectors=tuple(md.vectors), creation_time=md.creation_time_unix, update_time=md.last_update_time_unix,
         distance=md.distance, certainty=md.certainty, score=md.score, explain_score=md.explain_score,
-        is_consistent=md.is_consistent, references=ref_queries(pr, projection) if pr is not None else ())
+        is_consistent=md.is_consistent, query_profile=md.query_profile,
+        references=ref_queries(pr, projection) if pr is not None else ())
+
+
+def _nested(op: search_get_pb2.ObjectPropertiesRequest) -> NestedSelection:
+    """ObjectPropertiesRequest{prop_name, primitive_properties, object_properties} -> its NestedSelection."""
+    return NestedSelection(op.prop_name, tuple(op.primitive_properties),
+                           tuple(_nested(o) for o in op.object_properties))

@@ -6,14 +6,17 @@ from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.search import ResultObject, SearchResult, certainty_from_distance
 from .metadata_reply import object_metadata
+from .profile_reply import fill_query_profile
 from .references_reply import fill_ref_props
 from .values import encode_properties
 
 
 def build_search_reply(result: SearchResult, took: float) -> search_get_pb2.SearchReply:
     """`results[]`, or for group_by `group_by_results[]{name, min_distance, max_distance, number_of_objects,
-    objects[]}`."""
+    objects[]}`; `query_profile` when asked for and there are results (Weaviate hangs it on the first one)."""
     reply = search_get_pb2.SearchReply(took=took)
+    if result.profile is not None and (result.objects or result.groups):
+        fill_query_profile(reply.query_profile, result.profile)
     if result.groups is None:
         for obj in result.objects:
             _fill_result(reply.results.add(), obj, result)
@@ -48,10 +51,11 @@ def _fill_result(out: search_get_pb2.SearchResult, item: ResultObject, result: S
         if projection.certainty and result.metric == "cosine":
             md.certainty = certainty_from_distance(hit.distance)
             md.certainty_present = True
-    if hit.score is not None:
-        if projection.score:
-            md.score = hit.score
-            md.score_present = True
-        if projection.explain_score:
-            md.explain_score = hit.explain_score
-            md.explain_score_present = True
+    # Weaviate's explorer sets score and explainScore on every result when asked, whatever the search: 0 and ""
+    # where nothing was scored or explained (a listing, a vector search)
+    if projection.score:
+        md.score = hit.score or 0.0
+        md.score_present = True
+    if projection.explain_score:
+        md.explain_score = hit.explain_score
+        md.explain_score_present = True
