@@ -20,6 +20,7 @@ from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes, uuid_
 from .arrays import GrowableArray
 from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
+from .inverted.dropping import drop_unindexed
 from .inverted.refcolumn import RefColumn
 from .inverted.searchable import SearchableIndex
 from .inverted.valuecolumn import ValueColumn
@@ -109,10 +110,12 @@ class Shard:
     # ---- schema -------------------------------------------------------------------------------------------
     def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec],
                       stopwords: frozenset[str] = frozenset()) -> None:
-        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property);
-        `stopwords` are dropped from word-tokenised filter values, as Weaviate drops them."""
+        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property), and
+        drop those of property indexes turned off (config.delete_property_index); `stopwords` are dropped from
+        word-tokenised filter values, as Weaviate drops them."""
         with self._mem.write():
             self.properties = dict(properties)
+            drop_unindexed(self.columns, self.searchable, properties)
             for name, spec in properties.items():
                 if name not in self.columns and (column := make_column(spec)) is not None:
                     self.columns[name] = column

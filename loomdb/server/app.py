@@ -18,6 +18,7 @@ from ..engine.heap import settle_allocator
 from ..entities.errors import DataDirLocked
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
+from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -50,7 +51,8 @@ class LoomServer:
         self.ctx = ServerContext(
             settings=settings, schema=SchemaService(self.db), objects=objects,
             search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
-            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db))
+            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
+            property_indexes=PropertyIndexService(self.db))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

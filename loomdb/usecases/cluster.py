@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .objects import BatchStats
-from .ports import ClusterDatabase
+from .ports import ClusterDatabase, JsonObject
 
 NODE_NAME = "node1"
 
@@ -49,6 +49,6 @@ class ClusterService:
         """The consensus view of every node: this one alone."""
         return [NodeStatistics(NODE_NAME, address)]
 
-    def distributed_tasks(self) -> dict[str, list]:
+    def distributed_tasks(self) -> dict[str, list[JsonObject]]:
         """Weaviate's distributed tasks by namespace (reindexing, ...): loomdb runs none."""
         return {}
