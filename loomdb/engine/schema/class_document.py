@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...entities.errors import InvalidInput
+from . import object_ttl
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
 from .model import DATA_TYPES, LEGACY_VECTOR_NAME, InvertedSpec, MultiTenancySpec, PropertySpec, VectorSpec
@@ -370,8 +371,7 @@ def normalize_class(body: dict) -> dict:
     if isinstance(b.get("moduleConfig"), dict) and b["moduleConfig"]:
         doc["moduleConfig"] = copy.deepcopy(b["moduleConfig"])
     _legacy_module_defaults(doc)
-    if isinstance(b.get("objectTtlConfig"), dict):
-        doc["objectTtlConfig"] = copy.deepcopy(b["objectTtlConfig"])
+    object_ttl.apply(doc, b.get("objectTtlConfig"), is_update=False)
     return doc
 
 
