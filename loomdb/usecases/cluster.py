@@ -33,6 +33,16 @@ class NodeStatistics:
     term: int = 0
 
 
+@dataclass(frozen=True)
+class ClusterStatistics:
+    nodes: list[NodeStatistics]
+
+    @property
+    def synchronized(self) -> bool:
+        """Weaviate's rule: every node healthy (loomdb's one always is) and all at the same applied index."""
+        return len({node.applied_index for node in self.nodes}) == 1
+
+
 class ClusterService:
     def __init__(self, db: ClusterDatabase, batch_stats: BatchStats) -> None:
         self.db = db
@@ -45,9 +55,9 @@ class ClusterService:
         shards = [(c.name, *shard) for c in collections for shard in c.shard_counts()]
         return NodeStatus(shards, self.batch_stats.rate_per_second())
 
-    def statistics(self, address: str) -> list[NodeStatistics]:
+    def statistics(self, address: str) -> ClusterStatistics:
         """The consensus view of every node: this one alone."""
-        return [NodeStatistics(NODE_NAME, address)]
+        return ClusterStatistics([NodeStatistics(NODE_NAME, address)])
 
     def distributed_tasks(self) -> dict[str, list[JsonObject]]:
         """Weaviate's distributed tasks by namespace (reindexing, ...): loomdb runs none."""

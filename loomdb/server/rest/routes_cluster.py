@@ -34,10 +34,9 @@ def _node_json(node: NodeStatistics) -> dict:
 def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def statistics(request: Request) -> Response:
-        nodes = await run_in_threadpool(ctx.cluster.statistics, f"{ctx.settings.host}:{ctx.rest_port}")
-        # Weaviate: synchronized = every node HEALTHY and all at the same applied index
-        synchronized = len({node.applied_index for node in nodes}) == 1
-        return json_response({"statistics": [_node_json(node) for node in nodes], "synchronized": synchronized})
+        stats = await run_in_threadpool(ctx.cluster.statistics, f"{ctx.settings.host}:{ctx.rest_port}")
+        return json_response({"statistics": [_node_json(node) for node in stats.nodes],
+                              "synchronized": stats.synchronized})
 
     @rest_errors
     async def tasks(request: Request) -> Response:
