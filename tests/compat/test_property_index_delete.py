@@ -32,9 +32,12 @@ def test_delete_filterable(books):
     assert books.config.delete_property_index("title", "filterable") is True
     title = _prop(books, "title")
     assert title.index_filterable is False and title.index_searchable is True
+    assert len(books.query.bm25("fox", query_properties=["title"]).objects) == 1     # searchable stays
+    # Weaviate filters text through the searchable index when the filterable one is gone
+    assert len(books.query.fetch_objects(filters=Filter.by_property("title").equal("fox")).objects) == 1
+    books.config.delete_property_index("title", "searchable")
     with pytest.raises(WeaviateQueryError, match=FILTER_REFUSED):
         books.query.fetch_objects(filters=Filter.by_property("title").equal("fox"))
-    assert len(books.query.bm25("fox", query_properties=["title"]).objects) == 1     # searchable stays
     assert len(books.query.fetch_objects(filters=Filter.by_property("body").equal("quick")).objects) == 1
 
 
@@ -82,8 +85,16 @@ def test_unknown_index_name_and_property(books, rest):
 def test_index_memory_is_released(books, server):
     shard = server.db.collection(books.name).shard
     assert "title" in shard.columns and "title" in shard.searchable
-    books.config.delete_property_index("title", "filterable")
     books.config.delete_property_index("title", "searchable")
-    assert "title" not in shard.columns and "title" not in shard.searchable
+    assert "title" in shard.columns and "title" not in shard.searchable    # the column still serves filters
+    books.config.delete_property_index("title", "filterable")
+    assert "title" not in shard.columns
     books.data.insert({"title": "green frog", "body": "pond", "year": 2020})      # writes skip the dropped indexes
     assert "title" not in shard.columns
+
+
+def test_text_created_searchable_only_still_filters(collection_factory):
+    # the state delete_property_index(..., "filterable") leaves, created directly
+    col = collection_factory(properties=[Property(name="title", data_type=DataType.TEXT, index_filterable=False)])
+    col.data.insert_many([{"title": "red fox"}, {"title": "blue whale"}])
+    assert len(col.query.fetch_objects(filters=Filter.by_property("title").like("fo*")).objects) == 1
