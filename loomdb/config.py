@@ -37,6 +37,7 @@ class Settings:
     grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE_SIZE
     autoschema_enabled: bool = True
     disable_telemetry: bool = True     # accepted for compatibility; loomdb sends no telemetry at all
+    objects_ttl_delete_schedule: str = "@every 1h"    # when expired objects are deleted ("" = never)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -52,6 +53,7 @@ class Settings:
             grpc_max_message_size=_int_env(env, "GRPC_MAX_MESSAGE_SIZE", base.grpc_max_message_size),
             autoschema_enabled=_bool_env(env, "AUTOSCHEMA_ENABLED", base.autoschema_enabled),
             disable_telemetry=_bool_env(env, "DISABLE_TELEMETRY", base.disable_telemetry),
+            objects_ttl_delete_schedule=env.get("OBJECTS_TTL_DELETE_SCHEDULE", base.objects_ttl_delete_schedule),
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -29,7 +29,7 @@ from .query.keyword import KeywordConfig
 from .query.pipeline import count, select, select_groups
 from .query.references import prepare_filters
 from .query.references import resolve as resolve_refs
-from .schema import class_document, class_update, datatypes
+from .schema import class_document, class_update, datatypes, property_index
 from .schema.model import MultiTenancySpec, PropertySpec, VectorSpec
 from .shard import Shard
 from .tenancy import ShardCount, SingleShard, TenantShards
@@ -168,6 +168,13 @@ class Collection:
             doc = class_update.apply_update(self.doc, body)
             self._apply_doc(doc)
             return doc
+
+    def drop_property_index(self, prop_name: str, flag: str) -> dict:
+        """Turn one index flag of a property off (schema/property_index.py); the open shards free what only that
+        index used, closed tenants never build it. Returns the stored document."""
+        with self._lock:
+            self._apply_doc(property_index.without_index(self.doc, prop_name, flag))
+            return self.doc
 
     # ---- shards -------------------------------------------------------------------------------------------
     @property

@@ -20,6 +20,7 @@ from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes, uuid_
 from .arrays import GrowableArray
 from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
+from .inverted.index_kinds import answers_filters, answers_keyword, drop_unindexed
 from .inverted.refcolumn import RefColumn
 from .inverted.searchable import SearchableIndex
 from .inverted.valuecolumn import ValueColumn
@@ -41,7 +42,7 @@ def make_column(spec: PropertySpec) -> ScalarColumn | TermsColumn | None:
     """The filter column for a property, or None when the property is not filterable by value."""
     if spec.is_reference:
         return RefColumn()      # target uuids per slot: by_ref / by_ref_count filters (query/references.py)
-    if not (spec.index_filterable or spec.index_range_filters):
+    if not answers_filters(spec):
         return None
     if not spec.is_array and spec.data_type in _SCALAR_KINDS:
         return ScalarColumn(spec.data_type)
@@ -110,14 +111,16 @@ class Shard:
     # ---- schema -------------------------------------------------------------------------------------------
     def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec],
                       stopwords: frozenset[str] = frozenset()) -> None:
-        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property);
-        `stopwords` are dropped from word-tokenised filter values, as Weaviate drops them."""
+        """Create columns/indexes for properties and vector spaces that appeared (auto-schema, add_property), and
+        drop those of property indexes turned off (config.delete_property_index); `stopwords` are dropped from
+        word-tokenised filter values, as Weaviate drops them."""
         with self._mem.write():
             self.properties = dict(properties)
+            drop_unindexed(self.columns, self.searchable, properties)
             for name, spec in properties.items():
                 if name not in self.columns and (column := make_column(spec)) is not None:
                     self.columns[name] = column
-                if name not in self.searchable and spec.index_searchable and spec.base_type == "text":
+                if name not in self.searchable and answers_keyword(spec):
                     self.searchable[name] = SearchableIndex(spec.tokenization)
             for column in self.columns.values():
                 if isinstance(column, TermsColumn):

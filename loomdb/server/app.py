@@ -15,9 +15,12 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import settle_allocator
+from ..engine.schedule import Schedule
+from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
+from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -45,12 +48,15 @@ class LoomServer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
         self.db = Database(settings.data_path)
+        self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
         self.ctx = ServerContext(
             settings=settings, schema=SchemaService(self.db), objects=objects,
             search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
-            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db))
+            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
+            property_indexes=PropertyIndexService(self.db))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -68,6 +74,7 @@ class LoomServer:
         try:
             self._start_grpc()
             self._start_rest()
+            self._ttl_sweeper.start()
         except BaseException:
             self.stop()
             raise
@@ -125,6 +132,7 @@ class LoomServer:
             self._rest_thread.join(grace)
         if done is not None:
             done.wait(grace)
+        self._ttl_sweeper.stop()
         self.db.close()
 
 
@@ -140,5 +148,5 @@ def start_server_process(settings: Settings) -> LoomServer:
         return LoomServer(settings).start()
     except DataDirLocked as exc:
         raise StartupError(exc.message) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:       # ValueError: a setting's value (e.g. the TTL schedule)
         raise StartupError(str(exc)) from None

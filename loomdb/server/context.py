@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
+from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -19,5 +20,6 @@ class ServerContext:
     search: SearchService
     cluster: ClusterService
     references: ReferenceService
+    property_indexes: PropertyIndexService
     rest_port: int = 0
     grpc_port: int = 0

@@ -23,6 +23,7 @@ from ..entities.search import (
     SearchResult,
     certainty_unsupported,
 )
+from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
 
 SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
@@ -121,13 +122,13 @@ def _object_vector(collection: SearchCollection, uuid: str, target: str, tenant:
 
 def _objects(collection: SearchCollection, hits: list[Hit], tenant: str, projection: Projection,
              profile: QueryProfile | None = None) -> list[ResultObject]:
-    """The hits' objects (those deleted meanwhile dropped), with their references resolved when asked for.
-    Profiled, the object read is Weaviate's objects_took."""
+    """The hits' objects (those deleted meanwhile, and expired ones when the collection filters them, dropped),
+    with their references resolved when asked for. Profiled, the object read is Weaviate's objects_took."""
     started = perf_counter()
     fetched = collection.fetch(hits, projection.with_vectors, tenant=tenant)
     if profile is not None:
         profile.add_took("objects_took", perf_counter() - started)
-    objects = [ResultObject(h, o) for h, o in zip(hits, fetched) if o is not None]
+    objects = unexpired(collection.doc, [ResultObject(h, o) for h, o in zip(hits, fetched) if o is not None])
     if projection.references:
         resolved: list[dict[str, list[ResolvedRef]]] = collection.resolve_references(
             [o.obj for o in objects], projection.references, tenant)

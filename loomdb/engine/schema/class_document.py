@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...entities.errors import InvalidInput
+from . import object_ttl
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
 from .model import DATA_TYPES, LEGACY_VECTOR_NAME, InvertedSpec, MultiTenancySpec, PropertySpec, VectorSpec
@@ -66,13 +67,17 @@ def shard_name(class_name: str) -> str:
 
 
 def _canon_keys(obj: dict, canonical: tuple[str, ...]) -> dict:
-    """Keep only known keys, matched case-insensitively like Go's encoding/json, spelled canonically."""
+    """Keep only known keys, matched case-insensitively like Go's encoding/json, spelled canonically. As in Go, a
+    later spelling of the same key wins, and an object decodes into the one before it (weaviate-client 4.23 sends
+    its objectTtlConfig update as `objectTTLConfig` next to the stored `objectTtlConfig`)."""
     by_lower = {k.lower(): k for k in canonical}
     out: dict[str, Any] = {}
     for key, value in obj.items():
         canon = by_lower.get(str(key).lower())
-        if canon is not None and (canon not in out or key == canon):
-            out[canon] = value
+        if canon is None:
+            continue
+        before = out.get(canon)
+        out[canon] = {**before, **value} if isinstance(before, dict) and isinstance(value, dict) else value
     return out
 
 
@@ -370,8 +375,7 @@ def normalize_class(body: dict) -> dict:
     if isinstance(b.get("moduleConfig"), dict) and b["moduleConfig"]:
         doc["moduleConfig"] = copy.deepcopy(b["moduleConfig"])
     _legacy_module_defaults(doc)
-    if isinstance(b.get("objectTtlConfig"), dict):
-        doc["objectTtlConfig"] = copy.deepcopy(b["objectTtlConfig"])
+    object_ttl.apply(doc, b.get("objectTtlConfig"), is_update=False)
     return doc
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...entities.errors import InvalidInput, Unsupported
 from . import class_document as cd
+from . import object_ttl
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 
 PARSE_PREFIX = "updating schema: TYPE_UPDATE_CLASS: bad request :parse class update: "
@@ -106,8 +107,7 @@ def apply_update(current: dict, body: dict) -> dict:
         new.pop("description", None)
     new["multiTenancyConfig"] = mt
     new["replicationConfig"] = {**replication, "factor": factor}
-    if isinstance(b.get("objectTtlConfig"), dict):
-        new["objectTtlConfig"] = copy.deepcopy(b["objectTtlConfig"])
+    object_ttl.apply(new, b.get("objectTtlConfig"), is_update=True)
     return new
 
 

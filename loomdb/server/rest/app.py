@@ -8,6 +8,7 @@ from starlette.requests import Request
 from ..context import ServerContext
 from . import routes_aliases, routes_meta, routes_objects, routes_references, routes_schema, routes_tenants
 from .errors import error_response
+from .routes_cluster import routes as cluster_routes
 
 
 async def _http_error(request: Request, exc: HTTPException):
@@ -18,4 +19,5 @@ def build_rest_app(ctx: ServerContext) -> Starlette:
     routes = routes_meta.routes(ctx) + routes_schema.routes(ctx) + routes_references.routes(ctx)
     routes += routes_objects.routes(ctx)
     routes += routes_aliases.routes(ctx) + routes_tenants.routes(ctx)
+    routes += cluster_routes(ctx)
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})

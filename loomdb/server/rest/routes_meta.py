@@ -9,11 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ... import WEAVIATE_VERSION, __version__
+from ...usecases.cluster import NODE_NAME
 from ..context import ServerContext
 from ._json import json_response
 from .errors import rest_errors
-
-NODE_NAME = "node1"
 
 
 def routes(ctx: ServerContext) -> list[Route]:

@@ -1,4 +1,4 @@
-"""/v1/schema: create, list, get, delete collections; add properties; list shards."""
+"""/v1/schema: create, list, get, delete collections; add properties, delete their indexes; list shards."""
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
@@ -59,6 +59,12 @@ def routes(ctx: ServerContext) -> list[Route]:
                                          body.get("status"))
         return json_response({"status": status})
 
+    @rest_errors
+    async def delete_property_index(request: Request) -> Response:
+        await run_in_threadpool(ctx.property_indexes.delete, _name(request), request.path_params["prop"],
+                                request.path_params["index"])
+        return Response(status_code=200)
+
     return [
         Route("/v1/schema", create, methods=["POST"]),
         Route("/v1/schema", list_all, methods=["GET"]),
@@ -66,6 +72,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         Route("/v1/schema/{collection}", delete, methods=["DELETE"]),
         Route("/v1/schema/{collection}", update, methods=["PUT"]),
         Route("/v1/schema/{collection}/properties", add_property, methods=["POST"]),
+        Route("/v1/schema/{collection}/properties/{prop}/index/{index}", delete_property_index, methods=["DELETE"]),
         Route("/v1/schema/{collection}/shards", shards, methods=["GET"]),
         Route("/v1/schema/{collection}/shards/{shard}", update_shard, methods=["PUT"]),
     ]
