@@ -242,6 +242,10 @@ def _index_config(index_type: str, given: Any) -> dict:
     return cfg
 
 
+# vectorizers that produce token matrices (Weaviate's multi-vector modules); "none" = the user provides them
+_MULTI_VECTORIZERS = frozenset({"none", "text2colbert-jinaai", "multi2multivec-jinaai", "multi2multivec-weaviate"})
+
+
 def _named_vector(name: str, raw: Any) -> dict:
     if not isinstance(name, str) or len(name) > 230:
         raise InvalidInput(f"class.VectorConfig target vector name \"{name}\" is not valid. Target vector name "
@@ -260,6 +264,11 @@ def _named_vector(name: str, raw: Any) -> dict:
     except InvalidInput as exc:
         raise InvalidInput(f'target vector "{name}": parse vector index config: {exc.message}') from None
     module, settings = next(iter(vectorizer.items()))
+    multivector = index_cfg.get("multivector")
+    if (index_type == "hnsw" and isinstance(multivector, dict) and multivector.get("enabled") is True
+            and module not in _MULTI_VECTORIZERS):
+        raise InvalidInput(f'parse vector config for {name}: multi vector index configured but vectorizer: '
+                           f'"{module}" doesn\'t support multi vectors')
     return {"vectorizer": {module: copy.deepcopy(settings) if settings is not None else {}},
             "vectorIndexType": index_type, "vectorIndexConfig": index_cfg}
 

@@ -1,0 +1,28 @@
+"""Late interaction (ColBERT's MaxSim) over token matrices stored back to back, as Weaviate scores multi-vectors:
+for each query token the best dot product over a document's tokens, summed; the distance is that sum negated
+(hnsw/late_interaction.go: the multi-vector distancer is always a dot product, so smaller is closer and distances
+are usually negative). Cosine spaces store and query normalised tokens."""
+from __future__ import annotations
+
+import numpy as np
+
+_CHUNK_TOKENS = 1 << 16     # token rows scored at once: bounds the (rows x query tokens) temporary
+
+
+def maxsim_distances(tokens: np.ndarray, starts: np.ndarray, counts: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Distance of each document (its rows tokens[starts[i]:starts[i]+counts[i]], counts >= 1) to `query`
+    (query tokens x dim): -sum over query tokens of the max dot product over the document's tokens."""
+    out = np.empty(len(starts), np.float32)
+    ends = np.cumsum(counts)
+    first = 0
+    while first < len(starts):
+        # documents first..last-1 make one chunk of at most _CHUNK_TOKENS rows (always at least one document)
+        base = ends[first - 1] if first else 0
+        last = max(int(np.searchsorted(ends, base + _CHUNK_TOKENS, side="right")), first + 1)
+        chunk_counts = counts[first:last]
+        offsets = np.concatenate(([0], np.cumsum(chunk_counts)[:-1]))
+        rows = np.repeat(starts[first:last] - offsets, chunk_counts) + np.arange(int(chunk_counts.sum()))
+        sims = tokens[rows] @ query.T
+        out[first:last] = -np.maximum.reduceat(sims, offsets, axis=0).sum(axis=1)
+        first = last
+    return out
