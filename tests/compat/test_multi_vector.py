@@ -152,7 +152,7 @@ def test_recall_with_graph_candidates(collection_factory, encoding):
 def test_bad_shapes_fail_per_object(collection_factory):
     col = collection_factory(properties=[Property(name="n", data_type=DataType.INT)],
                              vector_config=[colbert(), Configure.Vectors.self_provided(name="plain")])
-    col.data.insert({"n": 0}, vector={"colbert": [[1.0] * DIM]})
+    col.data.insert({"n": 0}, vector={"colbert": [[1.0] * DIM], "plain": [1.0] * DIM})
     res = col.data.insert_many([
         DataObject(properties={"n": 1}, vector={"colbert": [[1.0] * DIM, [2.0] * DIM]}),
         DataObject(properties={"n": 2}, vector={"colbert": [[1.0] * (DIM + 1)]}),
@@ -172,6 +172,10 @@ def test_bad_shapes_fail_per_object(collection_factory):
         col.data.insert({"n": 7}, vector={"colbert": [[]]})
     with pytest.raises(WeaviateQueryError, match="vector lengths don't match"):
         col.query.near_vector([[1.0] * 3], target_vector="colbert")
+    with pytest.raises(WeaviateQueryError, match="needs a multi vector"):
+        col.query.near_vector([1.0] * DIM, target_vector="colbert")
+    with pytest.raises(WeaviateQueryError, match="multivector search is not enabled"):
+        col.query.near_vector([[1.0] * DIM], target_vector="plain")
     assert len(col) == 2
 
 

@@ -25,3 +25,14 @@ def check_vector(vector: np.ndarray, dim: int | None) -> None:
             f"new node has a vector with length {len(vector)}. Existing nodes have vectors with length {dim}")
     if not np.all(np.isfinite(vector)):
         raise InvalidInput("vector contains NaN or infinite values")
+
+
+def check_query(query: np.ndarray, dim: int, multi: bool = False) -> None:
+    """Raise InvalidInput if `query` cannot be searched in a space of (token) dimension `dim`: a single vector for
+    a plain space, a matrix of token vectors for a multi-vector space (`multi`)."""
+    if multi and (query.ndim != 2 or query.size == 0):
+        raise InvalidInput("multi vector search needs a multi vector (a list of vectors) as query")
+    if not multi and query.ndim != 1:
+        raise InvalidInput("multivector search is not enabled")      # Weaviate's SearchByMultiVector text
+    if query.shape[-1] != dim:
+        raise InvalidInput(f"vector lengths don't match: {query.shape[-1]} vs {dim}")

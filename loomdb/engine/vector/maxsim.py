@@ -19,10 +19,15 @@ def maxsim_distances(tokens: np.ndarray, starts: np.ndarray, counts: np.ndarray,
         # documents first..last-1 make one chunk of at most _CHUNK_TOKENS rows (always at least one document)
         base = ends[first - 1] if first else 0
         last = max(int(np.searchsorted(ends, base + _CHUNK_TOKENS, side="right")), first + 1)
-        chunk_counts = counts[first:last]
+        chunk_starts, chunk_counts = starts[first:last], counts[first:last]
         offsets = np.concatenate(([0], np.cumsum(chunk_counts)[:-1]))
-        rows = np.repeat(starts[first:last] - offsets, chunk_counts) + np.arange(int(chunk_counts.sum()))
-        sims = tokens[rows] @ query.T
+        size = int(offsets[-1] + chunk_counts[-1])
+        if chunk_starts[-1] - chunk_starts[0] == offsets[-1] and np.array_equal(chunk_starts - chunk_starts[0],
+                                                                                  offsets):
+            block = tokens[chunk_starts[0]: chunk_starts[0] + size]      # adjacent documents: a view, no gather
+        else:
+            block = tokens[np.repeat(chunk_starts - offsets, chunk_counts) + np.arange(size)]
+        sims = block @ query.T
         out[first:last] = -np.maximum.reduceat(sims, offsets, axis=0).sum(axis=1)
         first = last
     return out

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
+from .checks import check_query
 from .distances import normalise
 from .hnsw import HNSW_METRICS, HnswIndex, _nearest
 from .maxsim import maxsim_distances
@@ -182,13 +183,10 @@ class MultiVectorIndex:
                ) -> tuple[np.ndarray, np.ndarray]:
         """Up to k (slots, MaxSim distances), nearest first; `query` = a matrix of query tokens."""
         empty = (np.empty(0, np.int64), np.empty(0, np.float32))
-        if self._tokens is None or k <= 0:
+        if self._tokens is None or self.dim is None or k <= 0:
             return empty
         q = np.asarray(query, np.float32)
-        if q.ndim != 2 or q.size == 0:
-            raise InvalidInput("multi vector search needs a multi vector (a list of vectors) as query")
-        if q.shape[1] != self.dim:
-            raise InvalidInput(f"vector lengths don't match: {q.shape[1]} vs {self.dim}")
+        check_query(q, self.dim, multi=True)
         if self.metric == "cosine":
             q = normalise(q)
         mask = self._present.view()

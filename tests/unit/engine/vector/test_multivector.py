@@ -9,8 +9,8 @@ from loomdb.engine.schema._vector_index_defaults import fill_vector_index_config
 from loomdb.engine.schema.model import VectorSpec
 from loomdb.engine.shard import Shard
 from loomdb.engine.vector.maxsim import maxsim_distances
-from loomdb.engine.vector.muvera import MuveraEncoder
 from loomdb.engine.vector.multivector import MultiVectorIndex
+from loomdb.engine.vector.muvera import MuveraEncoder
 from loomdb.entities.errors import InvalidInput
 from loomdb.entities.objects import ObjectWrite
 
