@@ -114,6 +114,9 @@ def test_near_vector_matches_numpy_maxsim_exactly(collection_factory):
                                     return_metadata=MetadataQuery(distance=True))
         assert [str(o.uuid) for o in res.objects] == [ids[i] for i in order]
         assert np.allclose([o.metadata.distance for o in res.objects], ref[order], atol=1e-4)
+    by_name = col.query.near_vector({"colbert": queries[0].tolist()}, target_vector="colbert", limit=3)   # dict form
+    assert [str(o.uuid) for o in by_name.objects] == [ids[i] for i in np.argsort(
+        maxsim_reference(docs, queries[0]), kind="stable")[:3]]
 
 
 def test_near_object_hybrid_and_filter(collection_factory):
@@ -130,6 +133,8 @@ def test_near_object_hybrid_and_filter(collection_factory):
     assert [str(o.uuid) for o in even.objects] == [ids[i] for i in np.argsort(ref_q[:30], kind="stable")[:5]]
     hybrid = col.query.hybrid(None, vector=queries[0].tolist(), target_vector="colbert", limit=5)
     assert str(hybrid.objects[0].uuid) == ids[int(np.argmin(ref_q))]
+    agg = col.aggregate.near_vector(queries[0].tolist(), target_vector="colbert", object_limit=7, total_count=True)
+    assert agg.total_count == 7
 
 
 @pytest.mark.parametrize("encoding", [None, "muvera"])
