@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .maxsim import document_runs
+
 _SEED = 0x532CA5105169B1DF
+_CHUNK_TOKENS = 1 << 15
 
 
 class MuveraEncoder:
@@ -34,7 +37,15 @@ class MuveraEncoder:
 
     def encode_documents(self, tokens: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """(documents x width) encodings of consecutive token matrices: `tokens` holds each document's rows in
-        turn, `counts[i]` (>= 1) rows for document i."""
+        turn, `counts[i]` (>= 1) rows for document i. Encoded in runs of documents of about _CHUNK_TOKENS rows,
+        which bounds the (rows x buckets) temporaries of a bulk load."""
+        out = np.empty((len(counts), self.width), np.float32)
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        for first, last in document_runs(counts, _CHUNK_TOKENS):
+            out[first:last] = self._encode_run(tokens[starts[first]:starts[last]], counts[first:last])
+        return out
+
+    def _encode_run(self, tokens: np.ndarray, counts: np.ndarray) -> np.ndarray:
         n, c = len(counts), self.clusters
         owner = np.repeat(np.arange(n), counts)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)

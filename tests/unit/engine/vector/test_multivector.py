@@ -35,7 +35,8 @@ def test_maxsim_matches_loops_across_chunks(monkeypatch):
     assert np.allclose(got, _loop_maxsim(docs, q), atol=1e-5)
 
 
-def test_muvera_encodings_are_deterministic_and_fill_empty_buckets():
+def test_muvera_encodings_are_deterministic_and_fill_empty_buckets(monkeypatch):
+    import loomdb.engine.vector.muvera as muvera
     docs = _matrices(20, dim=12)
     enc = MuveraEncoder(12, ksim=3, dprojections=4, repetitions=2)
     counts = np.array([len(d) for d in docs])
@@ -44,6 +45,8 @@ def test_muvera_encodings_are_deterministic_and_fill_empty_buckets():
     assert a.shape == (20, 2 * 8 * 4) and np.array_equal(a, b) and np.isfinite(a).all()
     one = enc.encode_documents(docs[0], counts[:1])           # encoding one document alone gives the same row
     assert np.allclose(one[0], a[0], atol=1e-5)
+    monkeypatch.setattr(muvera, "_CHUNK_TOKENS", 5)           # runs of documents: the same encodings
+    assert np.allclose(enc.encode_documents(np.concatenate(docs), counts), a, atol=1e-5)
     assert enc.encode_query(docs[1]).shape == (64,)
 
 
