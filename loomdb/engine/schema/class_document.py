@@ -17,7 +17,15 @@ from typing import Any
 from ...entities.errors import InvalidInput
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
-from .model import DATA_TYPES, LEGACY_VECTOR_NAME, InvertedSpec, MultiTenancySpec, PropertySpec, VectorSpec
+from .model import (
+    DATA_TYPES,
+    LEGACY_VECTOR_NAME,
+    InvertedSpec,
+    MultiTenancySpec,
+    PropertySpec,
+    VectorSpec,
+    is_multi_vector,
+)
 
 # ---------------------------------------------------------------------------------------------- names and enums
 _CLASS_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
@@ -264,9 +272,7 @@ def _named_vector(name: str, raw: Any) -> dict:
     except InvalidInput as exc:
         raise InvalidInput(f'target vector "{name}": parse vector index config: {exc.message}') from None
     module, settings = next(iter(vectorizer.items()))
-    multivector = index_cfg.get("multivector")
-    if (index_type == "hnsw" and isinstance(multivector, dict) and multivector.get("enabled") is True
-            and module not in _MULTI_VECTORIZERS):
+    if is_multi_vector(index_type, index_cfg) and module not in _MULTI_VECTORIZERS:
         raise InvalidInput(f'parse vector config for {name}: multi vector index configured but vectorizer: '
                            f'"{module}" doesn\'t support multi vectors')
     return {"vectorizer": {module: copy.deepcopy(settings) if settings is not None else {}},

@@ -58,10 +58,14 @@ class VectorSpec:
 
     @property
     def multi_vector(self) -> bool:
-        """Whether each object holds a matrix of token vectors here (ColBERT-style): an hnsw index with
-        `multivector.enabled` (Weaviate's other index types do not read that block)."""
-        block = self.index_config.get("multivector")
-        return self.index_type == "hnsw" and isinstance(block, dict) and block.get("enabled") is True
+        """Whether each object holds a matrix of token vectors here (ColBERT-style)."""
+        return is_multi_vector(self.index_type, self.index_config)
+
+
+def is_multi_vector(index_type: str, index_config: dict[str, Any]) -> bool:
+    """An hnsw index with `multivector.enabled` (Weaviate's other index types do not read that block)."""
+    block = index_config.get("multivector")
+    return index_type == "hnsw" and isinstance(block, dict) and block.get("enabled") is True
 
 
 @dataclass(frozen=True)
