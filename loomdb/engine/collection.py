@@ -33,6 +33,7 @@ from .schema import class_document, class_update, datatypes, property_index
 from .schema.model import MultiTenancySpec, PropertySpec, VectorSpec
 from .shard import Shard
 from .tenancy import ShardCount, SingleShard, TenantShards
+from .vector.checks import vector_kind_problem
 
 CLASS_FILE = "class.json"
 SHARD_DIR = "shard"
@@ -217,10 +218,12 @@ class Collection:
             else:
                 raise InvalidInput(f"collection {self.name} has multiple vectors, but no target vector name was "
                                    "provided for the vector")
-        for name in vectors:
+        for name, vec in vectors.items():
             if name not in self.vectors:
                 raise InvalidInput(f"collection {self.name} does not have named vector {name} configured. "
                                    f"Available named vectors {sorted(self.vectors)}")
+            if vec.size and (problem := vector_kind_problem(name, vec, self.vectors[name].multi_vector)):
+                raise InvalidInput(problem)
         return vectors
 
     def put_many(self, objects: list[IncomingObject], rules: WriteRules | None = None) -> list[str | None]:

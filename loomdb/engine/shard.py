@@ -59,10 +59,10 @@ def _finite_vectors(writes: list[ObjectWrite], positions: list[int]) -> dict[tup
     by_space: dict[str, tuple[list[int], list[np.ndarray]]] = {}
     for i in positions:
         for name, vec in writes[i].vectors.items():
-            if len(vec):
+            if vec.size:
                 owners, vecs = by_space.setdefault(name, ([], []))
                 owners.append(i)
-                vecs.append(vec)
+                vecs.append(vec.ravel())      # a multi-vector's token rows as one run
     finite: dict[tuple[str, int], bool] = {}
     for name, (owners, vecs) in by_space.items():
         starts = np.cumsum([0] + [len(v) for v in vecs[:-1]])
@@ -208,8 +208,7 @@ class Shard:
                 else:
                     doc, created = self._next_doc, now_ms
                     self._next_doc += 1
-                rows.append(ObjectRow(doc, uid, created, now_ms, orjson.dumps(w.properties),
-                                      {n: v.astype(np.float32).tobytes() for n, v in vectors.items()}))
+                rows.append(ObjectRow(doc, uid, created, now_ms, orjson.dumps(w.properties), vectors))
                 applied.append((w.properties, vectors))
             if not rows:
                 return errors
@@ -238,12 +237,12 @@ class Shard:
         (space, write position)). A misfit goes through the index's own check for its error."""
         out = {}
         for name, vec in vectors.items():
-            size = len(vec)
-            if size == 0:
+            if vec.size == 0:
                 continue
+            size = vec.shape[-1]      # a multi-vector (2-D): its token width, and every one goes through `check`
             index = self.indexes[name]
             dim = index.dim if index.dim is not None else pending.get(name)
-            if (dim is not None and size != dim) or not finite[(name, position)]:
+            if (dim is not None and size != dim) or not finite[(name, position)] or vec.ndim != 1:
                 index.check(vec, pending.get(name))
             pending.setdefault(name, size)
             out[name] = vec
@@ -397,7 +396,7 @@ class Shard:
 
         `with_vectors`: False = none, True = all, list = those names."""
         rows = self.store.get_many(docs)
-        vecs: dict[int, dict[str, bytes]] = {}
+        vecs: dict[int, dict[str, np.ndarray]] = {}
         if with_vectors:
             vecs = self.store.get_vectors(docs, None if with_vectors is True else list(with_vectors))
         out: list[StoredObject | None] = []
@@ -407,8 +406,7 @@ class Shard:
                 out.append(None)
                 continue
             uid, created, updated, props = row
-            vectors = {n: np.frombuffer(b, dtype=np.float32) for n, b in vecs.get(doc, {}).items()}
-            out.append(StoredObject(uuid_from_bytes(uid), orjson.loads(props), created, updated, vectors))
+            out.append(StoredObject(uuid_from_bytes(uid), orjson.loads(props), created, updated, vecs.get(doc, {})))
         return out
 
     def _snapshot_path(self, name: str) -> Path:

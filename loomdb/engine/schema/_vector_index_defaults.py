@@ -20,6 +20,7 @@ _PQ = {"enabled": False, "bitCompression": False, "segments": 0, "centroids": 25
        "encoder": {"type": "kmeans", "distribution": "log-normal"}}
 _SQ = {"enabled": False, "trainingLimit": 100000, "rescoreLimit": 20}
 _RQ_BITS_1_RESCORE_LIMIT = 512       # hnsw/rq_config.go DefaultBRQRescoreLimit: bits 1 without a rescoreLimit
+MULTIVECTOR_AGGREGATION = "maxSim"     # the only late-interaction aggregation Weaviate knows
 HNSW_DEFAULTS: dict[str, Any] = {
     "skip": False, "cleanupIntervalSeconds": 300, "maxConnections": 32, "efConstruction": 128, "ef": -1,
     "dynamicEfMin": 100, "dynamicEfMax": 500, "dynamicEfFactor": 8, "vectorCacheMaxObjects": 1000000000000,
@@ -81,6 +82,26 @@ def _only_known_quantizer_keys(cfg: dict, defaults: dict) -> None:
             cfg["pq"]["encoder"] = {k: v for k, v in encoder.items() if k in defaults["pq"]["encoder"]}
 
 
+def _only_known_multivector_keys(cfg: dict) -> None:
+    """hnsw/multivector_config.go: the multivector block is a Go struct too (enabled, aggregation, muvera{...}):
+    unknown keys are dropped. An enabled block must aggregate by maxSim; MUVERA's sizes must be positive (Weaviate
+    does not check them and fails at the first insert; refused here with loomdb's own text)."""
+    defaults = HNSW_DEFAULTS["multivector"]
+    block = cfg.get("multivector")
+    block = {k: v for k, v in block.items() if k in defaults} if isinstance(block, dict) else {}
+    muvera = block.get("muvera")
+    block["muvera"] = {k: v for k, v in muvera.items() if k in defaults["muvera"]} \
+        if isinstance(muvera, dict) else copy.deepcopy(defaults["muvera"])
+    cfg["multivector"] = block
+    if block.get("enabled") is True and block.get("aggregation") != MULTIVECTOR_AGGREGATION:
+        raise InvalidInput(f"invalid aggregation type {block.get('aggregation')}")
+    if block.get("enabled") is True and block["muvera"].get("enabled") is True:
+        for key in ("ksim", "dprojections", "repetitions"):
+            value = block["muvera"].get(key)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidInput(f"invalid hnsw config: multivector muvera {key} must be a positive integer")
+
+
 def _enabled(cfg: dict, kind: str) -> bool:
     block = cfg.get(kind)
     return isinstance(block, dict) and block.get("enabled") is True
@@ -91,6 +112,7 @@ def _fill_hnsw(given: dict) -> dict:
     see `rq_bits_problem`)."""
     cfg = merge_defaults(HNSW_DEFAULTS, given)
     _only_known_quantizer_keys(cfg, HNSW_DEFAULTS)
+    _only_known_multivector_keys(cfg)
     given_rq = given.get("rq")
     if isinstance(given_rq, dict) and cfg["rq"].get("bits") == 1 and given_rq.get("rescoreLimit") is None:
         cfg["rq"]["rescoreLimit"] = _RQ_BITS_1_RESCORE_LIMIT          # rq_config.go parseRQMap

@@ -18,7 +18,15 @@ from ...entities.errors import InvalidInput
 from . import object_ttl
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
-from .model import DATA_TYPES, LEGACY_VECTOR_NAME, InvertedSpec, MultiTenancySpec, PropertySpec, VectorSpec
+from .model import (
+    DATA_TYPES,
+    LEGACY_VECTOR_NAME,
+    InvertedSpec,
+    MultiTenancySpec,
+    PropertySpec,
+    VectorSpec,
+    is_multi_vector,
+)
 
 # ---------------------------------------------------------------------------------------------- names and enums
 _CLASS_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
@@ -247,6 +255,10 @@ def _index_config(index_type: str, given: Any) -> dict:
     return cfg
 
 
+# vectorizers that produce token matrices (Weaviate's multi-vector modules); "none" = the user provides them
+_MULTI_VECTORIZERS = frozenset({"none", "text2colbert-jinaai", "multi2multivec-jinaai", "multi2multivec-weaviate"})
+
+
 def _named_vector(name: str, raw: Any) -> dict:
     if not isinstance(name, str) or len(name) > 230:
         raise InvalidInput(f"class.VectorConfig target vector name \"{name}\" is not valid. Target vector name "
@@ -265,6 +277,9 @@ def _named_vector(name: str, raw: Any) -> dict:
     except InvalidInput as exc:
         raise InvalidInput(f'target vector "{name}": parse vector index config: {exc.message}') from None
     module, settings = next(iter(vectorizer.items()))
+    if is_multi_vector(index_type, index_cfg) and module not in _MULTI_VECTORIZERS:
+        raise InvalidInput(f'parse vector config for {name}: multi vector index configured but vectorizer: '
+                           f'"{module}" doesn\'t support multi vectors')
     return {"vectorizer": {module: copy.deepcopy(settings) if settings is not None else {}},
             "vectorIndexType": index_type, "vectorIndexConfig": index_cfg}
 

@@ -56,6 +56,17 @@ class VectorSpec:
     index_config: dict[str, Any] = field(default_factory=dict)
     legacy: bool = False               # True for the class-level (unnamed) vector
 
+    @property
+    def multi_vector(self) -> bool:
+        """Whether each object holds a matrix of token vectors here (ColBERT-style)."""
+        return is_multi_vector(self.index_type, self.index_config)
+
+
+def is_multi_vector(index_type: str, index_config: dict[str, Any]) -> bool:
+    """An hnsw index with `multivector.enabled` (Weaviate's other index types do not read that block)."""
+    block = index_config.get("multivector")
+    return index_type == "hnsw" and isinstance(block, dict) and block.get("enabled") is True
+
 
 @dataclass(frozen=True)
 class MultiTenancySpec:

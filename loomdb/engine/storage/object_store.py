@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS vectors (
     doc  INTEGER NOT NULL,
     name TEXT    NOT NULL,
     data BLOB    NOT NULL,
+    dim  INTEGER NOT NULL DEFAULT 0,   -- a multi-vector's token width (data = its rows in turn); 0 = one vector
     PRIMARY KEY (doc, name)
 ) WITHOUT ROWID;
 """
@@ -44,7 +45,13 @@ class ObjectRow:
     created: int
     updated: int
     props: bytes
-    vectors: dict[str, bytes]
+    vectors: dict[str, np.ndarray]     # float32: 1-D, or 2-D (token rows) for a multi-vector space
+
+
+def decode_vector(data: bytes, dim: int) -> np.ndarray:
+    """A stored vector: 1-D float32, or the (tokens x dim) matrix of a multi-vector (`dim` > 0)."""
+    vec = np.frombuffer(data, dtype=np.float32)
+    return vec.reshape(-1, dim) if dim else vec
 
 
 class ObjectStore:
@@ -58,6 +65,8 @@ class ObjectStore:
         columns = {r[1] for r in self._writer.execute("PRAGMA table_info(objects)")}
         if "seq" not in columns:          # stores written before index snapshots existed
             self._writer.execute("ALTER TABLE objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+        if "dim" not in {r[1] for r in self._writer.execute("PRAGMA table_info(vectors)")}:   # before multi-vectors
+            self._writer.execute("ALTER TABLE vectors ADD COLUMN dim INTEGER NOT NULL DEFAULT 0")
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -102,8 +111,9 @@ class ObjectStore:
                 "INSERT OR REPLACE INTO objects (doc, uuid, created, updated, props, seq) VALUES (?, ?, ?, ?, ?, ?)",
                 [(r.doc, r.uuid, r.created, r.updated, r.props, seq) for r in rows])
             con.executemany(
-                "INSERT OR REPLACE INTO vectors (doc, name, data) VALUES (?, ?, ?)",
-                [(r.doc, name, data) for r in rows for name, data in r.vectors.items()])
+                "INSERT OR REPLACE INTO vectors (doc, name, data, dim) VALUES (?, ?, ?, ?)",
+                [(r.doc, name, vec.astype(np.float32).tobytes(), vec.shape[1] if vec.ndim == 2 else 0)
+                 for r in rows for name, vec in r.vectors.items()])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -134,7 +144,7 @@ class ObjectStore:
 
     def vectors_of(self, name: str, docs: list[int]) -> dict[int, bytes]:
         """doc -> float32 blob of one vector space, for the given docs."""
-        return {d: v[name] for d, v in self.get_vectors(docs, [name]).items() if name in v}
+        return {d: v[name].tobytes() for d, v in self.get_vectors(docs, [name]).items() if name in v}
 
     def max_doc(self) -> int:
         row = self._reader().execute("SELECT COALESCE(MAX(doc), 0) FROM objects").fetchone()
@@ -152,17 +162,17 @@ class ObjectStore:
                 out[doc] = (uid, created, updated, props)
         return out
 
-    def get_vectors(self, docs: list[int], names: list[str] | None) -> dict[int, dict[str, bytes]]:
-        """doc -> {vector name -> float32 bytes}; `names=None` means every vector."""
+    def get_vectors(self, docs: list[int], names: list[str] | None) -> dict[int, dict[str, np.ndarray]]:
+        """doc -> {vector name -> float32 vector (2-D for a multi-vector)}; `names=None` means every vector."""
         con = self._reader()
-        out: dict[int, dict[str, bytes]] = {}
+        out: dict[int, dict[str, np.ndarray]] = {}
         for i in range(0, len(docs), _CHUNK):
             chunk = docs[i:i + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for doc, name, data in con.execute(
-                    f"SELECT doc, name, data FROM vectors WHERE doc IN ({marks})", chunk):
+            for doc, name, data, dim in con.execute(
+                    f"SELECT doc, name, data, dim FROM vectors WHERE doc IN ({marks})", chunk):
                 if names is None or name in names:
-                    out.setdefault(doc, {})[name] = data
+                    out.setdefault(doc, {})[name] = decode_vector(data, dim)
         return out
 
     def scan_objects(self, batch: int = 10_000) -> Iterator[list[tuple[int, bytes, int, int, bytes]]]:
@@ -174,10 +184,13 @@ class ObjectStore:
 
     def load_vectors(self, name: str, batch: int = 8192) -> tuple[np.ndarray, np.ndarray]:
         """(docs ascending, float32 matrix with one row per doc) of one vector space, read in batches into one
-        preallocated matrix: no per-row Python objects kept (1M x 128 used to hold 1M blobs + views, ~650 MiB)."""
+        preallocated matrix: no per-row Python objects kept (1M x 128 used to hold 1M blobs + views, ~650 MiB).
+        A multi-vector space gives one row per token instead, each doc repeated once per token of its matrix."""
         con = self._reader()
-        n, dim_bytes = con.execute("SELECT COUNT(*), MAX(LENGTH(data)) FROM vectors WHERE name = ?",
-                                   (name,)).fetchone()
+        n, dim_bytes, token_dim = con.execute(
+            "SELECT COUNT(*), MAX(LENGTH(data)), MAX(dim) FROM vectors WHERE name = ?", (name,)).fetchone()
+        if token_dim:
+            return self._load_token_rows(name, token_dim, batch)
         docs = np.empty(n, np.int64)
         matrix = np.empty((n, (dim_bytes or 0) // 4), np.float32)
         cur = con.execute("SELECT doc, data FROM vectors WHERE name = ? ORDER BY doc", (name,))
@@ -189,6 +202,19 @@ class ObjectStore:
                 len(rows), -1)
             filled += len(rows)
         return docs[:filled], matrix[:filled]
+
+    def _load_token_rows(self, name: str, dim: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        """(doc of each token row, token matrix) of a multi-vector space, docs ascending."""
+        cur = self._reader().execute("SELECT doc, data FROM vectors WHERE name = ? ORDER BY doc", (name,))
+        docs: list[np.ndarray] = []
+        blocks: list[np.ndarray] = []
+        while rows := cur.fetchmany(batch):
+            block = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(-1, dim)
+            docs.append(np.repeat([r[0] for r in rows], [len(r[1]) // (4 * dim) for r in rows]))
+            blocks.append(block)
+        if not blocks:
+            return np.empty(0, np.int64), np.empty((0, dim), np.float32)
+        return np.concatenate(docs).astype(np.int64), np.concatenate(blocks)
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close every connection."""

@@ -9,6 +9,7 @@ from .dynamic import DynamicIndex
 from .flat import FlatIndex
 from .hnsw import HNSW_METRICS, HnswIndex
 from .index import VectorIndex
+from .multivector import MultiVectorIndex
 from .stored import StoredVectors
 
 
@@ -17,6 +18,8 @@ def make_index(spec: VectorSpec, source: StoredVectors | None = None, wake: Call
     """`source` = the space's full vectors in the shard's store, which compressed graphs rescore with; `wake` asks
     the shard to run the index's `maintain` when a background build ends. The flat index stays exact and
     uncompressed (Weaviate's flat BQ/RQ cache is not implemented)."""
+    if spec.multi_vector:
+        return MultiVectorIndex(spec.distance, spec.index_config)
     if spec.index_type == "flat":
         return FlatIndex(spec.distance)
     if spec.index_type == "dynamic":

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
-from .checks import check_vector
+from .checks import check_query, check_vector
 from .distances import distances, normalise
 
 _GATHER_BELOW = 0.5   # below this share of allowed rows, gather them instead of scoring every row
@@ -136,9 +135,7 @@ class FlatIndex:
         """Up to k (slots, distances), nearest first. `allow` is a bool mask over slots (None = all)."""
         if self.dim is None or k <= 0:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        if len(query) != self.dim:
-            raise InvalidInput(
-                f"vector lengths don't match: {len(query)} vs {self.dim}")
+        check_query(query, self.dim)
         q = query.astype(np.float32)
         if self.metric == "cosine":
             q = normalise(q)

@@ -26,9 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ...entities.errors import InvalidInput
 from ..arrays import GrowableArray
-from .checks import check_vector
+from .checks import check_query, check_vector
 from .distances import distances, normalise
 from .quantizers import Quantizer, code_distances, configured, rescore_candidates, sample_rows
 from .rebuild import BackgroundBuild
@@ -432,8 +431,7 @@ class HnswIndex:
         empty = (np.empty(0, np.int64), np.empty(0, np.float32))
         if self._index is None or k <= 0:
             return empty
-        if len(query) != self.dim:
-            raise InvalidInput(f"vector lengths don't match: {len(query)} vs {self.dim}")
+        check_query(query, self.dim)
         q = query.astype(np.float32)
         if self.metric == "cosine":
             q = normalise(q)

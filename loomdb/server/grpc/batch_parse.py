@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import numpy as np
-from weaviate.proto.v1 import base_pb2, batch_pb2
+from weaviate.proto.v1 import batch_pb2
 
-from ...entities.errors import InvalidInput, LoomError, Unsupported
+from ...entities.errors import InvalidInput, LoomError
 from ...entities.objects import IncomingObject
 from ...usecases.objects import BatchEntry
 from .references_parse import reference_properties
-from .values import batch_properties, vector_from_bytes
+from .values import batch_properties, vector_from_bytes, vectors_value
 
 
 def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
@@ -18,9 +18,7 @@ def parse_batch_object(obj: batch_pb2.BatchObject) -> IncomingObject:
     named: dict[str, np.ndarray] = {}
     unnamed = None
     for v in obj.vectors:
-        if v.type == base_pb2.Vectors.VECTOR_TYPE_MULTI_FP32:
-            raise Unsupported("multi-vector embeddings are not supported by loomdb yet")
-        vec = vector_from_bytes(v.vector_bytes)
+        vec = vectors_value(v)
         if v.name:
             named[v.name] = vec
         else:

@@ -6,7 +6,7 @@ from weaviate.proto.v1 import base_pb2, search_get_pb2
 
 from ...entities.objects import StoredObject, uuid_to_bytes
 from ...entities.projection import Projection
-from .values import float32_bytes
+from .values import float32_bytes, multi_vector_bytes
 
 
 def object_metadata(md: search_get_pb2.MetadataResult, obj: StoredObject, projection: Projection,
@@ -26,6 +26,9 @@ def object_metadata(md: search_get_pb2.MetadataResult, obj: StoredObject, projec
     for name, vec in obj.vectors.items():
         if legacy_vectors and projection.vector:
             md.vector_bytes = float32_bytes(vec)
+        elif (projection.vector or name in projection.vectors) and vec.ndim == 2:     # a token matrix
+            md.vectors.append(base_pb2.Vectors(name=name, vector_bytes=multi_vector_bytes(vec),
+                                               type=base_pb2.Vectors.VECTOR_TYPE_MULTI_FP32))
         elif projection.vector or name in projection.vectors:
             md.vectors.append(base_pb2.Vectors(name=name, vector_bytes=float32_bytes(vec),
                                                type=base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32))

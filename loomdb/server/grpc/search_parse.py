@@ -11,7 +11,7 @@ from ...entities.projection import NestedSelection, Projection
 from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
 from .filters_parse import parse_filters
 from .references_parse import ref_queries
-from .values import vector_from_bytes
+from .values import vector_from_bytes, vectors_value
 
 _NOT_YET = {
     "near_text": "near_text",
@@ -117,9 +117,9 @@ def query_vector(msg) -> np.ndarray | None:
     """The single query vector of a NearVector / Hybrid message, in any of the encodings clients have used:
     `vectors` (>= 1.29), deprecated `vector_bytes`, or the oldest repeated-float `vector`."""
     if msg.vectors:
-        if len(msg.vectors) > 1 or msg.vectors[0].type == msg.vectors[0].VECTOR_TYPE_MULTI_FP32:
-            raise Unsupported("multi-vector queries are not supported by loomdb yet")
-        return vector_from_bytes(msg.vectors[0].vector_bytes)
+        if len(msg.vectors) > 1:
+            raise Unsupported("several query vectors for one target are not supported by loomdb yet")
+        return vectors_value(msg.vectors[0])      # a token matrix for a multi-vector space
     if msg.vector_bytes:
         return vector_from_bytes(msg.vector_bytes)
     if msg.vector:
@@ -143,13 +143,12 @@ def parse_near_vector(nv) -> NearVector:
     exclusive_thresholds("near_vector", nv)
     target = single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
     if nv.vector_for_targets or nv.vector_per_target:
-        entries = ([(v.name, v.vectors[0].vector_bytes if v.vectors else v.vector_bytes)
+        entries = ([(v.name, vectors_value(v.vectors[0]) if v.vectors else vector_from_bytes(v.vector_bytes))
                     for v in nv.vector_for_targets]
-                   or [(k, b) for k, b in nv.vector_per_target.items()])
+                   or [(k, vector_from_bytes(b)) for k, b in nv.vector_per_target.items()])
         if len(entries) > 1:
             raise Unsupported("multi-target vector search is not supported by loomdb yet")
-        target, raw = entries[0]
-        vector = vector_from_bytes(raw)
+        target, vector = entries[0]
     else:
         vector = query_vector(nv)
         if vector is None:

@@ -60,6 +60,32 @@ def vector_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<f4")
 
 
+def multi_vector_from_bytes(data: bytes) -> np.ndarray:
+    """A VECTOR_TYPE_MULTI_FP32 matrix: little-endian uint16 token width, then the float32 token rows (Weaviate's
+    byteops.Fp32SliceOfSlicesFromBytes; no bytes = no vector). A byte count that is not whole rows is refused
+    where Weaviate silently drops the partial row."""
+    if not data:
+        return np.empty((0, 0), np.float32)
+    width = int.from_bytes(data[:2], "little")
+    if width == 0:
+        raise InvalidInput("dimension cannot be 0")
+    if (len(data) - 2) % (4 * width):
+        raise InvalidInput("multi vector array consists of vectors with varying dimensions")
+    return np.frombuffer(data, dtype="<f4", offset=2).reshape(-1, width)
+
+
+def vectors_value(message) -> np.ndarray:
+    """One weaviate.v1.Vectors message: a 1-D vector, or a token matrix when its type is MULTI_FP32."""
+    if message.type == message.VECTOR_TYPE_MULTI_FP32:
+        return multi_vector_from_bytes(message.vector_bytes)
+    return vector_from_bytes(message.vector_bytes)
+
+
+def multi_vector_bytes(matrix: np.ndarray) -> bytes:
+    """The MULTI_FP32 packing of a token matrix (what the client's _Unpack.multi reads)."""
+    return matrix.shape[1].to_bytes(2, "little") + float32_bytes(matrix)
+
+
 # ---- out: search result properties -------------------------------------------------------------------------
 def _set_scalar(out: properties_pb2.Value, value: Any, dtype: str) -> None:
     """Write one scalar into the reply's Value message in place (no temporary message and copy per value)."""

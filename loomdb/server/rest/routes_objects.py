@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import InvalidInput, Unsupported
+from ...entities.errors import InvalidInput
 from ...entities.objects import IncomingObject, parse_uuid
 from ...usecases.objects import ObjectView
 from ..context import ServerContext
@@ -23,6 +23,17 @@ def _vector(value: Any, where: str) -> np.ndarray:
                                               for x in value):
         raise InvalidInput(f"{where} must be a list of numbers")
     return np.asarray(value, dtype=np.float32)
+
+
+def _multi_vector(rows: list, where: str) -> np.ndarray:
+    """A multi-vector (a list of token vectors): every row a list of numbers, all of one non-zero width."""
+    matrix = [_vector(row, where) for row in rows]
+    widths = {len(row) for row in matrix}
+    if len(widths) > 1:
+        raise InvalidInput("multi vector array consists of vectors with varying dimensions")
+    if widths == {0}:
+        raise InvalidInput("dimension cannot be 0")
+    return np.stack(matrix)
 
 
 def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObject]:
@@ -39,9 +50,8 @@ def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObje
     oid = uuid or body.get("id") or str(uuid_mod.uuid4())
     named: dict[str, np.ndarray] = {}
     for name, vec in (body.get("vectors") or {}).items():
-        if vec and isinstance(vec[0], list):
-            raise Unsupported("multi-vector embeddings are not supported by loomdb yet")
-        named[name] = _vector(vec, f"vectors.{name}")
+        is_matrix = isinstance(vec, list) and bool(vec) and isinstance(vec[0], list)
+        named[name] = _multi_vector(vec, f"vectors.{name}") if is_matrix else _vector(vec, f"vectors.{name}")
     unnamed = _vector(body["vector"], "vector") if body.get("vector") else None
     return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed, tenant=tenant)
 
