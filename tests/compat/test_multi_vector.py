@@ -87,6 +87,20 @@ def test_config_errors(rest, collection_name):
             in r.json()["error"][0]["message"])
 
 
+@pytest.mark.loomdb_only(reason="loomdb keeps multi-vector tokens as float32: compression is refused, not ignored")
+def test_compression_of_multi_vectors_refused(collection_factory, collection_name):
+    with pytest.raises(UnexpectedStatusCodeError) as exc:
+        collection_factory(vector_config=colbert(quantizer=Configure.VectorIndex.Quantizer.bq()))
+    assert exc.value.status_code == 501
+    assert "BQ compression of a multi-vector space is not supported by loomdb yet" in exc.value.message
+    col = collection_factory("Plain", vector_config=colbert())
+    with pytest.raises(UnexpectedStatusCodeError) as exc:
+        col.config.update(vector_config=weaviate.classes.config.Reconfigure.Vectors.update(
+            name="colbert", vector_index_config=weaviate.classes.config.Reconfigure.VectorIndex.hnsw(
+                quantizer=weaviate.classes.config.Reconfigure.VectorIndex.Quantizer.pq())))
+    assert exc.value.status_code == 501
+
+
 def test_insert_grpc_and_rest_fetch_with_vectors(collection_factory, rest):
     col = collection_factory(properties=[Property(name="n", data_type=DataType.INT)], vector_config=colbert())
     a = [[0.1 * i + j for j in range(DIM)] for i in range(3)]

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from ...entities.errors import InvalidInput
+from ...entities.errors import InvalidInput, Unsupported
 from .model import DISTANCES
 
 _DISTANCE_LIST = '["cosine", "dot", "l2-squared", "manhattan","hamming"]'   # Weaviate's exact text (sic)
@@ -124,6 +124,11 @@ def _fill_hnsw(given: dict) -> dict:
     _check_distance(cfg, "hnsw")
     if sum(_enabled(cfg, kind) for kind in _QUANTIZERS) > 1:
         raise InvalidInput("invalid hnsw config: more than a single compression methods enabled")
+    if cfg["multivector"].get("enabled") is True:
+        compressed = [kind for kind in _QUANTIZERS if _enabled(cfg, kind)]
+        if compressed:      # a setting we do not honour is refused, never ignored
+            raise Unsupported(f"{compressed[0].upper()} compression of a multi-vector space is not supported by "
+                              "loomdb yet")
     return cfg
 
 
