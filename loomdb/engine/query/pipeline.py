@@ -113,6 +113,13 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
                  pool: int, explain: bool = False) -> list[Fused]:
     """Every fused hybrid candidate, best first (each sub-search contributes up to `pool` hits). Call inside
     `shard.read()`."""
+    return fuse(hybrid_sets(shard, h, allow, cfg, target, pool), h.fusion, shard.uuids_of_one if explain else None)
+
+
+def hybrid_sets(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
+                pool: int) -> list[ResultSet]:
+    """The keyword and vector result sets a hybrid search fuses (up to `pool` slots each, best first). Call
+    inside `shard.read()`."""
     sets: list[ResultSet] = []
     if h.alpha < 1 and h.query:
         kw = bm25(shard, Bm25(h.query, h.properties, h.operator, h.minimum_or_tokens_match), allow, pool, cfg)
@@ -130,7 +137,7 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
                 sets[0] = _without(sets[0], slots[beyond])
             slots, dists = slots[~beyond], dists[~beyond]
         sets.append(ResultSet("vector", h.alpha, slots, 1.0 - dists))
-    return fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
+    return sets
 
 
 def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
