@@ -90,7 +90,8 @@ class Collection:
             self.tenants = TenantShards(self.path, offload_root, self.name, self.multi_tenancy, self._open_shard,
                                         self._lock)
             self.shards = self.tenants
-        elif int(sharding.get("desiredCount") or 1) > 1:
+        # desiredCount > 1: hash shards; a collection written before loomdb had them keeps its one shard/ folder
+        elif int(sharding.get("desiredCount") or 1) > 1 and not (self.path / SHARD_DIR).exists():
             self.shards = HashShards(self.path, self.name, int(sharding["desiredCount"]),
                                      int(sharding.get("virtualPerPhysical") or 1), self._open_shard,
                                      write_json_atomically)

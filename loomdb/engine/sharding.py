@@ -15,7 +15,7 @@ import random
 import secrets
 import string
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -112,8 +112,15 @@ _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="loomdb-shard")
 
 def fan_out(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """`work` over each item, in parallel threads when there are several (faiss, numpy and SQLite release the
-    GIL); results in item order, the first exception re-raised."""
+    GIL): the first item on the calling thread, the others in the pool. Results in item order; the first
+    exception is re-raised once every item has finished (no work is left running on a shard the caller
+    considers done)."""
     todo = list(items)
     if len(todo) <= 1:
         return [work(item) for item in todo]
-    return list(_POOL.map(work, todo))
+    others = [_POOL.submit(work, item) for item in todo[1:]]
+    try:
+        first = work(todo[0])
+    finally:
+        wait(others)
+    return [first] + [future.result() for future in others]
