@@ -138,6 +138,16 @@ def test_keyword_search_matches_one_shard_as_a_set(pair):
         sorted(ids(three.query.hybrid("grape", alpha=0.0, limit=1000)))
 
 
+def test_equal_scores_come_in_uuid_order(client, collection_factory):
+    col = make(collection_factory, "", 3)
+    uids = [str(uuid_mod.uuid4()) for _ in range(12)]
+    col.data.insert_many([weaviate.classes.data.DataObject(properties={"body": "same words"}, uuid=u) for u in uids])
+    assert len(shard_counts(client, col.name)) == 3
+    found = col.query.bm25("same", limit=12, return_metadata=MetadataQuery(score=True)).objects
+    ranked = [(-o.metadata.score, str(o.uuid)) for o in found]       # scores differ per shard (own statistics)
+    assert ranked == sorted(ranked) and len(ranked) == 12              # Weaviate: score, then id
+
+
 def test_aggregates_match_one_shard(pair):
     one, three, _ = pair
     metrics = [Metrics("n").integer(count=True, sum_=True, minimum=True, maximum=True, mean=True, median=True,

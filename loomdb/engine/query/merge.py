@@ -86,7 +86,7 @@ def _page(shards: list[Shard], params: SearchParams, ctx: FilterContext, target:
     if params.near_vector is not None:
         hits.sort(key=lambda h: h.distance or 0.0)
     elif params.bm25 is not None:
-        hits.sort(key=lambda h: -(h.score or 0.0))
+        hits = _by_score(shards, hits)
     elif params.sort:
         hits = _sorted(shards, hits, params.sort)
     else:
@@ -97,6 +97,20 @@ def _page(shards: list[Shard], params: SearchParams, ctx: FilterContext, target:
 def _tagged(hit: Hit, shard: int) -> Hit:
     hit.shard = shard
     return hit
+
+
+def _by_score(shards: list[Shard], hits: list[Hit]) -> list[Hit]:
+    """Hits by score, best first; equal scores in uuid order (Weaviate's objectSearchByShard). Only tied hits'
+    uuids are read."""
+    hits.sort(key=lambda h: -(h.score or 0.0))
+    scores = [h.score for h in hits]
+    tied = [i for i in range(len(hits)) if (i and scores[i] == scores[i - 1]) or
+            (i + 1 < len(hits) and scores[i] == scores[i + 1])]
+    if not tied:
+        return hits
+    keys = dict(zip(tied, (row[0] if row else b"" for row in _stored_rows(shards, [hits[i] for i in tied]))))
+    order = sorted(range(len(hits)), key=lambda i: (-(scores[i] or 0.0), keys.get(i, b"")))
+    return [hits[i] for i in order]
 
 
 def _by_uuid(shards: list[Shard], hits: list[Hit]) -> list[Hit]:
