@@ -30,7 +30,7 @@ from .filter_context import FilterContext
 from .grouping import check_group_by, group_hits
 from .hybrid import ResultSet, fuse
 from .keyword import KeywordConfig
-from .pipeline import HYBRID_POOL, autocut_hits, hybrid_sets, select
+from .pipeline import HYBRID_POOL, autocut_hits, hybrid_sets, select, select_groups
 from .pipeline import count as count_one
 from .references import prepare_filters
 from .sort import comparable, validate_sort
@@ -55,6 +55,8 @@ def search(shards: list[Shard], params: SearchParams, ctx: FilterContext, target
 def search_groups(shards: list[Shard], params: SearchParams, ctx: FilterContext, target: str | None,
                   keyword: KeywordConfig | None = None) -> list[Group]:
     """group_by over several shards: the merged top `limit` hits, grouped (query/grouping.py)."""
+    if len(shards) == 1:
+        return select_groups(shards[0], params, ctx, target, keyword)
     gb = params.group_by
     assert gb is not None
     spec = check_group_by(shards[0].properties, gb, ctx.class_name)
@@ -108,15 +110,20 @@ def _by_score(shards: list[Shard], hits: list[Hit]) -> list[Hit]:
             (i + 1 < len(hits) and scores[i] == scores[i + 1])]
     if not tied:
         return hits
-    keys = dict(zip(tied, (row[0] if row else b"" for row in _stored_rows(shards, [hits[i] for i in tied]))))
+    keys = dict(zip(tied, _uuid_keys(shards, [hits[i] for i in tied])))
     order = sorted(range(len(hits)), key=lambda i: (-(scores[i] or 0.0), keys.get(i, b"")))
     return [hits[i] for i in order]
 
 
 def _by_uuid(shards: list[Shard], hits: list[Hit]) -> list[Hit]:
     """Hits in uuid order (Weaviate's sortByID over the shards' results)."""
-    keys = _stored_rows(shards, hits)
-    return [hit for _, hit in sorted(zip((row[0] if row else b"" for row in keys), hits), key=lambda kv: kv[0])]
+    keys = _uuid_keys(shards, hits)
+    return [hits[i] for i in sorted(range(len(hits)), key=keys.__getitem__)]
+
+
+def _uuid_keys(shards: list[Shard], hits: list[Hit]) -> list[bytes]:
+    """Each hit's uuid bytes (b"" for one deleted meanwhile: it is dropped when the page is fetched)."""
+    return [row[0] if row else b"" for row in _stored_rows(shards, hits)]
 
 
 def _sorted(shards: list[Shard], hits: list[Hit], sort: tuple[SortBy, ...]) -> list[Hit]:
