@@ -149,7 +149,7 @@ def test_equal_scores_come_in_uuid_order(client, collection_factory):
 
 
 def test_aggregates_match_one_shard(pair):
-    one, three, _ = pair
+    one, three, rows = pair
     metrics = [Metrics("n").integer(count=True, sum_=True, minimum=True, maximum=True, mean=True, median=True,
                                     mode=True),
                Metrics("cat").text(count=True, top_occurrences_count=True, top_occurrences_value=True, limit=3)]
@@ -161,6 +161,10 @@ def test_aggregates_match_one_shard(pair):
     flt = Filter.by_property("body").like("*apple*")
     assert one.aggregate.over_all(filters=flt, total_count=True).total_count == \
         three.aggregate.over_all(filters=flt, total_count=True).total_count
+    # a vector-limited aggregation searches each shard with the object limit (Weaviate's per-shard aggregator)
+    near = three.aggregate.near_vector(rows[0][2], object_limit=5, total_count=True)
+    assert near.total_count == 15
+    assert one.aggregate.near_vector(rows[0][2], object_limit=5, total_count=True).total_count == 5
     ga = one.aggregate.over_all(group_by=GroupByAggregate(prop="cat"), return_metrics=metrics[:1])
     gb = three.aggregate.over_all(group_by=GroupByAggregate(prop="cat"), return_metrics=metrics[:1])
     assert sorted((g.grouped_by.value, g.total_count, g.properties["n"].sum_) for g in ga.groups) == \
