@@ -56,6 +56,7 @@ class Target:
             self.proc = subprocess.Popen([sys.executable, "-m", "loomdb", "serve", "--port", str(port),
                                           "--grpc-port", str(grpc_port), "--data", str(self.data)],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ports = (port, grpc_port)
         deadline = time.monotonic() + self.start_timeout
         while True:
             try:
@@ -66,6 +67,10 @@ class Target:
                     raise
                 time.sleep(0.1)
         return self.client
+
+    def connect(self) -> weaviate.WeaviateClient:
+        """One more client connection to the running server (e.g. one per load-generating thread)."""
+        return weaviate.connect_to_local(port=self.ports[0], grpc_port=self.ports[1], skip_init_checks=True)
 
     def __exit__(self, *exc) -> None:
         self.client.close()

@@ -23,16 +23,17 @@ from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_uuid
 from ..entities.search import Group, Hit, SearchParams
 from .inverted.stopwords import stopword_set
-from .query.aggregate import aggregate
+from .query import merge
+from .query.aggregate import aggregate_shards
 from .query.allowlist import FilterContext, allow_list
 from .query.keyword import KeywordConfig
-from .query.pipeline import count, select, select_groups
 from .query.references import prepare_filters
 from .query.references import resolve as resolve_refs
 from .schema import class_document, class_update, datatypes, property_index
 from .schema.model import MultiTenancySpec, PropertySpec, VectorSpec
 from .shard import Shard
-from .tenancy import ShardCount, SingleShard, TenantShards
+from .sharding import fan_out
+from .tenancy import HashShards, ShardCount, SingleShard, TenantShards
 from .vector.checks import vector_kind_problem
 
 CLASS_FILE = "class.json"
@@ -72,7 +73,8 @@ def write_json_atomically(path: Path, doc: dict) -> None:
 
 
 class Collection:
-    """A collection: one shard, or with multi-tenancy one shard per tenant (`shards`, `tenants`).
+    """A collection: one shard, N hash shards (shardingConfig desiredCount N), or with multi-tenancy one shard per
+    tenant (`shards`, `tenants`).
 
     `lookup` finds other collections by name for the read side of cross-references (filters through references
     and resolving a page's references, engine/query/references.py); without it only self-references resolve."""
@@ -83,12 +85,18 @@ class Collection:
         self._lookup: CollectionLookup = lookup or self._self_only
         self._set_doc(doc)
         self.tenants: TenantShards | None = None
-        self.shards: SingleShard | TenantShards
+        self.shards: SingleShard | HashShards | TenantShards
+        sharding = doc.get("shardingConfig") or {}
         if self.multi_tenancy.enabled:
             offload_root = self.path.parent.parent / OFFLOAD_DIR / self.path.name
             self.tenants = TenantShards(self.path, offload_root, self.name, self.multi_tenancy, self._open_shard,
                                         self._lock)
             self.shards = self.tenants
+        # desiredCount > 1: hash shards; a collection written before loomdb had them keeps its one shard/ folder
+        elif int(sharding.get("desiredCount") or 1) > 1 and not (self.path / SHARD_DIR).exists():
+            self.shards = HashShards(self.path, self.name, int(sharding["desiredCount"]),
+                                     int(sharding.get("virtualPerPhysical") or 1), self._open_shard,
+                                     write_json_atomically)
         else:
             self.shards = SingleShard(self._open_shard(self.path / SHARD_DIR), self.shard_name, self.name)
 
@@ -126,7 +134,7 @@ class Collection:
 
     @property
     def shard_name(self) -> str:
-        """A stable, Weaviate-looking shard name (one shard per collection until multi-tenancy)."""
+        """The stable, Weaviate-looking name of the one shard of a collection with desiredCount 1."""
         return class_document.shard_name(self.name)
 
     def save(self) -> None:
@@ -228,16 +236,18 @@ class Collection:
 
     def put_many(self, objects: list[IncomingObject], rules: WriteRules | None = None) -> list[str | None]:
         """Batch upsert: per-object error messages by position (None = stored). Nothing partial is stored.
-        Objects go to their tenant's shard; a tenant problem fails that tenant's objects only."""
+        Objects go to their tenant's shard, or the shard owning their id; a tenant problem fails that tenant's
+        objects only. Several shards write side by side."""
         with self._lock:
             self._add_inferred(objects, rules)
             errors: list[str | None] = [None] * len(objects)
             by_tenant: dict[str, list[int]] = {}
             for i, obj in enumerate(objects):
                 by_tenant.setdefault(obj.tenant, []).append(i)
+            now = now_ms()
             for tenant, members in by_tenant.items():
                 try:
-                    shard = self.shards.shard_for(tenant, create=True)
+                    self.shards.partition(tenant, [], create=True)     # tenant errors come first
                 except LoomError as exc:
                     for i in members:
                         errors[i] = exc.message
@@ -250,8 +260,11 @@ class Collection:
                         positions.append(i)
                     except (InvalidInput, Unsupported) as exc:     # fails this object only
                         errors[i] = exc.message
-                for pos, err in zip(positions, shard.put(writes, now_ms())):
-                    errors[pos] = err
+                parts = self.shards.partition(tenant, [w.uuid for w in writes], create=True)
+                outcomes = fan_out(lambda part, batch=writes: part[0].put([batch[k] for k in part[1]], now), parts)
+                for (_, owned), shard_errors in zip(parts, outcomes):
+                    for k, err in zip(owned, shard_errors):
+                        errors[positions[k]] = err
             return errors
 
     def _put_one(self, shard: Shard, obj: IncomingObject, rules: WriteRules | None, keep_created: bool = True
@@ -268,7 +281,7 @@ class Collection:
     def insert(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
         """Create; an existing id is an error (Weaviate's REST insert)."""
         with self._lock:
-            shard = self.shards.shard_for(obj.tenant, create=True)
+            shard = self.shards.owner(obj.tenant, obj.uuid, create=True)
             uid = parse_uuid(obj.uuid)
             if shard.slot_of(uid) is not None:
                 raise AlreadyExists(f"id '{uid}' already exists")
@@ -277,7 +290,7 @@ class Collection:
     def replace(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
         """Overwrite an existing object completely (PUT)."""
         with self._lock:
-            shard = self.shards.shard_for(obj.tenant)
+            shard = self.shards.owner(obj.tenant, obj.uuid)
             if shard.slot_of(parse_uuid(obj.uuid)) is None:
                 raise NotFound(f"object {obj.uuid} not found in class {self.name}")
             self._put_one(shard, obj, rules)
@@ -302,25 +315,26 @@ class Collection:
             for name, stored in stored_refs.items():
                 if name not in obj.properties or obj.properties[name] is not None:
                     write.properties[name] = list(stored) + list(write.properties.get(name) or [])
-            self._write_one(self.shards.shard_for(obj.tenant), write)
+            self._write_one(self.shards.owner(obj.tenant, obj.uuid), write)
 
     def update_objects(self, changes: dict[str, PropertiesChange], tenant: str = "") -> dict[str, str | None]:
         """Read-modify-write of existing objects' properties under the collection lock, written together in one
-        Shard.put (the one write path; vectors and creation times kept, values stored as `change` returns them).
-        Returns uuid -> write error (None = written) for the uuids of `changes` that exist; missing ones are
-        left out."""
+        Shard.put per shard (the one write path; vectors and creation times kept, values stored as `change`
+        returns them). Returns uuid -> write error (None = written) for the uuids of `changes` that exist; missing
+        ones are left out."""
         with self._lock:
-            shard = self.shards.shard_for(tenant)
             uuids = list(changes)
             writes: list[ObjectWrite] = []
-            written: list[str] = []
             for uuid, current in zip(uuids, self.fetch_by_uuids(uuids, with_vectors=True, tenant=tenant)):
                 if current is not None:
                     props = changes[uuid](dict(current.properties))
                     writes.append(ObjectWrite(current.uuid, props, dict(current.vectors)))
-                    written.append(uuid)
-            errors = shard.put(writes, now_ms(), keep_created=True) if writes else []
-            return dict(zip(written, errors))
+            outcome: dict[str, str | None] = {}
+            now = now_ms()
+            for shard, owned in self.shards.partition(tenant, [w.uuid for w in writes]) if writes else []:
+                mine = [writes[k] for k in owned]
+                outcome.update(zip((w.uuid for w in mine), shard.put(mine, now, keep_created=True)))
+            return {w.uuid: outcome[w.uuid] for w in writes}
 
     def update_object(self, uuid: str, change: PropertiesChange, tenant: str = "") -> bool:
         """`update_objects` for one object: False when it does not exist, InvalidInput when the write fails."""
@@ -333,31 +347,41 @@ class Collection:
 
     def delete(self, uuids: list[str], tenant: str = "") -> list[bool]:
         with self._lock:
-            return self.shards.shard_for(tenant).delete([parse_uuid(u) for u in uuids])
+            parsed = [parse_uuid(u) for u in uuids]
+            existed = [False] * len(uuids)
+            for shard, owned in self.shards.partition(tenant, parsed):
+                for k, found in zip(owned, shard.delete([parsed[k] for k in owned])):
+                    existed[k] = found
+            return existed
 
     def delete_where(self, flt: Filter, dry_run: bool, limit: int, tenant: str = "") -> tuple[list[str], int]:
         """Delete (or with dry_run just find) objects matching `flt`; at most `limit` per call, like Weaviate's
-        QUERY_MAXIMUM_RESULTS bound. Returns (uuids matched and acted on, total matches)."""
+        QUERY_MAXIMUM_RESULTS bound (shard by shard, in name order). Returns (uuids matched and acted on, total
+        matches)."""
         with self._lock:
-            shard = self.shards.shard_for(tenant)
+            shards = self.shards.searched(tenant)
             flt = prepare_filters(flt, self.filter_context, tenant)     # through references: before the read lock
-            with shard.read():
-                slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
-                uuids = shard.uuids_of(slots[:limit])
+            uuids: list[str] = []
+            total = 0
+            for shard in shards:
+                with shard.read():
+                    slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
+                    uuids.extend(shard.uuids_of(slots[:max(limit - len(uuids), 0)]))
+                    total += len(slots)
             if not dry_run and uuids:
-                shard.delete(uuids)
-            return uuids, len(slots)
+                self.delete(uuids, tenant)
+            return uuids, total
 
     # ---- reads --------------------------------------------------------------------------------------------
     def get(self, uuid: str, with_vectors: bool | list[str] = False, tenant: str = "") -> StoredObject | None:
-        shard = self.shards.shard_for(tenant)
+        shard = self.shards.owner(tenant, uuid)
         doc = shard.doc_of(parse_uuid(uuid))
         if doc is None:
             return None
         return shard.fetch([doc], with_vectors)[0]
 
     def exists(self, uuid: str, tenant: str = "") -> bool:
-        return self.shards.shard_for(tenant).slot_of(parse_uuid(uuid)) is not None
+        return self.shards.owner(tenant, uuid).slot_of(parse_uuid(uuid)) is not None
 
     def resolve_target(self, target: str | None) -> str:
         """The vector space a vector query runs against (Weaviate's target-vector rules and messages)."""
@@ -373,15 +397,16 @@ class Collection:
         return target
 
     def search(self, params: SearchParams) -> list[Hit]:
-        shard = self.shards.shard_for(params.tenant)
+        shards = self.shards.searched(params.tenant)
         for key in params.sort:
-            shard.ensure_text_sort_column(key.path)
-        return select(shard, params, self.filter_context, self._target(params), self.keyword_config)
+            for shard in shards:
+                shard.ensure_text_sort_column(key.path)
+        return merge.search(shards, params, self.filter_context, self._target(params), self.keyword_config)
 
     def search_groups(self, params: SearchParams) -> list[Group]:
         """A group_by search: groups of hits (objects are fetched by the caller)."""
-        return select_groups(self.shards.shard_for(params.tenant), params, self.filter_context,
-                             self._target(params), self.keyword_config)
+        return merge.search_groups(self.shards.searched(params.tenant), params, self.filter_context,
+                                   self._target(params), self.keyword_config)
 
     def _target(self, params: SearchParams | AggregateParams) -> str | None:
         """The vector space a search runs against (None when it uses none)."""
@@ -395,39 +420,54 @@ class Collection:
         return target
 
     def count(self, params: SearchParams) -> int:
-        return count(self.shards.shard_for(params.tenant), params, self.filter_context)
+        return merge.count(self.shards.searched(params.tenant), params, self.filter_context)
 
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Metrics over the matched objects (all / filtered / nearest by vector), optionally grouped."""
         target = self._target(params)
-        return aggregate(self.shards.shard_for(params.tenant), params, self.filter_context, target,
+        return aggregate_shards(self.shards.searched(params.tenant), params, self.filter_context, target,
                          self.keyword_config)
 
     def fetch(self, hits: list[Hit], with_vectors: bool | list[str] = False, tenant: str = ""
               ) -> list[StoredObject | None]:
-        return self.shards.shard_for(tenant).fetch([h.doc for h in hits], with_vectors)
+        """The hits' objects (None where one vanished), each read from the shard that found it."""
+        shards = self.shards.searched(tenant)
+        if len(shards) == 1:
+            return shards[0].fetch([h.doc for h in hits], with_vectors)
+        out: list[StoredObject | None] = [None] * len(hits)
+        for index, shard in enumerate(shards):
+            mine = [i for i, h in enumerate(hits) if h.shard == index]
+            if mine:
+                for i, obj in zip(mine, shard.fetch([hits[i].doc for i in mine], with_vectors)):
+                    out[i] = obj
+        return out
 
     # ---- the read side of cross-references (engine/query/references.py) ----------------------------------
     def allowed_uuid_keys(self, flt: Filter, tenant: str = "") -> np.ndarray:
         """uuids (16-byte keys) of the live objects matching `flt`: the inner side of a filter through a
         reference pointing at this collection."""
-        shard = self.shards.shard_for(tenant)
+        shards = self.shards.searched(tenant)
         flt = prepare_filters(flt, self.filter_context, tenant)
-        with shard.read():
-            slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
-            return shard.uuid_keys()[slots].copy()
+        keys = []
+        for shard in shards:
+            with shard.read():
+                slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
+                keys.append(shard.uuid_keys()[slots].copy())
+        return keys[0] if len(keys) == 1 else np.concatenate(keys)
 
     def fetch_by_uuids(self, uuids: list[str], with_vectors: bool | list[str] | tuple = False, tenant: str = ""
                        ) -> list[StoredObject | None]:
-        """Objects by id in one store read (None for ids that do not exist)."""
-        shard = self.shards.shard_for(tenant)
-        with shard.read():
-            slots = [shard.slot_of(u) for u in uuids]
-            present = [s for s in slots if s is not None]
-            docs = shard.docs_of(present).tolist() if present else []
+        """Objects by id, one store read per owning shard (None for ids that do not exist)."""
         vectors = list(with_vectors) if isinstance(with_vectors, tuple) else with_vectors
-        fetched = iter(shard.fetch(docs, vectors))
-        return [next(fetched) if s is not None else None for s in slots]
+        out: list[StoredObject | None] = [None] * len(uuids)
+        for shard, owned in self.shards.partition(tenant, [parse_uuid(u) for u in uuids]):
+            with shard.read():
+                slots = [shard.slot_of(uuids[k]) for k in owned]
+                present = [(k, s) for k, s in zip(owned, slots) if s is not None]
+                docs = shard.docs_of([s for _, s in present]).tolist() if present else []
+            for (k, _), obj in zip(present, shard.fetch(docs, vectors)):
+                out[k] = obj
+        return out
 
     def resolve_references(self, objects: list[StoredObject], queries, tenant: str = "") -> list[dict]:
         """Referenced objects of a page's objects (of `tenant`), per reference property (query/references.py)."""

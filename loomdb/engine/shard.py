@@ -391,6 +391,13 @@ class Shard:
         rows = self.store.get_many(docs)
         return [orjson.loads(rows[d][3]).get(name) if d in rows else None for d in docs]
 
+    def stored_rows(self, docs: list[int]) -> list[tuple[bytes, int, int, dict] | None]:
+        """(uuid bytes, created, updated, properties) per doc from the store (None where the object vanished):
+        what merging several shards' pages compares (query/merge.py)."""
+        rows = self.store.get_many(docs)
+        return [(row[0], row[1], row[2], orjson.loads(row[3])) if (row := rows.get(d)) is not None else None
+                for d in docs]
+
     def fetch(self, docs: list[int], with_vectors: list[str] | None | bool = False) -> list[StoredObject | None]:
         """Materialise objects by store key (None where the object vanished meanwhile).
 

@@ -1,7 +1,9 @@
-"""The shards a collection holds and which one a request goes to: its one shard, or one shard per tenant.
+"""The shards a collection holds and which one a request goes to: its one shard, N hash shards, or one shard per
+tenant.
 
-`SingleShard` and `TenantShards` answer the same routing questions (`shard_for`, the open shards, per-shard
-counts and READY/READONLY statuses, closing). `TenantShards` is also the tenant registry in memory (a mapping
+`SingleShard`, `HashShards` and `TenantShards` answer the same routing questions (`searched`: the shards a read
+covers; `owner` / `partition`: which shard owns an object id; the open shards, per-shard counts and READY/READONLY
+statuses, closing). `TenantShards` is also the tenant registry in memory (a mapping
 name -> TenantEntry, persisted in tenants.sqlite) and the state machine HOT / COLD / FROZEN: closing a tenant's
 shard, moving its folder to and from the offload directory, opening it lazily on first use.
 """
@@ -15,17 +17,28 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..entities.errors import InvalidInput
+from ..entities.objects import parse_uuid, uuid_to_bytes
 from ..entities.tenants import FREEZING, FROZEN, HOT, UNFREEZING, validate_names
 from .schema.model import MultiTenancySpec
 from .shard import Shard
+from .sharding import ShardingState
 from .tenants import TenantRegistry, folder_name
 
 TENANTS_DIR = "tenants"              # <collection>/tenants/<folder_name(tenant)>/objects.sqlite
 TENANT_REGISTRY = "tenants.sqlite"   # <collection>/tenants.sqlite
 TENANT_TOMBSTONES = ".deleted-tenants"
 
+SHARDS_DIR = "shards"                # <collection>/shards/<shard name>/objects.sqlite (desiredCount > 1)
+SHARDING_STATE = "sharding.json"     # <collection>/sharding.json: the virtual ring and shard names
+
 OpenShard = Callable[[Path], Shard]      # opens a shard folder with the collection's current schema
 ShardCount = tuple[str, int, bool]       # (shard name, object count, compressed)
+Partition = list[tuple[Shard, list[int]]]    # (owning shard, positions of the ids it owns)
+
+
+def _no_tenant_expected(class_name: str, tenant: str) -> None:
+    if tenant:
+        raise InvalidInput(f"class {class_name} has multi-tenancy disabled, but request was with tenant")
 
 
 class SingleShard:
@@ -38,9 +51,17 @@ class SingleShard:
         self._class_name = class_name
 
     def shard_for(self, tenant: str = "", create: bool = False) -> Shard:
-        if tenant:
-            raise InvalidInput(f"class {self._class_name} has multi-tenancy disabled, but request was with tenant")
+        _no_tenant_expected(self._class_name, tenant)
         return self.shard
+
+    def searched(self, tenant: str = "") -> list[Shard]:
+        return [self.shard_for(tenant)]
+
+    def owner(self, tenant: str, uuid: str, create: bool = False) -> Shard:
+        return self.shard_for(tenant)
+
+    def partition(self, tenant: str, uuids: list[str], create: bool = False) -> Partition:
+        return [(self.shard_for(tenant), list(range(len(uuids))))]
 
     def open_shards(self) -> list[Shard]:
         return [self.shard]
@@ -63,6 +84,58 @@ class SingleShard:
 
     def close(self) -> None:
         self.shard.close()
+
+
+class HashShards:
+    """desiredCount > 1: N shards of one collection, objects routed by Weaviate's murmur3 ring (sharding.py).
+    Shards are kept in name order; a read covers all of them."""
+
+    def __init__(self, path: Path, class_name: str, desired: int, virtual_per_physical: int, open_shard: OpenShard,
+                 save_json: Callable[[Path, dict], None]) -> None:
+        self._class_name = class_name
+        self.state = ShardingState.load_or_create(path / SHARDING_STATE, desired, virtual_per_physical, save_json)
+        self.names = self.state.physical
+        self.shards = [open_shard(path / SHARDS_DIR / name) for name in self.names]
+
+    def searched(self, tenant: str = "") -> list[Shard]:
+        _no_tenant_expected(self._class_name, tenant)
+        return list(self.shards)
+
+    def owner(self, tenant: str, uuid: str, create: bool = False) -> Shard:
+        _no_tenant_expected(self._class_name, tenant)
+        return self.shards[int(self.state.owners([uuid_to_bytes(parse_uuid(uuid))])[0])]
+
+    def partition(self, tenant: str, uuids: list[str], create: bool = False) -> Partition:
+        """Positions of `uuids` (valid uuids) by owning shard."""
+        _no_tenant_expected(self._class_name, tenant)
+        owners = self.state.owners([uuid_to_bytes(u) for u in uuids]).tolist()
+        members: dict[int, list[int]] = {}
+        for position, owner in enumerate(owners):
+            members.setdefault(owner, []).append(position)
+        return [(self.shards[owner], positions) for owner, positions in sorted(members.items())]
+
+    def open_shards(self) -> list[Shard]:
+        return list(self.shards)
+
+    def counts(self, tenant: str | None = None) -> list[ShardCount]:
+        return [(name, shard.object_count(), shard.compressed) for name, shard in zip(self.names, self.shards)]
+
+    def statuses(self) -> list[tuple[str, str]]:
+        return [(name, shard.status) for name, shard in zip(self.names, self.shards)]
+
+    def set_status(self, shard_name: str, status: str) -> bool:
+        """Set READY / READONLY on one shard; False when there is no shard of that name."""
+        if shard_name not in self.names:
+            return False
+        self.shards[self.names.index(shard_name)].status = status
+        return True
+
+    def object_count(self) -> int:
+        return sum(shard.object_count() for shard in self.shards)
+
+    def close(self) -> None:
+        for shard in self.shards:
+            shard.close()
 
 
 class TenantEntry:
@@ -141,6 +214,15 @@ class TenantShards(Mapping[str, TenantEntry]):
                 found.shard = self._open_shard(local)
                 found.shard.name = tenant       # a tenant's shard is named after it
             return found.shard
+
+    def searched(self, tenant: str = "") -> list[Shard]:
+        return [self.shard_for(tenant)]
+
+    def owner(self, tenant: str, uuid: str, create: bool = False) -> Shard:
+        return self.shard_for(tenant, create)
+
+    def partition(self, tenant: str, uuids: list[str], create: bool = False) -> Partition:
+        return [(self.shard_for(tenant, create), list(range(len(uuids))))]
 
     def open_shards(self) -> list[Shard]:
         """The shards in memory now (inactive tenants have none)."""

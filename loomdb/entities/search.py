@@ -158,6 +158,7 @@ class Hit:
     distance: float | None = None
     score: float | None = None
     explain_score: str = ""
+    shard: int = 0          # which of the searched shards holds `doc` (a collection with several shards)
 
 
 @dataclass

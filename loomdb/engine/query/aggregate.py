@@ -21,7 +21,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,7 @@ from ..inverted.columns import ScalarColumn, TermsColumn
 from ..inverted.setops import sorted_distinct
 from ..schema.dates import to_micros
 from ..schema.model import PropertySpec
+from ..sharding import fan_out
 from .allowlist import FilterContext, allow_list
 from .keyword import KeywordConfig
 from .pipeline import HYBRID_POOL, hybrid_fused
@@ -310,31 +311,67 @@ def _matched_slots(shard: Shard, params: AggregateParams, ctx: FilterContext, ta
 # ---- entry point --------------------------------------------------------------------------------------------
 def aggregate(shard: Shard, params: AggregateParams, ctx: FilterContext, target: str | None,
               keyword: KeywordConfig | None = None) -> AggregateResult:
-    """Aggregate `params` over one shard. `target` names the vector space for near_vector / hybrid (already
-    resolved); `keyword` carries the BM25 settings for hybrid."""
-    specs = shard.properties
+    """Aggregate `params` over one shard (see aggregate_shards)."""
+    return aggregate_shards([shard], params, ctx, target, keyword)
+
+
+def aggregate_shards(shards: Sequence[Shard], params: AggregateParams, ctx: FilterContext, target: str | None,
+                     keyword: KeywordConfig | None = None) -> AggregateResult:
+    """Aggregate `params` over the shards of a collection (one, or all of a sharded one). `target` names the
+    vector space for near_vector / hybrid (already resolved); `keyword` carries the BM25 settings for hybrid.
+
+    Each shard finds its own matched set, as Weaviate's shards do (a vector / hybrid `object_limit` applies per
+    shard); the values of the matched sets are then pooled, so count, sum, min, max, mean, median and mode are
+    those of all matched values (Weaviate merges the shards' full value distributions) and top occurrences and
+    groups are counted over all of them."""
+    specs = shards[0].properties
     plans = [_plan(specs, a, ctx.class_name) for a in params.aggregations]
     group_spec = _group_spec(specs, params.group_by, ctx.class_name) if params.group_by else None
     if has_references(params.filters):      # evaluated on the target collections before our read lock
         params = replace(params, filters=prepare_filters(params.filters, ctx, params.tenant))
     wanted = [(plan.spec, False) for plan in plans] + ([(group_spec, True)] if group_spec is not None else [])
-    for spec, grouping in wanted:           # built before the read lock: a first build holds writers off
-        if _filter_column(shard, spec, grouping) is None:
-            shard.ensure_value_column(spec.name)
-    with shard.read():
-        slots = _matched_slots(shard, params, ctx, target, keyword)
-        if not plans and group_spec is None:
-            return AggregateResult(len(slots), [])
-        pos_of = np.full(shard.slot_count, -1, np.int64)
-        pos_of[slots] = np.arange(len(slots))
-        for plan in plans:
-            plan.values = _values(shard, plan.spec, plan.kind, slots, pos_of)
-        grouped = None if group_spec is None else \
-            (group_spec, _values(shard, group_spec, group_spec.base_type, slots, pos_of, grouping=True))
-    n = len(slots)
-    if grouped is None:
+    for shard in shards:
+        for spec, grouping in wanted:       # built before the read lock: a first build holds writers off
+            if _filter_column(shard, spec, grouping) is None:
+                shard.ensure_value_column(spec.name)
+
+    def shard_values(shard: Shard) -> tuple[int, list[_Values]]:
+        with shard.read():
+            slots = _matched_slots(shard, params, ctx, target, keyword)
+            pos_of = np.full(shard.slot_count, -1, np.int64)
+            pos_of[slots] = np.arange(len(slots))
+            found = [_values(shard, spec, spec.base_type if grouping else plan_kind, slots, pos_of, grouping)
+                     for (spec, grouping), plan_kind in zip(wanted, [p.kind for p in plans] + [""])]
+        return len(slots), found
+
+    parts = fan_out(shard_values, shards)
+    n = sum(matched for matched, _ in parts)
+    if not wanted:
+        return AggregateResult(n, [])
+    offsets = np.cumsum([0] + [matched for matched, _ in parts[:-1]]).tolist()
+    pooled = [_pool([found[i] for _, found in parts], offsets) for i in range(len(wanted))]
+    for plan, values in zip(plans, pooled):
+        plan.values = values
+    if group_spec is None:
         return AggregateResult(n, [_compute(plan, None) for plan in plans])
-    return AggregateResult(n, [], _groups(*grouped, plans, n, params.group_limit))
+    return AggregateResult(n, [], _groups(group_spec, pooled[-1], plans, n, params.group_limit))
+
+
+def _pool(parts: list[_Values], offsets: list[int]) -> _Values:
+    """One property's values over several shards' matched sets (owners shifted past the earlier shards'; value
+    ids of different shards' ValueColumns mapped into one vocabulary of the values they use)."""
+    if len(parts) == 1:
+        return parts[0]
+    owner = np.concatenate([p.owner + off for p, off in zip(parts, offsets)]).astype(np.int64)
+    if parts[0].vocab is None:
+        return _Values(np.concatenate([p.values for p in parts]), owner)
+    ids: dict[Any, int] = {}
+    values = []
+    for part in parts:
+        used, inverse = np.unique(part.values, return_inverse=True)
+        mapped = np.array([ids.setdefault(part.vocab[u], len(ids)) for u in used.tolist()], np.int64)
+        values.append(mapped[inverse.reshape(-1)] if len(used) else np.empty(0, np.int64))
+    return _Values(np.concatenate(values), owner, list(ids))
 
 
 def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:

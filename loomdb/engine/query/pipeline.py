@@ -140,6 +140,17 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
                  pool: int, explain: bool = False, timer: StageTimer = OFF) -> list[Fused]:
     """Every fused hybrid candidate, best first (each sub-search contributes up to `pool` hits). Call inside
     `shard.read()`. Profiled, each sub-search has its own section and total; the fusion goes to the main one."""
+    sets = hybrid_sets(shard, h, allow, cfg, target, pool, timer)
+    started = timer.now()
+    fused = fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
+    timer.took(VECTOR_SEARCH if h.alpha > 0 else KEYWORD_SEARCH, "fusion_took", started)
+    return fused
+
+
+def hybrid_sets(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordConfig, target: str | None,
+                pool: int, timer: StageTimer = OFF) -> list[ResultSet]:
+    """The keyword and vector result sets a hybrid search fuses (up to `pool` slots each, best first). Call
+    inside `shard.read()`."""
     sets: list[ResultSet] = []
     if h.alpha < 1 and h.query:
         started = timer.now()
@@ -161,10 +172,7 @@ def hybrid_fused(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: Keyword
                 sets[0] = _without(sets[0], slots[beyond])
             slots, dists = slots[~beyond], dists[~beyond]
         sets.append(ResultSet("vector", h.alpha, slots, 1.0 - dists))
-    started = timer.now()
-    fused = fuse(sets, h.fusion, shard.uuids_of_one if explain else None)
-    timer.took(VECTOR_SEARCH if h.alpha > 0 else KEYWORD_SEARCH, "fusion_took", started)
-    return fused
+    return sets
 
 
 def _timed_vector_search(shard: Shard, target: str, vector: np.ndarray, k: int, allow: np.ndarray | None,

@@ -63,7 +63,7 @@ def has_references(flt: Filter | None) -> bool:
     return bool(flt.reference_path)
 
 
-def prepare_filters(flt: Filter | None, ctx: FilterContext, tenant: str = "") -> Filter | None:
+def prepare_filters(flt: Filter | None, ctx: FilterContext, tenant: str) -> Filter | None:
     """Replace every filter through references by a REF_TARGETS leaf (allowed target uuids). Call before taking
     the filtered shard's read lock. Inside `tenant`, multi-tenant targets are filtered in that same tenant."""
     if flt is None or not has_references(flt):

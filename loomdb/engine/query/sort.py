@@ -121,14 +121,15 @@ def _stored_key(spec: PropertySpec, props: list[dict], path: str) -> tuple[np.nd
     present = np.array([v is not None for v in raw], bool)
     if spec.base_type == "object":
         return present, None
-    comparable = [None if v is None else _comparable(spec, v) for v in raw]
-    distinct = sorted({c for c in comparable if c is not None})
+    keys = [None if v is None else comparable(spec, v) for v in raw]
+    distinct = sorted({c for c in keys if c is not None})
     rank_of = {c: i for i, c in enumerate(distinct)}
-    return present, np.array([-1 if c is None else rank_of[c] for c in comparable], np.int64)
+    return present, np.array([-1 if c is None else rank_of[c] for c in keys], np.int64)
 
 
-def _comparable(spec: PropertySpec, value: Any):
-    """A Python value whose natural order is Weaviate's comparator order for this data type."""
+def comparable(spec: PropertySpec, value: Any):
+    """A Python value whose natural order is Weaviate's comparator order for this data type (also what merges
+    sorted pages of several shards compare, query/merge.py)."""
     base = spec.base_type
     if spec.is_array:
         return tuple(_scalar(base, v) for v in value)
