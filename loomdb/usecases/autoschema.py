@@ -9,6 +9,7 @@ from typing import Any
 
 from ..entities.errors import InvalidInput
 from ..entities.objects import IncomingObject
+from ..entities.property_names import nested_property_name_problem, property_name_problem, stored_name
 from ..entities.values import STRICT_RFC3339, UUID_FORMS, parse_datetime
 from .ports import JsonObject
 
@@ -35,6 +36,31 @@ def properties_to_add(known: Container[str], objects: list[IncomingObject]) -> l
                 if prop is not None:
                     inferred[key] = prop
     return list(inferred.values())
+
+
+def name_problem(properties: Any) -> str | None:
+    """The naming rule a key of an object's properties breaks (nested object keys included), in the words of
+    collections.create: auto-schema would add each key as a property, so Weaviate refuses the object with the
+    rule instead of an unknown-property error. None when every key can name a property."""
+    if not isinstance(properties, dict):
+        return None
+    for key, value in properties.items():
+        name = stored_name(str(key))
+        problem = property_name_problem(name) or _nested_name_problem(value, name)
+        if problem:
+            return problem
+    return None
+
+
+def _nested_name_problem(value: Any, parent: str) -> str | None:
+    objects = [value] if isinstance(value, dict) else [v for v in value if isinstance(v, dict)] \
+        if isinstance(value, list) else []
+    for obj in objects:
+        for key, item in obj.items():
+            problem = nested_property_name_problem(str(key), parent) or _nested_name_problem(item, f"{parent}.{key}")
+            if problem:
+                return problem
+    return None
 
 
 def _string_type(value: str) -> str:

@@ -21,6 +21,23 @@ from .search_reply import build_search_reply
 from .values import uuid_bytes
 
 
+def _not_supported(method: str):
+    def refuse(self, request, context):
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{method} is not supported by loomdb yet")
+    refuse.__name__ = method
+    return refuse
+
+
+def _refuse_unimplemented(cls):
+    """Every weaviate.v1.Weaviate method of the installed client's proto that `cls` does not implement answers
+    UNIMPLEMENTED in loomdb's words (the generated base answers "Method not implemented!")."""
+    for name, member in vars(weaviate_pb2_grpc.WeaviateServicer).items():
+        if not name.startswith("_") and callable(member) and name not in vars(cls):
+            setattr(cls, name, _not_supported(name))
+    return cls
+
+
+@_refuse_unimplemented
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService) -> None:
         self.schema = schema
