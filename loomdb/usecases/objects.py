@@ -11,6 +11,7 @@ from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
 from ..entities.projection import CollectionShape, collection_shape
+from .filter_rules import check_filters
 from .ports import ObjectCollection, ObjectDatabase
 from .write_rules import ObjectWriteRules
 
@@ -147,8 +148,9 @@ class ObjectService:
         return StreamSession(self, on_results, on_done)
 
     def delete_many(self, collection: str, flt: Filter, dry_run: bool, tenant: str = "") -> DeleteOutcome:
-        uuids, matches = self.db.collection(collection).delete_where(flt, dry_run, self.query_maximum_results,
-                                                                     tenant=tenant)
+        target = self.db.collection(collection)
+        check_filters(target.doc, flt)
+        uuids, matches = target.delete_where(flt, dry_run, self.query_maximum_results, tenant=tenant)
         # Weaviate counts every matched object without error as successful, in a dry run too
         # (grpc/v1 batchDeleteReplyFromObjects)
         return DeleteOutcome(matches=len(uuids), uuids=uuids, successful=len(uuids), failed=0)
