@@ -31,8 +31,10 @@ async def _http_error(request: Request, exc: HTTPException):
     if exc.status_code == 404:
         return _router_error(404, f"path {request.url.path} was not found")
     if exc.status_code == 405:
-        allowed = sorted(m.strip() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip())
-        return _router_error(405, f"method {request.method} is not allowed, but [{','.join(allowed)}] are")
+        allowed = {m.strip() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip()}
+        if "GET" in allowed:
+            allowed.discard("HEAD")      # Starlette adds HEAD to every GET route; Weaviate lists it only where declared
+        return _router_error(405, f"method {request.method} is not allowed, but [{','.join(sorted(allowed))}] are")
     return error_response(exc.status_code, exc.detail or "request failed")
 
 
