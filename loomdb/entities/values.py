@@ -37,3 +37,13 @@ def parse_datetime(text: str) -> datetime:
     except ValueError:
         raise InvalidInput(
             f"requires a string with a RFC3339 formatted date, but the given value is '{text}'") from None
+
+
+def json_kind(value: object) -> str:
+    """The JSON kind of a decoded value as Go's encoding/json names it in errors (ints and floats: "number")."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    kinds: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return kinds.get(type(value), "null")

@@ -4,11 +4,13 @@ AUTOSCHEMA_DEFAULT_STRING=text). The engine adds what it is given (Collection.ad
 uuids are recognised with the patterns its coercion accepts (entities/values.py)."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Container
 from typing import Any
 
 from ..entities.errors import InvalidInput
 from ..entities.objects import IncomingObject
+from ..entities.property_names import nested_property_name_problem, property_name_problem, stored_name
 from ..entities.values import STRICT_RFC3339, UUID_FORMS, parse_datetime
 from .ports import JsonObject
 
@@ -35,6 +37,49 @@ def properties_to_add(known: Container[str], objects: list[IncomingObject]) -> l
                 if prop is not None:
                     inferred[key] = prop
     return list(inferred.values())
+
+
+def name_problem(properties: Any) -> str | None:
+    """The naming rule a key of an object's properties breaks (nested object keys included), in the words of
+    collections.create: auto-schema would add each key as a property, so Weaviate refuses the object with the
+    rule instead of an unknown-property error. None when every key can name a property. Keys repeat across a
+    batch, so each distinct one is checked once."""
+    if not isinstance(properties, dict):
+        return None
+    for key, value in properties.items():
+        problem = _top_level_problem(str(key))
+        if problem is None and _has_objects(value):
+            problem = _nested_name_problem(value, stored_name(str(key)))
+        if problem:
+            return problem
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _top_level_problem(key: str) -> str | None:
+    return property_name_problem(stored_name(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _nested_key_problem(key: str, parent: str) -> str | None:
+    return nested_property_name_problem(key, parent)
+
+
+def _has_objects(value: Any) -> bool:
+    """An object, or a list of objects (auto-schema types a list by its first element)."""
+    return isinstance(value, dict) or (isinstance(value, list) and bool(value) and isinstance(value[0], dict))
+
+
+def _nested_name_problem(value: Any, parent: str) -> str | None:
+    objects = [value] if isinstance(value, dict) else [v for v in value if isinstance(v, dict)]
+    for obj in objects:
+        for key, item in obj.items():
+            problem = _nested_key_problem(str(key), parent)
+            if problem is None and _has_objects(item):
+                problem = _nested_name_problem(item, f"{parent}.{key}")
+            if problem:
+                return problem
+    return None
 
 
 def _string_type(value: str) -> str:

@@ -7,10 +7,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..entities.errors import AlreadyExists, LoomError, NotFound
+from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
 from ..entities.projection import CollectionShape, collection_shape
+from .filter_rules import check_filters
 from .ports import ObjectCollection, ObjectDatabase
 from .write_rules import ObjectWriteRules
 
@@ -79,19 +80,28 @@ class ObjectService:
                 pass   # created concurrently by another writer
         return self.db.collection(name)
 
+    def _check_names(self, obj: IncomingObject) -> None:
+        """Weaviate's REST writes wrap an auto-schema refusal as "invalid object: ..."."""
+        problem = self.write_rules.name_problem(obj)
+        if problem:
+            raise InvalidInput(f"invalid object: {problem}")
+
     def insert(self, collection: str, obj: IncomingObject) -> ObjectView:
         """Store a new object; returns it as stored (vectors included), as Weaviate's create answers."""
+        self._check_names(obj)
         target = self._writable(collection)
         target.insert(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
     def replace(self, collection: str, obj: IncomingObject) -> ObjectView:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
+        self._check_names(obj)
         target = self.db.collection(collection)
         target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
     def merge(self, collection: str, obj: IncomingObject) -> None:
+        self._check_names(obj)
         self.db.collection(collection).merge(obj, rules=self.write_rules)
 
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
@@ -106,11 +116,15 @@ class ObjectService:
     def batch_put(self, entries: list[BatchEntry]) -> dict[int, str]:
         """Upsert objects, one engine call per collection; returns {request position: error} for failed ones.
 
-        An unknown collection fails only its own objects."""
+        An unknown collection, or a property name auto-schema cannot add, fails only its own objects."""
         objects_by_collection: dict[str, list[tuple[int, IncomingObject]]] = defaultdict(list)
-        for pos, name, obj in entries:
-            objects_by_collection[name].append((pos, obj))
         errors: dict[int, str] = {}
+        for pos, name, obj in entries:
+            problem = self.write_rules.name_problem(obj)
+            if problem:
+                errors[pos] = problem
+            else:
+                objects_by_collection[name].append((pos, obj))
         stored = 0
         for name, items in objects_by_collection.items():
             try:
@@ -135,8 +149,9 @@ class ObjectService:
         return StreamSession(self, on_results, on_done, references=references)
 
     def delete_many(self, collection: str, flt: Filter, dry_run: bool, tenant: str = "") -> DeleteOutcome:
-        uuids, matches = self.db.collection(collection).delete_where(flt, dry_run, self.query_maximum_results,
-                                                                     tenant=tenant)
+        target = self.db.collection(collection)
+        check_filters(target.doc, flt)
+        uuids, matches = target.delete_where(flt, dry_run, self.query_maximum_results, tenant=tenant)
         # Weaviate counts every matched object without error as successful, in a dry run too
         # (grpc/v1 batchDeleteReplyFromObjects)
         return DeleteOutcome(matches=len(uuids), uuids=uuids, successful=len(uuids), failed=0)

@@ -23,8 +23,10 @@ from ..entities.search import (
     SearchResult,
     certainty_unsupported,
 )
+from .filter_rules import check_filters
 from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
+from .query_vectors import check_query_vectors
 
 SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
 
@@ -42,6 +44,8 @@ class SearchService:
         if params.sort and (params.near_vector is not None or params.bm25 is not None or params.hybrid is not None):
             raise InvalidInput(SORT_WITH_SEARCH)
         collection = self.db.collection(params.collection)
+        check_filters(collection.doc, params.filters)
+        check_query_vectors(params.near_vector, params.hybrid)
         near_vector, hybrid, metric = _vector_search(collection, params.near_vector, params.hybrid,
                                                      request.near_object, params.tenant, projection.certainty)
         profile = QueryProfile() if projection.query_profile else None
@@ -64,6 +68,8 @@ class SearchService:
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector)."""
         collection = self.db.collection(params.collection)
+        check_filters(collection.doc, params.filters)
+        check_query_vectors(params.near_vector, params.hybrid)
         near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..entities.objects import IncomingObject
-from .autoschema import properties_to_add
+from .autoschema import name_problem, properties_to_add
 from .ports import CollectionFinderPort, JsonObject, PropertyView
 from .references import ReferenceTargets
 
@@ -20,6 +20,11 @@ class ObjectWriteRules:
     def inferred_properties(self, known: Mapping[str, PropertyView], objects: list[IncomingObject]) -> list[JsonObject]:
         """With auto-schema on, the properties the objects use that the collection lacks, typed by their values."""
         return properties_to_add(known, objects) if self.autoschema else []
+
+    def name_problem(self, obj: IncomingObject) -> str | None:
+        """With auto-schema on, the naming rule one of the object's property keys breaks (None: all fine, or
+        auto-schema off, where an unknown key is the engine's "no such prop" error)."""
+        return name_problem(obj.properties) if self.autoschema else None
 
     def reference_value(self, class_name: str, spec: PropertyView, value: Any, tenant: str = ""
                         ) -> list[JsonObject]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...entities.errors import InvalidInput, Unsupported
+from ...entities.values import json_kind
 from .model import DISTANCES
 
 _DISTANCE_LIST = '["cosine", "dot", "l2-squared", "manhattan","hamming"]'   # Weaviate's exact text (sic)
@@ -48,11 +49,17 @@ HFRESH_DEFAULTS: dict[str, Any] = {"distance": "cosine", "maxPostingSizeKB": 48,
 
 
 def merge_defaults(defaults: dict, given: Any) -> dict:
-    """Deep copy of `defaults` overlaid with `given` (user values win, unknown user keys are kept)."""
+    """Deep copy of `defaults` overlaid with `given` (user values win, unknown user keys are kept). A given value
+    must have the JSON kind of its default (Weaviate decodes these blocks into typed Go fields); null keeps the
+    default."""
     out = copy.deepcopy(defaults)
     for key, value in (given or {}).items() if isinstance(given, dict) else ():
-        out[key] = merge_defaults(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) \
-            else copy.deepcopy(value)
+        default = out.get(key)
+        if value is None and default is not None:
+            continue
+        if default is not None and json_kind(value) != json_kind(default):
+            raise InvalidInput(f"{key} must be a JSON {json_kind(default)}, got {json_kind(value)}")
+        out[key] = merge_defaults(default, value) if isinstance(default, dict) else copy.deepcopy(value)
     return out
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...entities.errors import InvalidInput
+from ...entities.property_names import nested_property_name_problem, property_name_problem, stored_name
 from . import object_ttl
 from ._vector_index_defaults import fill_vector_index_config, rq_bits_problem
 from ._vector_index_defaults import merge_defaults as _merge
@@ -30,13 +31,8 @@ from .model import (
 
 # ---------------------------------------------------------------------------------------------- names and enums
 _CLASS_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
-_PROP_RE_CORE = "[_A-Za-z][_0-9A-Za-z]{0,230}"
-_PROP_RE = re.compile(f"^{_PROP_RE_CORE}$")
-_NESTED_RE_CORE = "[_A-Za-z][_0-9A-Za-z]*"
-_NESTED_RE = re.compile(f"^{_NESTED_RE_CORE}$")
 _VECTOR_RE_CORE = "[_A-Za-z][_0-9A-Za-z]{0,229}"
 _VECTOR_RE = re.compile(f"^{_VECTOR_RE_CORE}$")
-_RESERVED_PROPS = ("_additional", "_id", "id")
 TOKENIZATIONS = ("word", "whitespace", "lowercase", "field", "gse", "trigram", "kagome_ja", "kagome_kr", "gse_ch")
 _NESTED_TOKENIZATIONS = ("field", "word", "whitespace", "lowercase")
 _TEXT_TYPES = ("text", "text[]")
@@ -104,6 +100,8 @@ def _validate_data_type(name: str, data_type: Any) -> None:
         shown = "[" + " ".join(map(str, data_type or [])) + "]" if isinstance(data_type, list) else data_type
         raise InvalidInput(f"property '{name}': invalid dataType: {shown}: dataType must have at least one element")
     shown = "[" + " ".join(map(str, data_type)) + "]"
+    if not all(isinstance(target, str) for target in data_type):
+        raise InvalidInput(f"property '{name}': invalid dataType: {shown}: dataType must be a list of strings")
     if len(data_type) == 1 and data_type[0] in DATA_TYPES:
         return
     if len(data_type) == 1 and data_type[0] == "":
@@ -151,21 +149,15 @@ def _fill_property(raw: Any, *, prefix: str | None) -> dict:
         raise InvalidInput("property must contain name")
     nested_name = f"{prefix}.{name}" if prefix is not None else None
     if prefix is None:
-        name = name[0].lower() + name[1:]        # Weaviate stores property names with a lower-case first letter
-        if len(name) > 231:
-            raise InvalidInput(f"'{name}' is not a valid property name. Name should not be longer than 231 characters")
-        if not _PROP_RE.match(name):
-            raise InvalidInput(f"'{name}' is not a valid property name. Property names in Weaviate are restricted to "
-                               f"valid GraphQL names, which must be “/{_PROP_RE_CORE}/”")
-        if name in _RESERVED_PROPS:
-            raise InvalidInput(f"'{name}' is a reserved property name")
-    elif not _NESTED_RE.match(name):
-        raise InvalidInput(f"'{name}' is not a valid nested property name of '{prefix}'. NestedProperty names in "
-                           f"Weaviate are restricted to valid GraphQL names, which must be “/{_NESTED_RE_CORE}/”")
+        name = stored_name(name)
+    problem = property_name_problem(name) if prefix is None else nested_property_name_problem(name, prefix)
+    if problem:
+        raise InvalidInput(problem)
     if "dataType" not in prop:
         raise InvalidInput("property must contain dataType")
     data_type = list(prop["dataType"]) if isinstance(prop["dataType"], (list, tuple)) else prop["dataType"]
-    if isinstance(data_type, list) and len(data_type) == 1 and data_type[0] in _DEPRECATED:
+    if isinstance(data_type, list) and len(data_type) == 1 and isinstance(data_type[0], str) \
+            and data_type[0] in _DEPRECATED:
         if prop.get("tokenization") in (None, "", "word"):   # string's default tokenization was word, and
             prop["tokenization"] = "whitespace"  # Weaviate's string -> text migration turns word into whitespace
         data_type = [_DEPRECATED[data_type[0]]]
@@ -259,6 +251,12 @@ def _index_config(index_type: str, given: Any) -> dict:
 _MULTI_VECTORIZERS = frozenset({"none", "text2colbert-jinaai", "multi2multivec-jinaai", "multi2multivec-weaviate"})
 
 
+def _index_type(raw: Any) -> str:
+    if raw is not None and not isinstance(raw, str):
+        raise InvalidInput("vectorIndexType must be a string")
+    return raw or "hnsw"
+
+
 def _named_vector(name: str, raw: Any) -> dict:
     if not isinstance(name, str) or len(name) > 230:
         raise InvalidInput(f"class.VectorConfig target vector name \"{name}\" is not valid. Target vector name "
@@ -271,7 +269,7 @@ def _named_vector(name: str, raw: Any) -> dict:
     vectorizer = cfg.get("vectorizer") or {"none": {}}
     if not isinstance(vectorizer, dict) or len(vectorizer) != 1:
         raise InvalidInput(f'target vector "{name}": vectorizer must be an object with exactly one key')
-    index_type = cfg.get("vectorIndexType") or "hnsw"
+    index_type = _index_type(cfg.get("vectorIndexType"))
     try:
         index_cfg = _index_config(index_type, cfg.get("vectorIndexConfig"))
     except InvalidInput as exc:
@@ -296,7 +294,7 @@ def _fill_vectors(doc: dict, body: dict) -> None:
     vectorizer = body.get("vectorizer") or "none"
     if not isinstance(vectorizer, str):
         raise InvalidInput("vectorizer must be a string")
-    index_type = body.get("vectorIndexType") or "hnsw"
+    index_type = _index_type(body.get("vectorIndexType"))
     try:
         index_cfg = _index_config(index_type, body.get("vectorIndexConfig"))
     except InvalidInput as exc:
@@ -333,6 +331,10 @@ def _inverted(raw: Any) -> dict:
         cfg["cleanupIntervalSeconds"] = INVERTED_DEFAULTS["cleanupIntervalSeconds"]
     stop = cfg["stopwords"] = _merge(INVERTED_DEFAULTS["stopwords"], cfg.get("stopwords"))
     stop["preset"] = stop.get("preset") or "en"
+    for key in ("additions", "removals"):
+        words = stop.get(key)
+        if words is not None and not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+            raise InvalidInput(f"stopwords.{key} must be a list of strings")
     if stop["preset"] not in _STOPWORD_PRESETS:
         raise InvalidInput(f"stopwordPreset '{stop['preset']}' does not exist")
     bm25 = cfg["bm25"]

@@ -21,10 +21,14 @@ PARSE_PREFIX = "updating schema: TYPE_UPDATE_CLASS: bad request :parse class upd
 _PROPS_ERROR = ("property fields other than description cannot be updated through updating the class. Use the add "
                 'property feature (e.g. "POST /v1/schema/{className}/properties") to add additional properties')
 _DELETION_STRATEGIES = ("NoAutomatedResolution", "DeleteOnConflict", "TimeBasedResolution")
-# vector index settings Weaviate refuses to change in place, per index type
-_IMMUTABLE_INDEX_KEYS = {"hnsw": ("efConstruction", "maxConnections", "cleanupIntervalSeconds", "distance",
-                                  "skipDefaultQuantization", "trackDefaultQuantization"),
-                         "flat": ("distance",), "dynamic": ("distance",)}
+# vector index settings Weaviate refuses to change in place, per index type: (name in the message, key path). A flat
+# index cannot start or stop a quantizer (vector/flat/index.go ValidateUserConfigUpdate: "bq is immutable: ...").
+_IMMUTABLE_INDEX_KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "hnsw": tuple((key, (key,)) for key in ("efConstruction", "maxConnections", "cleanupIntervalSeconds", "distance",
+                                            "skipDefaultQuantization", "trackDefaultQuantization")),
+    "flat": (("distance", ("distance",)), ("pq.cache", ("pq", "cache")), ("pq", ("pq", "enabled")),
+             ("bq", ("bq", "enabled")), ("rq", ("rq", "enabled"))),
+    "dynamic": (("distance", ("distance",)),)}
 # Errors of the shards' vector indexes (adapters/repos/db/vector/hnsw/config_update.go UpdateUserConfig) reach the
 # client through the schema store's DB step (cluster/schema apply: "updating db: TYPE_UPDATE_CLASS: ...") wrapped by
 # usecases/schema/executor.go UpdateClass and adapters/repos/db/index.go (per shard).
@@ -153,10 +157,10 @@ def _index_config(current: dict, index_type: str, before: dict, raw: Any, vec: s
         where = f"parse vector config for {vec}: " if vec is not None else "parse vector index config: "
         raise _parse_error(f"{where}parse vector index config: {exc.message}") from None
     where = f"invalid update for vector {_q(vec)}" if vec is not None else "validate vector index config"
-    for key in _IMMUTABLE_INDEX_KEYS.get(index_type, ()):
-        if key in before and before.get(key) != after.get(key):
-            raise _parse_error(f'{where}: {key} is immutable: attempted change from "{_go(before[key])}" to '
-                               f'"{_go(after.get(key))}"')
+    for key, path in _IMMUTABLE_INDEX_KEYS.get(index_type, ()):
+        old, new = _at(before, path), _at(after, path)
+        if old is not None and old != new:
+            raise _parse_error(f'{where}: {key} is immutable: attempted change from "{_go(old)}" to "{_go(new)}"')
     if index_type == "hnsw":
         old_rq, new_rq = before.get("rq") or {}, after.get("rq") or {}
         if old_rq.get("enabled") is True and new_rq.get("enabled") is True and old_rq.get("bits") != new_rq.get("bits"):
@@ -166,6 +170,14 @@ def _index_config(current: dict, index_type: str, before: dict, raw: Any, vec: s
         if problem and not old_rq.get("enabled"):
             raise _db_error(current, vec, problem)
     return after
+
+
+def _at(cfg: dict, path: tuple[str, ...]) -> Any:
+    """The value at `path` of a vector index config (None when absent)."""
+    value: Any = cfg
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def _db_error(current: dict, vec: str | None, message: str) -> InvalidInput:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import grpc
 from weaviate.proto.v1 import aggregate_pb2, batch_delete_pb2, batch_pb2, search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 
 from ...entities.errors import InvalidInput
@@ -22,6 +23,23 @@ from .search_reply import build_search_reply
 from .values import uuid_bytes
 
 
+def _not_supported(method: str):
+    def refuse(self, request, context):
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{method} is not supported by loomdb yet")
+    refuse.__name__ = method
+    return refuse
+
+
+def _refuse_unimplemented(cls):
+    """Every weaviate.v1.Weaviate method of the installed client's proto that `cls` does not implement answers
+    UNIMPLEMENTED in loomdb's words (the generated base answers "Method not implemented!")."""
+    for name, member in vars(weaviate_pb2_grpc.WeaviateServicer).items():
+        if not name.startswith("_") and callable(member) and name not in vars(cls):
+            setattr(cls, name, _not_supported(name))
+    return cls
+
+
+@_refuse_unimplemented
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService,
                  references: ReferenceService) -> None:

@@ -37,8 +37,7 @@ def batch_properties(props) -> dict[str, Any]:
     the engine coerces by schema type)."""
     out = struct_to_dict(props.non_ref_properties) if props.HasField("non_ref_properties") else {}
     for p in props.number_array_properties:
-        out[p.prop_name] = (np.frombuffer(p.values_bytes, dtype="<f8").tolist() if p.values_bytes
-                            else list(p.values))
+        out[p.prop_name] = _float64s(p.prop_name, p.values_bytes) if p.values_bytes else list(p.values)
     for p in props.int_array_properties:
         out[p.prop_name] = list(p.values)
     for p in props.text_array_properties:
@@ -52,6 +51,14 @@ def batch_properties(props) -> dict[str, Any]:
     for name in props.empty_list_props:
         out[name] = []
     return out
+
+
+def _float64s(prop_name: str, data: bytes) -> list[float]:
+    """A number[] property sent as packed little-endian float64s; a length that is no multiple of 8 fails this
+    object only (the caller turns InvalidInput into the object's own error)."""
+    if len(data) % 8:
+        raise InvalidInput(f"property '{prop_name}': values_bytes length {len(data)} is not a multiple of 8")
+    return np.frombuffer(data, dtype="<f8").tolist()
 
 
 def vector_from_bytes(data: bytes) -> np.ndarray:

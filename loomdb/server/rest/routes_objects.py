@@ -12,16 +12,27 @@ from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
 from ...entities.objects import IncomingObject, parse_uuid
+from ...entities.values import json_kind
 from ...usecases.objects import ObjectView
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
 
+_BODY_ERROR = ('parsing body body from "" failed, because json: cannot unmarshal {kind} into Go struct field {field} '
+               "of type {go_type}")
 
-def _vector(value: Any, where: str) -> np.ndarray:
-    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                                              for x in value):
-        raise InvalidInput(f"{where} must be a list of numbers")
+
+def _body_error(value: Any, field: str, go_type: str) -> InvalidInput:
+    """go-swagger's wording for a body field of the wrong JSON type (Weaviate answers it before any handler)."""
+    return InvalidInput(_BODY_ERROR.format(kind=json_kind(value), field=field, go_type=go_type))
+
+
+def _vector(value: Any, field: str) -> np.ndarray:
+    if not isinstance(value, list):
+        raise _body_error(value, field, "[]float32")
+    for x in value:
+        if not isinstance(x, (int, float)) or isinstance(x, bool):
+            raise _body_error(x, field, "float32")
     return np.asarray(value, dtype=np.float32)
 
 
@@ -36,23 +47,40 @@ def _multi_vector(rows: list, where: str) -> np.ndarray:
     return np.stack(matrix)
 
 
+def _named_vectors(value: Any) -> dict[str, np.ndarray]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _body_error(value, "Object.vectors", "models.Vectors")
+    return {name: _multi_vector(vec, "Object.vectors") if _is_matrix(vec) else _vector(vec, "Object.vectors")
+            for name, vec in value.items() if vec is not None}
+
+
+def _is_matrix(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], list)
+
+
+def _string_field(body: dict, key: str, go_type: str = "string") -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _body_error(value, f"Object.{key}", go_type)
+    return value
+
+
 def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObject]:
-    """REST object body -> (collection name, IncomingObject)."""
-    cls = body.get("class")
-    if not isinstance(cls, str) or not cls:
+    """REST object body -> (collection name, IncomingObject); a field of the wrong JSON type is refused as
+    go-swagger refuses it."""
+    cls = _string_field(body, "class")
+    if not cls:
         raise InvalidInput("the object needs a 'class'")
-    tenant = body.get("tenant") or ""
-    if not isinstance(tenant, str):
-        raise InvalidInput("'tenant' must be a string")
+    tenant = _string_field(body, "tenant") or ""
     props = body.get("properties") or {}
     if not isinstance(props, dict):
         raise InvalidInput("'properties' must be a JSON object")
-    oid = uuid or body.get("id") or str(uuid_mod.uuid4())
-    named: dict[str, np.ndarray] = {}
-    for name, vec in (body.get("vectors") or {}).items():
-        is_matrix = isinstance(vec, list) and bool(vec) and isinstance(vec[0], list)
-        named[name] = _multi_vector(vec, f"vectors.{name}") if is_matrix else _vector(vec, f"vectors.{name}")
-    unnamed = _vector(body["vector"], "vector") if body.get("vector") else None
+    oid = uuid or _string_field(body, "id", "strfmt.UUID") or str(uuid_mod.uuid4())
+    named = _named_vectors(body.get("vectors"))
+    vector = body.get("vector")
+    unnamed = _vector(vector, "Object.vector") if vector is not None and vector != [] else None
     return cls[:1].upper() + cls[1:], IncomingObject(parse_uuid(oid), props, named, unnamed, tenant=tenant)
 
 

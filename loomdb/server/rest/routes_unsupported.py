@@ -1,0 +1,67 @@
+"""Weaviate 1.36 REST endpoints loomdb does not serve yet: each answers 501 with "<what> is not supported by loomdb
+yet" in Weaviate's error shape, so a client learns the feature is missing instead of getting a 404 that reads like
+a typo. ONE table: an endpoint leaves it the day its routes are built (the routes of the other modules come first,
+so a built method on a listed path already wins)."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .errors import error_response
+
+_ANY = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# (path, methods, what is missing), from Weaviate's openapi-specs/schema.json and the official client's calls.
+NOT_YET_SUPPORTED: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("/v1/objects", ("GET",), "listing objects over REST (GET /v1/objects)"),
+    ("/v1/objects/validate", ("POST",), "object validation (/v1/objects/validate)"),
+    ("/v1/objects/{id}", ("GET", "HEAD", "PUT", "PATCH", "DELETE"),
+     "object paths without a collection name (deprecated /v1/objects/{id})"),
+    ("/v1/objects/{id}/references/{prop}", ("POST", "PUT", "DELETE"),
+     "reference paths without a collection name (deprecated /v1/objects/{id}/references)"),
+    ("/v1/batch/objects", ("POST", "DELETE"), "batch objects over REST (/v1/batch/objects; use the gRPC batch)"),
+    ("/v1/graphql", ("POST",), "GraphQL (/v1/graphql)"),
+    ("/v1/graphql/batch", ("POST",), "GraphQL (/v1/graphql/batch)"),
+    ("/v1/backups/{backend}", ("GET", "POST"), "backups (/v1/backups)"),
+    ("/v1/backups/{backend}/{id}", ("GET", "DELETE"), "backups (/v1/backups)"),
+    ("/v1/backups/{backend}/{id}/restore", ("GET", "POST"), "backups (/v1/backups)"),
+    ("/v1/export/{backend}", _ANY, "exports (/v1/export)"),
+    ("/v1/export/{backend}/{id}", _ANY, "exports (/v1/export)"),
+    ("/v1/classifications", ("POST",), "classifications (/v1/classifications)"),
+    ("/v1/classifications/{id}", ("GET",), "classifications (/v1/classifications)"),
+    ("/v1/replication/replicate", ("POST", "DELETE"), "replication (/v1/replication)"),
+    ("/v1/replication/replicate/list", ("GET",), "replication (/v1/replication)"),
+    ("/v1/replication/replicate/force-delete", ("POST",), "replication (/v1/replication)"),
+    ("/v1/replication/replicate/{id}", ("GET", "DELETE"), "replication (/v1/replication)"),
+    ("/v1/replication/replicate/{id}/cancel", ("POST",), "replication (/v1/replication)"),
+    ("/v1/replication/sharding-state", ("GET",), "replication (/v1/replication)"),
+    ("/v1/users/own-info", ("GET",), "user management (/v1/users)"),
+    ("/v1/users/db", ("GET",), "user management (/v1/users)"),
+    ("/v1/users/db/{user}", ("GET", "POST", "DELETE"), "user management (/v1/users)"),
+    ("/v1/users/db/{user}/{action}", ("POST",), "user management (/v1/users)"),
+    ("/v1/authz/roles", ("GET", "POST"), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/roles/{role}", ("GET", "DELETE"), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/roles/{role}/{action}", ("GET", "POST"), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/users/own-roles", ("GET",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/users/{user}/roles", ("GET",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/users/{user}/roles/{user_type}", ("GET",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/users/{user}/{action}", ("POST",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/groups/{group_type}", ("GET",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/groups/{group}/roles/{group_type}", ("GET",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/authz/groups/{group}/{action}", ("POST",), "authorization (RBAC, /v1/authz)"),
+    ("/v1/tokenize", ("POST",), "tokenization (/v1/tokenize)"),
+    ("/v1/schema/{collection}/properties/{prop}/tokenize", ("POST",), "tokenization (/v1/tokenize)"),
+    ("/v1/schema/{collection}/vectors/{vector}/index", ("DELETE",), "dropping a vector index"),
+)
+
+
+def _refusal(what: str):
+    async def not_yet(request: Request) -> Response:
+        return error_response(501, f"{what} is not supported by loomdb yet")
+    return not_yet
+
+
+def routes() -> list[Route]:
+    """One 501 route per table row; register after every served route."""
+    return [Route(path, _refusal(what), methods=list(methods)) for path, methods, what in NOT_YET_SUPPORTED]
