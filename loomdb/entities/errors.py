@@ -47,3 +47,8 @@ class ShardClosed(InvalidInput):
 
 class DataDirLocked(LoomError):
     """Another process holds the data directory."""
+
+
+class UpstreamFailure(LoomError):
+    """A module's model or provider failed or refused (401, 429, 5xx, unreachable); `message` carries the
+    provider's own text so the user sees why."""

@@ -1,0 +1,1 @@
+"""Weaviate modules (vectorizers, rerankers, generative) by Weaviate module name; see capabilities.py."""

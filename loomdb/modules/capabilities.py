@@ -1,0 +1,75 @@
+"""What a Weaviate module does for loomdb, as small protocols (DESIGN.md: modules are called through capability
+interfaces). The use cases own Weaviate's rules (which text is embedded, prompts, when to rerank); a module only
+talks to its model or provider. Modules depend on `entities` only, never on the engine, server or use cases."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+Settings = Mapping[str, Any]     # a module's block of the class config (defaults filled), or per-request options
+
+
+@dataclass(frozen=True)
+class ModuleRequest:
+    """What one request hands a module: its headers (names lower-cased: REST headers and gRPC metadata alike,
+    e.g. "x-openai-api-key") and the server's environment (API-key fallbacks such as OPENAI_APIKEY)."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+class Module(Protocol):
+    name: str                   # Weaviate's module name, e.g. "text2vec-openai"
+
+    def meta(self) -> dict[str, Any]:
+        """This module's entry under /v1/meta "modules"."""
+        ...
+
+
+class Vectorizer(Module, Protocol):
+    def class_defaults(self) -> dict[str, Any]:
+        """Settings Weaviate writes into the class config on create (ClassConfigDefaults)."""
+        ...
+
+    def property_defaults(self) -> dict[str, Any]:
+        """Settings Weaviate writes into every property's moduleConfig on create (PropertyConfigDefaults)."""
+        ...
+
+    def validate(self, settings: Settings) -> None:
+        """Refuse settings this module cannot use (InvalidInput with Weaviate's text)."""
+        ...
+
+    def vectorize(self, texts: Sequence[str], settings: Settings, request: ModuleRequest, *, query: bool
+                  ) -> np.ndarray:
+        """One float32 row per text, in one model/provider call where the provider allows (batched).
+        `query` selects the query-side model or input type (Cohere search_query, transformers task_type).
+        Raises UpstreamFailure with the provider's text when the provider refuses or fails."""
+        ...
+
+
+class Reranker(Module, Protocol):
+    def rerank(self, query: str, documents: Sequence[str], settings: Settings, request: ModuleRequest
+               ) -> list[float]:
+        """One relevance score per document, in the documents' order."""
+        ...
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generation: the text, and the provider's metadata (usage tokens, ...) when asked for."""
+    text: str
+    metadata: dict[str, Any] | None = None
+    debug_prompt: str | None = None
+
+
+class Generative(Module, Protocol):
+    def generate(self, prompt: str, settings: Settings, options: Settings, request: ModuleRequest,
+                 images: Sequence[str] = ()) -> Generated:
+        """Generate for a prompt already filled by the use case. `settings` = the class's moduleConfig block,
+        `options` = the request's per-call provider options (they win over settings)."""
+        ...
