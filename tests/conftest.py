@@ -39,7 +39,8 @@ class ServerProcess:
             self.wait_ready()
         return self
 
-    def wait_ready(self, timeout: float = 20.0) -> None:
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Up to `timeout` s: a restart after kill -9 rebuilds its graphs from the store, slow on a loaded machine."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
