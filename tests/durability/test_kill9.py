@@ -43,7 +43,7 @@ def test_kill9_mid_import_loses_no_acknowledged_object(server_process, tmp_path)
 
     t = threading.Thread(target=importer, daemon=True)
     t.start()
-    assert enough.wait(120), "import too slow to reach the kill point"
+    assert enough.wait(300), "import too slow to reach the kill point"
     sp.kill9()
     t.join(120)
     client.close()
