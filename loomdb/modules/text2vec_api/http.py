@@ -36,12 +36,17 @@ _client_lock = threading.Lock()
 _clients: dict[float, httpx.Client] = {}
 
 
+# HTTP(S)_PROXY / NO_PROXY are honoured as Go's http.ProxyFromEnvironment does for Weaviate's modules, which
+# never proxies loopback: a local stand-in or Ollama stays direct
+_DIRECT = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None}
+
+
 def _client(timeout: float) -> httpx.Client:
     """One pooled client per timeout for the process: connections to a provider are reused across calls."""
     with _client_lock:
         client = _clients.get(timeout)
         if client is None:
-            client = _clients[timeout] = httpx.Client(timeout=timeout, trust_env=False)
+            client = _clients[timeout] = httpx.Client(timeout=timeout, mounts=_DIRECT)
         return client
 
 
