@@ -1,4 +1,5 @@
-"""text2vec-mistral: POST {baseURL}/v1/embeddings (S modules/text2vec-mistral/clients/mistral.go)."""
+"""text2vec-mistral: POST to baseURL, Weaviate's default being the whole endpoint
+(S modules/text2vec-mistral/clients/mistral.go, ent/class_settings.go)."""
 from __future__ import annotations
 
 from loomdb.modules.capabilities import ModuleRequest, Settings
@@ -6,12 +7,13 @@ from loomdb.modules.capabilities import ModuleRequest, Settings
 from .common import ApiVectorizer, api_key, base_url, provider_error, setting
 from .http import post_json
 
-DEFAULT_BASE_URL = "https://api.mistral.ai"
+DEFAULT_BASE_URL = "https://api.mistral.ai/v1/embeddings"
 DEFAULT_MODEL = "mistral-embed"
 
 
 def embeddings_url(base: str) -> str:
-    """Older Weaviate stored the whole endpoint ("https://api.mistral.ai/v1/embeddings") as baseURL: kept as is."""
+    """Weaviate's baseURL is the whole endpoint and is posted to as is; a bare origin (what the official client's
+    base_url gives, "https://api.mistral.ai/") gets the embeddings path."""
     return base if base.endswith("/embeddings") else f"{base}/v1/embeddings"
 
 

@@ -305,8 +305,10 @@ def test_mistral_body_and_full_endpoint_base_url() -> None:
         module = VECTORIZERS["text2vec-mistral"]()
         request = ModuleRequest(headers={"x-mistral-api-key": "mistral-test"})
         module.vectorize(TEXTS, {"baseURL": provider.url + "/v1/embeddings"}, request, query=False)
-        assert provider.requests[0].path == "/v1/embeddings"
-        assert provider.bodies() == [{"input": TEXTS, "model": "mistral-embed", "encoding_format": "float"}]
+        module.vectorize(TEXTS, {"baseURL": provider.url + "/"}, request, query=False)
+        assert [r.path for r in provider.requests] == ["/v1/embeddings"] * 2
+        assert provider.bodies()[0] == {"input": TEXTS, "model": "mistral-embed", "encoding_format": "float"}
+        assert module.class_defaults()["baseURL"] == "https://api.mistral.ai/v1/embeddings"
     finally:
         provider.close()
 
