@@ -1,0 +1,44 @@
+"""text2vec-ollama: POST {apiEndpoint}/api/embed, no key (S modules/text2vec-ollama/clients/ollama.go)."""
+from __future__ import annotations
+
+from typing import Any
+
+from loomdb.entities.errors import InvalidInput, UpstreamFailure
+from loomdb.modules.capabilities import ModuleRequest, Settings
+
+from .common import ApiVectorizer, setting
+from .http import post_json
+
+DEFAULT_ENDPOINT = "http://localhost:11434"
+DEFAULT_MODEL = "nomic-embed-text"
+
+
+def _wording(status: int, body: Any) -> str:
+    error = body.get("error") if isinstance(body, dict) else None
+    if error:
+        return f"connection to Ollama API failed with error: {error}"
+    return f"connection to Ollama API failed with status: {status}"
+
+
+class OllamaVectorizer(ApiVectorizer):
+    name = "text2vec-ollama"
+    max_batch = 512         # Ollama takes any number; bounded so one call stays a reasonable size
+    meta_name = "Ollama Module"
+    documentation = "https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings"
+    defaults = {"vectorizeClassName": False}
+
+    def validate(self, settings: Settings) -> None:
+        if not setting(settings, "apiEndpoint", default=DEFAULT_ENDPOINT):
+            raise InvalidInput("apiEndpoint cannot be empty")
+        if not setting(settings, "model", default=DEFAULT_MODEL):
+            raise InvalidInput("model cannot be empty")
+
+    def embed(self, texts: list[str], settings: Settings, request: ModuleRequest, *, query: bool
+              ) -> list[list[float]]:
+        endpoint = str(setting(settings, "apiEndpoint", default=DEFAULT_ENDPOINT)).rstrip("/")
+        body = {"model": setting(settings, "model", default=DEFAULT_MODEL), "input": texts}
+        reply = post_json(f"{endpoint}/api/embed", body, {}, _wording)
+        if reply.get("error"):          # Ollama may say so with a 200
+            raise UpstreamFailure(_wording(200, reply))
+        vectors: list[list[float]] = reply.get("embeddings") or []
+        return vectors

@@ -1,0 +1,1 @@
+"""Small real HTTP servers that speak providers' APIs on loopback, for tests of the modules that call them."""
