@@ -60,9 +60,10 @@ def error_message(body: Any, *path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def status_error(endpoint: str, message: str | None, status: int) -> str:
-    """Weaviate's wording for a provider's refusal: "connection to: <endpoint> failed with status: <n> error: ..."."""
-    text = f"connection to: {endpoint} failed with status: {status}"
+def status_error(lead: str, message: str | None, status: int) -> str:
+    """Weaviate's wording for a provider's refusal: "<lead> failed with status: <n> error: <message>", the lead
+    being the module's own ("connection to: OpenAI API", "connection to Cohere API", ...)."""
+    text = f"{lead} failed with status: {status}"
     return f"{text} error: {message}" if message else text
 
 

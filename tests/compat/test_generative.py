@@ -199,7 +199,8 @@ def test_ollama_server_and_request_override(connect):
         assert res.objects[0].generated == "ollama(mistral, t=0.5): Say fast cars"
         assert ollama.requests[-1] == ("/api/generate", {"model": "mistral", "prompt": "Say fast cars",
                                                          "stream": False, "options": {"temperature": 0.5}})
-        with pytest.raises(WeaviateQueryError, match='model \\\\?"gone\\\\?" not found, try pulling it first'):
+        with pytest.raises(WeaviateQueryError, match='connection to Ollama API failed with error: model '
+                                                     '\\\\?"gone\\\\?" not found, try pulling it first'):
             col.generate.fetch_objects(limit=1, single_prompt="Say {title}",
                                        generative_provider=GenerativeConfig.ollama(model="gone"))
 
@@ -216,7 +217,7 @@ def test_cohere_server_metadata_and_401(connect):
         bad = connect({"X-Cohere-Api-Key": "nope"}).collections.get("GenCohere")
         with pytest.raises(WeaviateQueryError) as err:
             bad.generate.fetch_objects(limit=1, single_prompt="C {title}")
-        assert f"connection to: Cohere API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)
+        assert f"connection to Cohere API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)
 
 
 def test_more_than_ten_objects_each_get_their_generation(connect):

@@ -107,7 +107,7 @@ def test_cohere_rerank_against_a_local_server(connect):
         bad = connect({"X-Cohere-Api-Key": "nope"}).collections.get("RerankCohere")
         with pytest.raises(WeaviateQueryError) as err:
             bad.query.bm25("car", rerank=Rerank(prop="title", query="x"))
-        assert f"connection to: Cohere API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)
+        assert f"connection to Cohere API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)
 
 
 def test_reranker_transformers_is_not_available(connect):

@@ -35,7 +35,7 @@ class AnthropicGenerative:
                    "anthropic-version": API_VERSION}
         url = base_url(request, "X-Anthropic-Baseurl", params.get("baseURL"), DEFAULT_BASE_URL) + "/v1/messages"
         reply = post_json(url, body, headers, lambda status, got: status_error(
-            "Anthropic API", error_message(got, "error", "message"), status), "Anthropic API")
+            "connection to Anthropic API", error_message(got, "error", "message"), status), "Anthropic API")
         text = "".join(part.get("text", "") for part in reply.get("content") or [] if part.get("type") == "text")
         usage = reply.get("usage")
         return Generated(text, {"usage": usage} if isinstance(usage, dict) else None)

@@ -29,7 +29,7 @@ class CohereGenerative:
         headers = {"Authorization": f"Bearer {api_key(request, 'X-Cohere-Api-Key', 'COHERE_APIKEY')}"}
         url = base_url(request, "X-Cohere-Baseurl", params.get("baseURL"), DEFAULT_BASE_URL) + "/v2/chat"
         reply = post_json(url, body, headers, lambda status, got: status_error(
-            "Cohere API", error_message(got, "message"), status), "Cohere API")
+            "connection to Cohere API", error_message(got, "message"), status), "Cohere API")
         parts = (reply.get("message") or {}).get("content") or []
         text = "".join(part.get("text", "") for part in parts if part.get("type") == "text")
         usage = reply.get("usage")

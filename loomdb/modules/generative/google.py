@@ -47,7 +47,7 @@ class GoogleGenerative:
                    f"/publishers/google/models/{model}:generateContent")
             headers = {"Authorization": f"Bearer {key}"}
         reply = post_json(url, body, headers, lambda status, got: status_error(
-            "Google API", error_message(got, "error", "message"), status), "Google API")
+            "connection to Google", error_message(got, "error", "message"), status), "Google API")
         candidates = reply.get("candidates") or [{}]
         text = "".join(p.get("text", "") for p in (candidates[0].get("content") or {}).get("parts") or [])
         usage = reply.get("usageMetadata")

@@ -28,7 +28,8 @@ class MistralGenerative:
         url = base_url(request, "X-Mistral-Baseurl", params.get("baseURL"), DEFAULT_BASE_URL) + \
             "/v1/chat/completions"
         reply = post_json(url, body, headers, lambda status, got: status_error(
-            "Mistral API", error_message(got, "message") or error_message(got, "detail"), status), "Mistral API")
+            "connection to Mistral API", error_message(got, "message") or error_message(got, "detail"), status),
+            "Mistral API")
         text = str(reply["choices"][0]["message"].get("content") or "")
         usage = reply.get("usage")
         return Generated(text, {"usage": usage} if isinstance(usage, dict) else None)

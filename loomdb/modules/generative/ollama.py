@@ -30,10 +30,12 @@ class OllamaGenerative:
         url = base_url(request, "X-Ollama-Baseurl", params.get("apiEndpoint"), DEFAULT_ENDPOINT) + "/api/generate"
         reply = post_json(url, body, {}, _error, "Ollama API")
         if reply.get("error"):
-            raise UpstreamFailure(f"connection to Ollama API failed with error: {reply['error']}")
-        return Generated(str(reply.get("response", "")).strip("\n"))
+            raise UpstreamFailure(_error(200, reply))
+        return Generated(str(reply.get("response", "")))
 
 
 def _error(status: int, body: Any) -> str:
-    message = error_message(body, "error") or (body if isinstance(body, str) else "")
-    return f"connection to Ollama API failed with status: {status} error: {message}"
+    """Weaviate's wording: the provider's error text when it sent one, else the status."""
+    message = error_message(body, "error")
+    return (f"connection to Ollama API failed with error: {message}" if message
+            else f"connection to Ollama API failed with status: {status}")

@@ -51,9 +51,8 @@ class OpenAIGenerative:
             if organization:
                 headers["OpenAI-Organization"] = organization
         endpoint = "Azure OpenAI API" if azure else "OpenAI API"
-        reply = post_json(url, body, headers,
-                          lambda status, got: status_error(endpoint, error_message(got, "error", "message"), status),
-                          endpoint)
+        reply = post_json(url, body, headers, lambda status, got: status_error(
+            f"connection to: {endpoint}", error_message(got, "error", "message"), status), endpoint)
         text = str(reply["choices"][0]["message"].get("content") or "").strip("\n")
         usage = reply.get("usage")
         return Generated(text, {"usage": usage} if isinstance(usage, dict) else None)

@@ -40,7 +40,7 @@ class HostedReranker:
         url = base_url(request, self.base_url_header, settings.get("baseURL"), self.default_base_url) + self.path
         headers = {"Authorization": f"Bearer {api_key(request, self.key_header, self.key_env)}"}
         reply = post_json(url, body, headers, lambda status, got: status_error(
-            self.label, error_message(got, self.error_field), status), self.label)
+            f"connection to {self.label}", error_message(got, self.error_field), status), self.label)
         scores = [0.0] * len(documents)
         for entry in reply.get(self.results_field) or []:
             scores[int(entry["index"])] = float(entry["relevance_score"])
