@@ -21,7 +21,7 @@ from servers.ollama import ollama_server
 pytestmark = pytest.mark.loomdb_only("its own loomdb with ENABLE_MODULES and local provider servers")
 
 ENABLED = ("generative-dummy", "generative-openai", "generative-ollama", "generative-cohere",
-           "generative-anthropic", "reranker-dummy")
+           "generative-anthropic", "generative-mistral", "reranker-dummy")
 DUMMY_TAIL = ". I'm sorry, I'm just a dummy and can't generate anything."
 ROWS = [("fast cars", "cars that go fast", 3, [1.0, 0.0]), ("slow trucks", "trucks that go slowly", 1, [0.9, 0.1]),
         ("bikes", "", 2, [0.0, 1.0])]
@@ -232,3 +232,11 @@ def test_search_metadata_alongside_generation(connect):
     res = col.generate.near_vector([1.0, 0.0], limit=1, single_prompt="{title}",
                                    return_metadata=MetadataQuery(distance=True))
     assert res.objects[0].metadata.distance == pytest.approx(0.0, abs=1e-6)
+
+
+def test_mistral_speaks_the_chat_completions_shape(connect, katan):
+    client = connect({"X-Mistral-Api-Key": katan.key})
+    col = make_articles(client, "GenMistral", Configure.Generative.mistral(base_url=katan.url, max_tokens=32))
+    res = col.generate.fetch_objects(limit=1, single_prompt="M {title}")
+    assert "max_tokens=32" in res.objects[0].generated.splitlines()[0]
+    assert res.objects[0].generated.splitlines()[-1] == "User: M fast cars"

@@ -1,5 +1,5 @@
 """Rerank through the official client: reranker-dummy (Weaviate's test module: score = the document's length in
-bytes) on every search type and with group_by, reranker-cohere against a local Cohere rerank server, and
+bytes) on every search type and with group_by, reranker-cohere and reranker-voyageai against local rerank servers, and
 reranker-transformers refused as not available."""
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from weaviate.exceptions import WeaviateQueryError
 
 import loomdb
 from servers.cohere import INVALID_TOKEN, cohere_server
+from servers.voyageai import INVALID_KEY, voyageai_server
 
 pytestmark = pytest.mark.loomdb_only("its own loomdb with ENABLE_MODULES and a local provider server")
 
-ENABLED = ("reranker-dummy", "reranker-cohere", "reranker-transformers", "generative-dummy")
+ENABLED = ("reranker-dummy", "reranker-cohere", "reranker-voyageai", "reranker-transformers", "generative-dummy")
 ROWS = [("a car", "x", [1.0, 0.0]), ("a much longer car title", "y", [0.9, 0.1]), ("mid car title", "x", [0.8, 0.2])]
 
 
@@ -114,3 +115,17 @@ def test_reranker_transformers_is_not_available(connect):
     col = make_titles(connect(), "RerankTransformers", Configure.Reranker.transformers())
     with pytest.raises(WeaviateQueryError, match="module reranker-transformers is not available in loomdb"):
         col.query.bm25("car", rerank=Rerank(prop="title", query="x"))
+
+
+def test_voyageai_rerank_with_the_base_url_header(connect):
+    with voyageai_server(key="vo-key") as voyage:
+        client = connect({"X-VoyageAI-Api-Key": "vo-key", "X-VoyageAI-Baseurl": voyage.url})
+        col = make_titles(client, "RerankVoyage", Configure.Reranker.voyageai(model="rerank-2"))
+        res = col.query.near_vector([1.0, 0.0], rerank=Rerank(prop="title", query="longer title"))
+        assert [o.metadata.rerank_score for o in res.objects] == [1.0, 0.5, 0.0]
+        assert voyage.requests[-1][1]["model"] == "rerank-2"
+        bad = connect({"X-VoyageAI-Api-Key": "nope", "X-VoyageAI-Baseurl": voyage.url}).collections.get(
+            "RerankVoyage")
+        with pytest.raises(WeaviateQueryError) as err:
+            bad.query.near_vector([1.0, 0.0], rerank=Rerank(prop="title", query="x"))
+        assert f"connection to VoyageAI API failed with status: 401 error: {INVALID_KEY}" in str(err.value)

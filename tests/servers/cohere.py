@@ -29,10 +29,14 @@ def cohere_server(key: str = "cohere-test-key") -> JsonServer:
     def rerank(body: Any, headers: Mapping[str, str]) -> tuple[int, Any]:
         if not authorised(headers):
             return 401, {"message": INVALID_TOKEN}
-        words = set(body["query"].lower().split())
-        scores = [len(words & set(doc.lower().split())) / max(len(words), 1) for doc in body["documents"]]
-        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
-        return 200, {"id": "r1", "results": [{"index": i, "relevance_score": scores[i]} for i in ranked],
+        return 200, {"id": "r1", "results": overlap_ranking(body["query"], body["documents"]),
                      "meta": {"billed_units": {"search_units": 1}}}
 
     return JsonServer({"/v2/chat": chat, "/v2/rerank": rerank})
+
+
+def overlap_ranking(query: str, documents: list[str]) -> list[dict[str, Any]]:
+    """[{index, relevance_score}] best first; the score is the share of the query's words in the document."""
+    words = set(query.lower().split())
+    scores = [len(words & set(doc.lower().split())) / max(len(words), 1) for doc in documents]
+    return [{"index": i, "relevance_score": scores[i]} for i in sorted(range(len(scores)), key=lambda i: -scores[i])]
