@@ -19,8 +19,8 @@ MAX_CONCURRENT_SINGLE = 10      # Weaviate's maximumNumberOfGoroutines for singl
 NO_GENERATIVE_MODULE = ("no results for generative search despite a search request. "
                         "Is a generative module enabled?")
 _PLACEHOLDER = re.compile(r"{([\w\s]*?)}", re.ASCII)     # Go's RE2 \w and \s are ASCII
-_NOT_PROMPT_TYPES = {"blob"}
-_PRIMITIVE_TYPES = {"text", "text[]", "int", "int[]", "number", "number[]", "boolean", "boolean[]", "date",
+# what goes into prompts: every stored value but blobs (images) and references
+_PROMPT_TYPES = {"text", "text[]", "int", "int[]", "number", "number[]", "boolean", "boolean[]", "date",
                     "date[]", "uuid", "uuid[]", "geoCoordinates", "phoneNumber", "object", "object[]"}
 
 
@@ -29,10 +29,10 @@ def generate(search: GenerativeSearch, properties: Sequence[Mapping[str, Any]], 
     """(one generation per result for a single prompt, else None; the grouped task's generation, else None).
     `properties` = each result's stored properties, in result order."""
     types = {p["name"]: p["dataType"][0] for p in class_doc.get("properties") or []}
-    texts = [_texts(props, types, None) for props in properties]
     singles = None
     if search.single is not None and properties:
-        singles = _singles(search.single, texts, class_doc, modules, request)
+        singles = _singles(search.single, [_texts(p, types, None) for p in properties], class_doc, modules,
+                           request)
     grouped = None
     if search.grouped is not None and properties:
         grouped = _grouped(search.grouped, [_texts(p, types, search.grouped.properties) for p in properties],
@@ -114,7 +114,7 @@ def task_prompt(task: str, texts: Sequence[Mapping[str, str]]) -> str:
 def _texts(properties: Mapping[str, Any], types: Mapping[str, str], only: Sequence[str] | None) -> dict[str, str]:
     """A result's properties as prompt text (blobs and references left out, nil values dropped)."""
     return {name: _text(value) for name, value in properties.items()
-            if value is not None and types.get(name) in _PRIMITIVE_TYPES - _NOT_PROMPT_TYPES
+            if value is not None and types.get(name) in _PROMPT_TYPES
             and (not only or name in only)}
 
 
