@@ -3,7 +3,8 @@ compose file or manifest written for Weaviate configures loomdb; CLI flags overr
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_GRPC_MAX_MESSAGE_SIZE = 104_858_000
@@ -38,6 +39,9 @@ class Settings:
     autoschema_enabled: bool = True
     disable_telemetry: bool = True     # accepted for compatibility; loomdb sends no telemetry at all
     objects_ttl_delete_schedule: str = "@every 1h"    # when expired objects are deleted ("" = never)
+    enable_modules: tuple[str, ...] = ()     # ENABLE_MODULES: the Weaviate modules this server offers
+    # the process environment: modules' API-key fallbacks (OPENAI_APIKEY, ...); kept out of repr (secrets)
+    environment: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +58,8 @@ class Settings:
             autoschema_enabled=_bool_env(env, "AUTOSCHEMA_ENABLED", base.autoschema_enabled),
             disable_telemetry=_bool_env(env, "DISABLE_TELEMETRY", base.disable_telemetry),
             objects_ttl_delete_schedule=env.get("OBJECTS_TTL_DELETE_SCHEDULE", base.objects_ttl_delete_schedule),
+            enable_modules=tuple(m.strip() for m in env.get("ENABLE_MODULES", "").split(",") if m.strip()),
+            environment=env,
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -1,7 +1,9 @@
 """What a query asks for and what it gets back, independent of REST/gRPC encodings."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -173,13 +175,72 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Rerank:
+    """Re-sort the results by a reranker module's score of one text property against `query`."""
+
+    property: str
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    """A generative provider named in the request (GenerativeProvider): its Weaviate module name, its per-call
+    options under the class config's names (camelCase, e.g. "maxTokens", "baseURL"), and whether the provider's
+    metadata (usage tokens) is returned."""
+
+    module: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    return_metadata: bool = False
+
+
+@dataclass(frozen=True)
+class SinglePrompt:
+    """One generation per result: `prompt` with `{property}` placeholders filled from that result."""
+
+    prompt: str
+    debug: bool = False
+    provider: ProviderChoice | None = None
+
+
+@dataclass(frozen=True)
+class GroupedTask:
+    """One generation over all results: `task`, then the results' properties (only `properties` if given)."""
+
+    task: str
+    properties: tuple[str, ...] = ()
+    debug: bool = False
+    provider: ProviderChoice | None = None
+
+
+@dataclass(frozen=True)
+class GenerativeSearch:
+    single: SinglePrompt | None = None
+    grouped: GroupedTask | None = None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generated text with the provider module that made it, its metadata when asked for, and the filled
+    prompt when debug was asked for."""
+
+    text: str
+    module: str
+    metadata: Mapping[str, Any] | None = None
+    debug_prompt: str | None = None
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     """One search as a wire adapter parsed it: the query, what to return, and for near_object the id of the object
-    whose vector the query runs with (`params.near_vector` then carries the thresholds and target only)."""
+    whose vector the query runs with (`params.near_vector` then carries the thresholds and target only). Rerank and
+    generative steps run on the results; `headers` (lower-cased names) carry the modules' API keys."""
 
     params: SearchParams
     projection: Projection = Projection()
     near_object: str | None = None
+    rerank: Rerank | None = None
+    generative: GenerativeSearch | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -190,6 +251,8 @@ class ResultObject:
     hit: Hit
     obj: StoredObject
     references: dict[str, list[ResolvedRef]] = field(default_factory=dict)
+    rerank_score: float | None = None
+    generation: Generation | None = None
 
 
 @dataclass
@@ -200,6 +263,8 @@ class ResultGroup:
     min_distance: float
     max_distance: float
     objects: list[ResultObject]
+    rerank_score: float | None = None          # the group's score: its first object's property reranked
+    generation: Generation | None = None       # single prompt over the group's first object
 
 
 @dataclass
@@ -213,3 +278,4 @@ class SearchResult:
     metric: str | None = None                    # distance metric of a vector search asked for distance/certainty
     referenced: dict[str, CollectionShape] = field(default_factory=dict)   # shapes of referenced collections
     profile: list[ShardProfile] | None = None    # per-shard stage timings, when the query asked for them
+    grouped_generation: Generation | None = None  # the grouped task's text over all results

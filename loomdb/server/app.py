@@ -18,9 +18,12 @@ from ..engine.heap import settle_allocator
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
+from ..modules.generative import GENERATIVES
+from ..modules.rerankers import RERANKERS
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
+from ..usecases.query_modules import QueryModules
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -43,6 +46,14 @@ def _health_handler() -> grpc.GenericRpcHandler:
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
 
 
+def _query_modules(settings: Settings) -> QueryModules:
+    """The rerankers and generative modules ENABLE_MODULES names (until the module registry takes this over)."""
+    factories = {**RERANKERS, **GENERATIVES}
+    enabled = tuple(name for name in settings.enable_modules if name in factories)
+    instances = {name: factories[name]() for name in enabled}
+    return QueryModules(instances.get, lambda: enabled, settings.environment)
+
+
 class LoomServer:
     """The database with its REST and gRPC listeners. Ports 0 mean 'pick free ones' (see .rest_port/.grpc_port)."""
 
@@ -54,7 +65,8 @@ class LoomServer:
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
         self.ctx = ServerContext(
             settings=settings, schema=SchemaService(self.db), objects=objects,
-            search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
+            search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
+                                 _query_modules(settings)),
             cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
             property_indexes=PropertyIndexService(self.db))
         self._grpc: grpc.Server | None = None

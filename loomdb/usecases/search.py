@@ -24,18 +24,22 @@ from ..entities.search import (
     certainty_unsupported,
 )
 from .filter_rules import check_filters
+from .module_steps import run_module_steps
 from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
+from .query_modules import NO_MODULES, QueryModules
 from .query_vectors import check_query_vectors
 
 SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
 
 
 class SearchService:
-    def __init__(self, db: SearchDatabase, query_defaults_limit: int, query_maximum_results: int) -> None:
+    def __init__(self, db: SearchDatabase, query_defaults_limit: int, query_maximum_results: int,
+                 modules: QueryModules = NO_MODULES) -> None:
         self.db = db
         self.default_limit = query_defaults_limit
         self.maximum_results = query_maximum_results
+        self.modules = modules      # rerankers and generative modules for the steps after the search
 
     def search(self, request: SearchRequest) -> SearchResult:
         """The page (or the groups) of a search with their objects, their requested references, and the shapes
@@ -60,10 +64,11 @@ class SearchService:
             by_hit = {id(o.hit): o for o in objects}
             groups = [ResultGroup(g.name, g.min_distance, g.max_distance,
                                   [by_hit[id(h)] for h in g.hits if id(h) in by_hit]) for g in found]
-        return SearchResult(
+        result = SearchResult(
             shape=collection_shape(collection.doc), projection=projection, objects=objects, groups=groups,
             metric=metric if projection.distance or projection.certainty else None,
             referenced=self._referenced_shapes(objects), profile=profile.shards if profile is not None else None)
+        return run_module_steps(result, request, collection.doc, self.modules)
 
     def aggregate(self, params: AggregateParams) -> AggregateResult:
         """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector)."""

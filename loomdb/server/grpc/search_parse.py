@@ -3,6 +3,8 @@ this loomdb version cannot serve yet is refused with a clear UNIMPLEMENTED error
 ignored."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from weaviate.proto.v1 import search_get_pb2
 
@@ -10,6 +12,7 @@ from ...entities.errors import InvalidInput, Unsupported
 from ...entities.projection import NestedSelection, Projection
 from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
 from .filters_parse import parse_filters
+from .generative_parse import parse_generative, parse_rerank
 from .references_parse import ref_queries
 from .values import vector_from_bytes, vectors_value
 
@@ -17,11 +20,12 @@ _NOT_YET = {
     "near_text": "near_text",
     "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
-    "generative": "generative search", "rerank": "rerank", "boost": "boost",
+    "boost": "boost",
 }
 
 
-def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
+def parse_search(req: search_get_pb2.SearchRequest, headers: Mapping[str, str] | None = None) -> SearchRequest:
+    """`headers` = the call's metadata (lower-cased names): the modules' API keys and base URLs."""
     for field, label in _NOT_YET.items():
         if req.HasField(field):
             raise Unsupported(f"{label} is not supported by loomdb yet")
@@ -38,7 +42,9 @@ def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
         explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
         group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
     return SearchRequest(params, projection(req.properties if req.HasField("properties") else None, req.metadata),
-                         near_object)
+                         near_object, rerank=parse_rerank(req.rerank) if req.HasField("rerank") else None,
+                         generative=parse_generative(req.generative) if req.HasField("generative") else None,
+                         headers=dict(headers or {}))
 
 
 def _sort(sort_by) -> tuple[SortBy, ...]:

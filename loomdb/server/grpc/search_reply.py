@@ -5,6 +5,7 @@ from __future__ import annotations
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.search import ResultObject, SearchResult, certainty_from_distance
+from .generative_reply import fill_generative_reply
 from .metadata_reply import object_metadata
 from .profile_reply import fill_query_profile
 from .references_reply import fill_ref_props
@@ -20,10 +21,18 @@ def build_search_reply(result: SearchResult, took: float) -> search_get_pb2.Sear
     if result.groups is None:
         for obj in result.objects:
             _fill_result(reply.results.add(), obj, result)
+        if result.grouped_generation is not None:
+            fill_generative_reply(reply.generative_grouped_results.values.add(), result.grouped_generation)
         return reply
+    if result.grouped_generation is not None:     # the client reads only the deprecated string for group_by
+        reply.generative_grouped_result = result.grouped_generation.text
     for group in result.groups:
         out = reply.group_by_results.add(name=group.name, min_distance=group.min_distance,
                                          max_distance=group.max_distance, number_of_objects=len(group.objects))
+        if group.rerank_score is not None:
+            out.rerank.score = group.rerank_score
+        if group.generation is not None:
+            out.generative.result = group.generation.text
         for obj in group.objects:
             grouped = out.objects.add()
             _fill_result(grouped, obj, result)
@@ -59,3 +68,8 @@ def _fill_result(out: search_get_pb2.SearchResult, item: ResultObject, result: S
     if projection.explain_score:
         md.explain_score = hit.explain_score
         md.explain_score_present = True
+    if item.rerank_score is not None:
+        md.rerank_score = item.rerank_score
+        md.rerank_score_present = True
+    if item.generation is not None:
+        fill_generative_reply(out.generative.values.add(), item.generation)

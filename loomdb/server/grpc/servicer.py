@@ -51,7 +51,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
         started = time.perf_counter()
-        result = self.searcher.search(parse_search(request))
+        result = self.searcher.search(parse_search(request, dict(context.invocation_metadata())))
         return build_search_reply(result, time.perf_counter() - started)
 
     @grpc_errors
