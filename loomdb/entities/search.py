@@ -42,6 +42,28 @@ class NearVector:
 
 
 @dataclass(frozen=True)
+class Move:
+    """near_text's moveTo / moveAwayFrom: towards (away from) the concepts' and the objects' vectors."""
+
+    force: float
+    concepts: tuple[str, ...] = ()
+    uuids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearText:
+    """Semantic search: the concepts are embedded by the target vector's module (mean of their vectors), then
+    moved; thresholds as NearVector's."""
+
+    concepts: tuple[str, ...]
+    target: str | None = None
+    distance: float | None = None
+    certainty: float | None = None
+    move_to: Move | None = None
+    move_away: Move | None = None
+
+
+@dataclass(frozen=True)
 class Bm25:
     """Keyword search. `properties` may carry boosts ("title^2"); empty = every searchable text property."""
 
@@ -63,6 +85,7 @@ class Hybrid:
     vector: np.ndarray | None = None
     near_vector: NearVector | None = None   # sub-search with its own thresholds
     target: str | None = None
+    near_text: NearText | None = None       # sub-search embedded by the module (becomes `near_vector`)
     max_vector_distance: float | None = None
     operator: str = "Or"
     minimum_or_tokens_match: int = 0
@@ -180,6 +203,7 @@ class SearchRequest:
     params: SearchParams
     projection: Projection = Projection()
     near_object: str | None = None
+    near_text: NearText | None = None      # embedded by the use case into `params.near_vector`
 
 
 @dataclass

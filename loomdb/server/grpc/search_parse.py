@@ -8,13 +8,22 @@ from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.projection import NestedSelection, Projection
-from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
+from ...entities.search import (
+    Bm25,
+    GroupBy,
+    Hybrid,
+    Move,
+    NearText,
+    NearVector,
+    SearchParams,
+    SearchRequest,
+    SortBy,
+)
 from .filters_parse import parse_filters
 from .references_parse import ref_queries
 from .values import vector_from_bytes, vectors_value
 
 _NOT_YET = {
-    "near_text": "near_text",
     "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
     "generative": "generative search", "rerank": "rerank", "boost": "boost",
@@ -38,7 +47,7 @@ def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
         explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
         group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
     return SearchRequest(params, projection(req.properties if req.HasField("properties") else None, req.metadata),
-                         near_object)
+                         near_object, parse_near_text(req.near_text) if req.HasField("near_text") else None)
 
 
 def _sort(sort_by) -> tuple[SortBy, ...]:
@@ -76,8 +85,6 @@ _DEFAULT_ALPHA = 0.75    # Weaviate's server default when the client leaves alph
 
 
 def parse_hybrid(pb) -> Hybrid:
-    if pb.HasField("near_text"):
-        raise Unsupported("hybrid search with near_text needs a vectorizer module; not supported by loomdb yet")
     if pb.HasField("selection"):
         raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
     if pb.use_alpha_param:
@@ -88,6 +95,7 @@ def parse_hybrid(pb) -> Hybrid:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
     vector = query_vector(pb)
     near_vector = parse_near_vector(pb.near_vector) if pb.HasField("near_vector") else None
+    near_text = parse_near_text(pb.near_text, with_targets=False) if pb.HasField("near_text") else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
     operator, minimum = (_operator(pb.bm25_search_operator) if pb.HasField("bm25_search_operator")
@@ -98,7 +106,7 @@ def parse_hybrid(pb) -> Hybrid:
         near_vector=near_vector, target=single_target(pb.targets if pb.HasField("targets") else None,
                                                         pb.target_vectors),
         max_vector_distance=pb.vector_distance if pb.HasField("vector_distance") else None,
-        operator=operator, minimum_or_tokens_match=minimum)
+        operator=operator, minimum_or_tokens_match=minimum, near_text=near_text)
 
 
 def exclusive_thresholds(name: str, msg) -> None:
@@ -137,6 +145,23 @@ def parse_near_object(no) -> tuple[NearVector, str]:
                                                              no.target_vectors),
                       no.distance if no.HasField("distance") else None,
                       no.certainty if no.HasField("certainty") else None), no.id
+
+
+def parse_near_text(nt, with_targets: bool = True) -> NearText:
+    """NearTextSearch -> NearText (hybrid's own near_text takes the hybrid's targets: `with_targets` False)."""
+    exclusive_thresholds("near_text", nt)
+    if nt.HasField("selection"):
+        raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
+    target = single_target(nt.targets if nt.HasField("targets") else None, nt.target_vectors) \
+        if with_targets else None
+    return NearText(tuple(nt.query), target, nt.distance if nt.HasField("distance") else None,
+                    nt.certainty if nt.HasField("certainty") else None,
+                    _move(nt.move_to) if nt.HasField("move_to") else None,
+                    _move(nt.move_away) if nt.HasField("move_away") else None)
+
+
+def _move(mv) -> Move:
+    return Move(mv.force, tuple(mv.concepts), tuple(mv.uuids))
 
 
 def parse_near_vector(nv) -> NearVector:
