@@ -7,6 +7,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, UpstreamFailure
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
@@ -18,6 +20,7 @@ from .vectorize import Vectorization
 from .write_rules import ObjectWriteRules
 
 Headers = Mapping[str, str]     # REST headers / gRPC metadata, what modules read API keys and base URLs from
+_NO_CALL = np.ones(1, np.float32)   # placeholder marking a space as already given (never stored)
 
 
 class BatchStats:
@@ -96,22 +99,29 @@ class ObjectService:
             if errors:
                 raise UpstreamFailure(errors[0])
 
-    def _revectorize(self, collection: ObjectCollection, obj: IncomingObject, current: StoredObject,
-                     new_properties: dict[str, object], headers: Headers | None) -> None:
-        """Replace / patch: a vector space whose embedded text did not change keeps its stored vector (no module
-        call); the others are vectorised again from `new_properties`."""
-        if self.vectorization is None:
+    def _revectorize(self, collection: ObjectCollection, obj: IncomingObject, merged: bool,
+                     headers: Headers | None) -> None:
+        """Replace / patch of an object of a class with vectorizer modules: a vector space whose embedded text did
+        not change keeps its stored vector (no module call); the others are vectorised again from the new
+        properties (a patch's: the stored ones merged with the given ones). Classes without modules read
+        nothing here."""
+        if self.vectorization is None or not self.vectorization.sources(collection.doc):
             return
+        current = collection.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
+        if current is None:
+            return                                   # the engine answers NotFound
         doc = collection.doc
+        properties = {**current.properties, **obj.properties} if merged else obj.properties
         before = self.vectorization.texts(doc, current.properties)
-        after = self.vectorization.texts(doc, new_properties)
-        probe = IncomingObject(obj.uuid, new_properties, dict(obj.vectors), obj.unnamed_vector, obj.tenant)
+        after = self.vectorization.texts(doc, properties)
+        mine = {space for space in after if self.vectorization.has_own_vector(doc, obj, space)}
+        probe = IncomingObject(obj.uuid, properties, tenant=obj.tenant)
         for space, text in after.items():
-            if space in current.vectors and before.get(space) == text:
-                probe.vectors.setdefault(space, current.vectors[space])
+            if space not in mine and space in current.vectors and before.get(space) == text:
+                probe.vectors[space] = current.vectors[space]
+        probe.vectors.update({space: _NO_CALL for space in mine})    # the client's own vector: no module call
         self._vectorize(collection, probe, headers)
-        for space, vector in probe.vectors.items():
-            obj.vectors.setdefault(space, vector)
+        obj.vectors.update({space: vector for space, vector in probe.vectors.items() if space not in mine})
 
     def _check_names(self, obj: IncomingObject) -> None:
         """Weaviate's REST writes wrap an auto-schema refusal as "invalid object: ..."."""
@@ -132,9 +142,7 @@ class ObjectService:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
         self._check_names(obj)
         target = self.db.collection(collection)
-        current = target.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
-        if current is not None:
-            self._revectorize(target, obj, current, obj.properties, headers)
+        self._revectorize(target, obj, False, headers)
         target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
@@ -142,9 +150,7 @@ class ObjectService:
         """PATCH: the merged properties' module vectors are computed again only where the embedded text changed."""
         self._check_names(obj)
         target = self.db.collection(collection)
-        current = target.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
-        if current is not None:
-            self._revectorize(target, obj, current, {**current.properties, **obj.properties}, headers)
+        self._revectorize(target, obj, True, headers)
         target.merge(obj, rules=self.write_rules)
 
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:

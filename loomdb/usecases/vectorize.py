@@ -127,12 +127,11 @@ class Vectorization:
             return {}
         request = self.request(headers)
         errors: dict[int, str] = {}
-        single = len(doc.get("vectorConfig") or {}) <= 1
         for source in sources:
             module = self.modules.vectorizer(source.module)
             wanted: list[tuple[int, str]] = []
             for pos, obj in enumerate(objects):
-                if pos in errors or _has_vector(obj, source.space, single):
+                if pos in errors or self.has_own_vector(doc, obj, source.space):
                     continue
                 text = object_text(doc["class"], obj.properties, source, self.lowercase_all)
                 if text:
@@ -168,8 +167,10 @@ class Vectorization:
     def has_module(self, doc: JsonObject, space: str) -> bool:
         return any(s.space == space and s.module != NONE for s in self.sources(doc))
 
-
-def _has_vector(obj: IncomingObject, space: str, single_space: bool) -> bool:
-    if space in obj.vectors and len(obj.vectors[space]):
-        return True
-    return single_space and obj.unnamed_vector is not None and len(obj.unnamed_vector) > 0
+    @staticmethod
+    def has_own_vector(doc: JsonObject, obj: IncomingObject, space: str) -> bool:
+        """Whether the client gave `obj` a vector for `space` (by name, or unnamed for a class with one space)."""
+        if space in obj.vectors and len(obj.vectors[space]):
+            return True
+        single_space = len(doc.get("vectorConfig") or {}) <= 1
+        return single_space and obj.unnamed_vector is not None and len(obj.unnamed_vector) > 0

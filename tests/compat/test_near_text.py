@@ -256,3 +256,59 @@ def test_near_object_on_vectorised_objects(keyed, collection_factory, provider):
     col.data.insert_many([DataObject({"text": t}, uuid=_uid(i)) for i, t in enumerate(DOCS + ["red cars"])])
     res = col.query.near_object(_uid(0), limit=2)
     assert [str(o.uuid) for o in res.objects] == [_uid(0), _uid(3)]
+
+
+def test_replace_with_own_vector_makes_no_call(keyed, collection_factory, provider):
+    col = _collection(keyed, collection_factory, provider)
+    col.data.insert({"text": "fast red cars"}, uuid=_uid(0))
+    before = len(provider.requests)
+    col.data.replace(_uid(0), properties={"text": "something new"}, vector={"body": [0.5] * 64})
+    assert len(provider.requests) == before
+    assert col.query.fetch_object_by_id(_uid(0), include_vector=True).vector["body"] == [0.5] * 64
+
+
+def test_request_shape_dimensions_and_base_url_header(endpoint, keyed, collection_factory, provider):
+    col = _collection(keyed, collection_factory, provider)          # text-embedding-3-small, dimensions 64
+    col.data.insert({"text": "a"})
+    assert provider.requests[-1] == {"input": ["a"], "model": "text-embedding-3-small", "dimensions": 64}
+    assert provider.paths[-1] == "/v1/embeddings"
+    other = collection_factory("Other", properties=[Property(name="text", data_type=DataType.TEXT)],
+                               vector_config=Configure.Vectors.text2vec_openai(
+                                   name="body", base_url="http://127.0.0.1:9", model="my-local-model",
+                                   vectorize_collection_name=False))
+    with weaviate.connect_to_custom(
+            http_host=endpoint.host, http_port=endpoint.rest_port, http_secure=False, grpc_host=endpoint.host,
+            grpc_port=endpoint.grpc_port, grpc_secure=False, skip_init_checks=True,
+            headers={"X-OpenAI-Api-Key": KEY, "X-OpenAI-BaseURL": provider.url}) as c:
+        c.collections.get(other.name).data.insert({"text": "b"})   # the header's base URL wins over the class's
+    assert provider.requests[-1] == {"input": ["b"], "model": "my-local-model"}    # no dimensions sent
+
+
+def test_azure_deployment_route(endpoint, collection_factory, provider):
+    col = collection_factory(properties=[Property(name="text", data_type=DataType.TEXT)],
+                             vector_config=Configure.Vectors.text2vec_azure_openai(
+                                 name="body", resource_name="res", deployment_id="dep", base_url=provider.url,
+                                 vectorize_collection_name=False))
+    with weaviate.connect_to_custom(
+            http_host=endpoint.host, http_port=endpoint.rest_port, http_secure=False, grpc_host=endpoint.host,
+            grpc_port=endpoint.grpc_port, grpc_secure=False, skip_init_checks=True,
+            headers={"X-Azure-Api-Key": KEY}) as c:
+        c.collections.get(col.name).data.insert({"text": "azure text"}, uuid=_uid(0))
+    assert provider.paths[-1] == "/openai/deployments/dep/embeddings?api-version=2024-02-01"
+    assert provider.headers[-1]["api-key"] == KEY
+    got = col.query.fetch_object_by_id(_uid(0), include_vector=True)
+    assert np.allclose(got.vector["body"], embed("azure text"), atol=1e-6)
+
+
+def test_api_key_from_environment(tmp_path, provider):
+    srv = loomdb.start_embedded(tmp_path, module_env={"OPENAI_APIKEY": KEY})     # as OPENAI_APIKEY=... would
+    try:
+        with weaviate.connect_to_local(port=srv.rest_port, grpc_port=srv.grpc_port, skip_init_checks=True) as c:
+            col = c.collections.create("Env", properties=[Property(name="text", data_type=DataType.TEXT)],
+                                       vector_config=Configure.Vectors.text2vec_openai(
+                                           base_url=provider.url, dimensions=64, vectorize_collection_name=False))
+            col.data.insert_many([DataObject({"text": "from the environment"}, uuid=_uid(0))])
+            got = col.query.fetch_object_by_id(_uid(0), include_vector=True)
+            assert np.allclose(got.vector["default"], embed("from the environment"), atol=1e-6)
+    finally:
+        srv.stop()

