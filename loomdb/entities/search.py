@@ -75,8 +75,8 @@ class Bm25:
 
 @dataclass(frozen=True)
 class Hybrid:
-    """Keyword + vector fusion. `vector` None with `near_vector` None means: the collection's own vectorizer
-    (not available yet) or, with alpha 0, keyword only."""
+    """Keyword + vector fusion. `vector` None with `near_vector` None means: the target vector's module embeds
+    `near_text` or `query` (the search use case fills `vector` / `near_vector`) or, with alpha 0, keyword only."""
 
     query: str
     alpha: float = 0.75

@@ -81,16 +81,7 @@ class ModuleConfig:
         modules: list[tuple[str, Vectorizer, dict[str, Any]]] = []     # (module, vectorizer, its settings)
         named = body.get("vectorConfig")
         if isinstance(named, dict) and named:
-            for space, cfg in named.items():
-                vectorizer = cfg.get("vectorizer") if isinstance(cfg, dict) else None
-                if not isinstance(vectorizer, dict) or len(vectorizer) != 1:
-                    continue                  # the engine refuses a malformed vectorizer with its own text
-                name, settings = next(iter(vectorizer.items()))
-                if name == NONE:
-                    continue
-                module = self._module(name, f'target vector "{space}": ')
-                vectorizer[name] = {**module.class_defaults(), **(settings or {})}
-                modules.append((name, module, vectorizer[name]))
+            modules = [m for space, cfg in named.items() if (m := self._named_vector(space, cfg)) is not None]
         else:
             name = body.get("vectorizer") or self.modules.default_vectorizer
             if isinstance(name, str) and name != NONE:
@@ -108,6 +99,36 @@ class ModuleConfig:
                 raise InvalidInput(f"module '{name}': {exc.message}") from None
             _check_vectorizable(name, settings, props)
         return body
+
+    def prepare_update(self, doc: JsonObject, body: JsonObject) -> JsonObject:
+        """PUT /v1/schema/{C} (config.add_vector): a named vector new to the class is checked and defaulted as on
+        create; the existing ones are the engine's to compare (their vectorizer is immutable)."""
+        named = body.get("vectorConfig") if isinstance(body, dict) else None
+        if not isinstance(named, dict):
+            return body
+        body = copy.deepcopy(body)
+        existing = doc.get("vectorConfig") or {}
+        for space, cfg in body["vectorConfig"].items():
+            if space not in existing and (added := self._named_vector(space, cfg)) is not None:
+                name, module, settings = added
+                try:
+                    module.validate(settings)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"module '{name}': {exc.message}") from None
+        return body
+
+    def _named_vector(self, space: str, cfg: Any) -> tuple[str, Vectorizer, dict[str, Any]] | None:
+        """A named vector's module with its class defaults written into `cfg` (None: self-provided, or a
+        malformed vectorizer the engine refuses with its own text)."""
+        vectorizer = cfg.get("vectorizer") if isinstance(cfg, dict) else None
+        if not isinstance(vectorizer, dict) or len(vectorizer) != 1:
+            return None
+        name, settings = next(iter(vectorizer.items()))
+        if name == NONE:
+            return None
+        module = self._module(name, f'target vector "{space}": ')
+        vectorizer[name] = {**module.class_defaults(), **(settings or {})}
+        return name, module, vectorizer[name]
 
     def prepare_property(self, doc: JsonObject, prop: JsonObject) -> JsonObject:
         """A property added to an existing class gets each of the class's vectorizers' property defaults."""

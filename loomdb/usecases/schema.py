@@ -49,7 +49,10 @@ class SchemaService:
 
     def update(self, name: str, body: JsonObject) -> JsonObject:
         """PUT /v1/schema/{C} (config.update, config.add_vector): the whole class; immutable changes -> 422."""
-        return self.db.collection(name).update_doc(body)
+        collection = self.db.collection(name)
+        if self.module_config is not None:
+            body = self.module_config.prepare_update(collection.doc, body)
+        return collection.update_doc(body)
 
     def shards(self, name: str) -> ShardStatuses:
         """(shard name, READY|READONLY) of the collection's shard, or of its HOT tenants."""

@@ -312,3 +312,20 @@ def test_api_key_from_environment(tmp_path, provider):
             assert np.allclose(got.vector["default"], embed("from the environment"), atol=1e-6)
     finally:
         srv.stop()
+
+
+def test_add_vector_with_module(keyed, collection_factory, provider, rest):
+    col = _collection(keyed, collection_factory, provider)
+    col.config.add_vector(vector_config=Configure.Vectors.text2vec_openai(
+        name="extra", base_url=provider.url, dimensions=32, vectorize_collection_name=False))
+    settings = rest.get(f"/v1/schema/{col.name}").json()["vectorConfig"]["extra"]["vectorizer"]["text2vec-openai"]
+    assert settings["model"] == "text-embedding-3-small" and settings["dimensions"] == 32
+    col.data.insert({"text": "two spaces"}, uuid=_uid(0))
+    got = col.query.fetch_object_by_id(_uid(0), include_vector=True).vector
+    assert len(got["body"]) == 64 and np.allclose(got["extra"], embed("two spaces", 32), atol=1e-6)
+    body = rest.get(f"/v1/schema/{col.name}").json()
+    body["vectorConfig"]["bad"] = {"vectorizer": {"text2vec-nonexistent": {}}, "vectorIndexType": "hnsw"}
+    reply = rest.put(f"/v1/schema/{col.name}", json=body)
+    assert reply.status_code == 422
+    assert reply.json()["error"][0]["message"] == \
+        'target vector "bad": vectorizer: no module with name "text2vec-nonexistent" present'
