@@ -46,7 +46,7 @@ def _go_value(value: Any) -> list[str]:
             return [str(int(value))]
         return [repr(value)]
     if isinstance(value, dict):
-        return [json.dumps(value, separators=(",", ":"), ensure_ascii=False)]
+        return [json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)]   # as Go marshals maps
     return [str(value)]
 
 
