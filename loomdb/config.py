@@ -27,6 +27,20 @@ def _bool_env(env: dict[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on", "enabled")
 
 
+def _list_env(env: dict[str, str], name: str) -> tuple[str, ...] | None:
+    """A comma-separated list (ENABLE_MODULES); None when unset, so "unset" and "empty" stay apart."""
+    raw = env.get(name)
+    if raw is None:
+        return None
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _module_env(env: dict[str, str]) -> dict[str, str]:
+    """What modules may read from the environment: API-key fallbacks (OPENAI_APIKEY, COHERE_APIKEY, ...) and
+    inference URLs (TRANSFORMERS_INFERENCE_API, ...), under Weaviate's names."""
+    return {k: v for k, v in env.items() if k.endswith(("_APIKEY", "_INFERENCE_API")) or k.startswith("MODULES_")}
+
+
 @dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("loomdb-data")
@@ -39,9 +53,10 @@ class Settings:
     autoschema_enabled: bool = True
     disable_telemetry: bool = True     # accepted for compatibility; loomdb sends no telemetry at all
     objects_ttl_delete_schedule: str = "@every 1h"    # when expired objects are deleted ("" = never)
-    enable_modules: tuple[str, ...] = ()     # ENABLE_MODULES: the Weaviate modules this server offers
-    # the process environment: modules' API-key fallbacks (OPENAI_APIKEY, ...); kept out of repr (secrets)
-    environment: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    enable_modules: tuple[str, ...] | None = None      # ENABLE_MODULES; None = loomdb's bundled default set
+    default_vectorizer_module: str = "none"           # DEFAULT_VECTORIZER_MODULE: for classes created without one
+    lowercase_vectorization_input: bool = False       # LOWERCASE_VECTORIZATION_INPUT: lower-case embedded text
+    module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -58,8 +73,12 @@ class Settings:
             autoschema_enabled=_bool_env(env, "AUTOSCHEMA_ENABLED", base.autoschema_enabled),
             disable_telemetry=_bool_env(env, "DISABLE_TELEMETRY", base.disable_telemetry),
             objects_ttl_delete_schedule=env.get("OBJECTS_TTL_DELETE_SCHEDULE", base.objects_ttl_delete_schedule),
-            enable_modules=tuple(m.strip() for m in env.get("ENABLE_MODULES", "").split(",") if m.strip()),
-            environment=env,
+            enable_modules=_list_env(env, "ENABLE_MODULES"),
+            default_vectorizer_module=(env.get("DEFAULT_VECTORIZER_MODULE") or "").strip()
+            or base.default_vectorizer_module,
+            lowercase_vectorization_input=_bool_env(env, "LOWERCASE_VECTORIZATION_INPUT",
+                                                    base.lowercase_vectorization_input),
+            module_env=_module_env(env),
         )
 
     def with_overrides(self, **changes) -> Settings:

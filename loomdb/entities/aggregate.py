@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .filters import Filter
-from .search import Hybrid, NearVector
+from .search import Hybrid, NearText, NearVector
 
 # request kinds (the oneof of AggregateRequest.Aggregation) and the metrics each may ask for
 KIND_METRICS: dict[str, frozenset[str]] = {
@@ -44,6 +44,7 @@ class AggregateParams:
     filters: Filter | None = None
     near_vector: NearVector | None = None     # vector may be empty while `near_object` is still unresolved
     near_object: str | None = None
+    near_text: NearText | None = None         # embedded by the use case into `near_vector`
     hybrid: Hybrid | None = None              # hook: hybrid-scoped aggregation (not served yet)
     object_limit: int | None = None           # vector search: aggregate over the k nearest only
     group_by: str | None = None

@@ -44,6 +44,28 @@ class NearVector:
 
 
 @dataclass(frozen=True)
+class Move:
+    """near_text's moveTo / moveAwayFrom: towards (away from) the concepts' and the objects' vectors."""
+
+    force: float
+    concepts: tuple[str, ...] = ()
+    uuids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearText:
+    """Semantic search: the concepts are embedded by the target vector's module (mean of their vectors), then
+    moved; thresholds as NearVector's."""
+
+    concepts: tuple[str, ...]
+    target: str | None = None
+    distance: float | None = None
+    certainty: float | None = None
+    move_to: Move | None = None
+    move_away: Move | None = None
+
+
+@dataclass(frozen=True)
 class Bm25:
     """Keyword search. `properties` may carry boosts ("title^2"); empty = every searchable text property."""
 
@@ -55,8 +77,8 @@ class Bm25:
 
 @dataclass(frozen=True)
 class Hybrid:
-    """Keyword + vector fusion. `vector` None with `near_vector` None means: the collection's own vectorizer
-    (not available yet) or, with alpha 0, keyword only."""
+    """Keyword + vector fusion. `vector` None with `near_vector` None means: the target vector's module embeds
+    `near_text` or `query` (the search use case fills `vector` / `near_vector`) or, with alpha 0, keyword only."""
 
     query: str
     alpha: float = 0.75
@@ -65,6 +87,7 @@ class Hybrid:
     vector: np.ndarray | None = None
     near_vector: NearVector | None = None   # sub-search with its own thresholds
     target: str | None = None
+    near_text: NearText | None = None       # sub-search embedded by the module (becomes `near_vector`)
     max_vector_distance: float | None = None
     operator: str = "Or"
     minimum_or_tokens_match: int = 0
@@ -238,9 +261,9 @@ class SearchRequest:
     params: SearchParams
     projection: Projection = Projection()
     near_object: str | None = None
+    near_text: NearText | None = None      # embedded by the use case into `params.near_vector`
     rerank: Rerank | None = None
     generative: GenerativeSearch | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -18,15 +18,16 @@ from ..engine.heap import settle_allocator
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
-from ..modules.generative import GENERATIVES
-from ..modules.rerankers import RERANKERS
+from ..modules.registry import ModuleRegistry
 from ..usecases.cluster import ClusterService
+from ..usecases.module_config import ModuleConfig
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
+from ..usecases.vectorize import Vectorization
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
@@ -46,29 +47,25 @@ def _health_handler() -> grpc.GenericRpcHandler:
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
 
 
-def _query_modules(settings: Settings) -> QueryModules:
-    """The rerankers and generative modules ENABLE_MODULES names (until the module registry takes this over)."""
-    factories = {**RERANKERS, **GENERATIVES}
-    enabled = tuple(name for name in settings.enable_modules if name in factories)
-    instances = {name: factories[name]() for name in enabled}
-    return QueryModules(instances.get, lambda: enabled, settings.environment)
-
-
 class LoomServer:
     """The database with its REST and gRPC listeners. Ports 0 mean 'pick free ones' (see .rest_port/.grpc_port)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
+        modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
+        module_config = ModuleConfig(modules)
+        vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         self.db = Database(settings.data_path)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
-        objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
+        objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
+                                vectorization, module_config)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db), objects=objects,
+            settings=settings, schema=SchemaService(self.db, module_config), objects=objects,
             search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
-                                 _query_modules(settings)),
+                                 vectorization, QueryModules(modules.get, modules.names, settings.module_env)),
             cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
-            property_indexes=PropertyIndexService(self.db))
+            property_indexes=PropertyIndexService(self.db), modules=modules)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..modules.registry import ModuleRegistry
 from ..usecases.cluster import ClusterService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
@@ -21,5 +22,6 @@ class ServerContext:
     cluster: ClusterService
     references: ReferenceService
     property_indexes: PropertyIndexService
+    modules: ModuleRegistry
     rest_port: int = 0
     grpc_port: int = 0

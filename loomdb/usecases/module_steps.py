@@ -12,10 +12,10 @@ from .rerank import rerank_groups, rerank_objects
 
 
 def run_module_steps(result: SearchResult, request: SearchRequest, class_doc: Mapping[str, Any],
-                     modules: QueryModules) -> SearchResult:
+                     modules: QueryModules, headers: Mapping[str, str]) -> SearchResult:
     if request.rerank is None and request.generative is None:
         return result
-    module_request = modules.request(request.headers)
+    module_request = modules.request(headers)
     if request.rerank is not None:
         if result.groups is None:
             result.objects = rerank_objects(result.objects, request.rerank, class_doc, modules, module_request)

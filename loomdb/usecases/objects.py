@@ -4,16 +4,23 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound
+import numpy as np
+
+from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, UpstreamFailure
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
 from ..entities.projection import CollectionShape, collection_shape
 from .filter_rules import check_filters
+from .module_config import ModuleConfig
 from .ports import ObjectCollection, ObjectDatabase
+from .vectorize import Vectorization
 from .write_rules import ObjectWriteRules
+
+Headers = Mapping[str, str]     # REST headers / gRPC metadata, what modules read API keys and base URLs from
+_NO_CALL = np.ones(1, np.float32)   # placeholder marking a space as already given (never stored)
 
 
 class BatchStats:
@@ -64,21 +71,57 @@ BatchEntry = tuple[int, str, IncomingObject]
 
 
 class ObjectService:
-    def __init__(self, db: ObjectDatabase, query_maximum_results: int, autoschema: bool) -> None:
+    def __init__(self, db: ObjectDatabase, query_maximum_results: int, autoschema: bool,
+                 vectorization: Vectorization | None = None, module_config: ModuleConfig | None = None) -> None:
         self.db = db
         self.query_maximum_results = query_maximum_results
         self.autoschema = autoschema
         self.write_rules = ObjectWriteRules(db, autoschema)     # auto-schema and reference values, per write
         self.batch_stats = BatchStats()
+        self.vectorization = vectorization
+        self.module_config = module_config
 
     def _writable(self, name: str) -> ObjectCollection:
-        """The collection to write to; with auto-schema on, a missing collection is created (as Weaviate does)."""
+        """The collection to write to; with auto-schema on, a missing collection is created (as Weaviate does,
+        with DEFAULT_VECTORIZER_MODULE)."""
         if self.autoschema and not self.db.has_collection(name):
+            body = {"class": name}
             try:
-                self.db.create_collection({"class": name})
+                self.db.create_collection(self.module_config.prepare_class(body) if self.module_config else body)
             except AlreadyExists:
                 pass   # created concurrently by another writer
         return self.db.collection(name)
+
+    def _vectorize(self, collection: ObjectCollection, obj: IncomingObject, headers: Headers | None) -> None:
+        """One object's module vectors; a provider failure fails the write (UpstreamFailure, nothing stored)."""
+        if self.vectorization is not None:
+            errors = self.vectorization.fill(collection.doc, [obj], headers)
+            if errors:
+                raise UpstreamFailure(errors[0])
+
+    def _revectorize(self, collection: ObjectCollection, obj: IncomingObject, merged: bool,
+                     headers: Headers | None) -> None:
+        """Replace / patch of an object of a class with vectorizer modules: a vector space whose embedded text did
+        not change keeps its stored vector (no module call); the others are vectorised again from the new
+        properties (a patch's: the stored ones merged with the given ones). Classes without modules read
+        nothing here."""
+        if self.vectorization is None or not self.vectorization.sources(collection.doc):
+            return
+        current = collection.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
+        if current is None:
+            return                                   # the engine answers NotFound
+        doc = collection.doc
+        properties = {**current.properties, **obj.properties} if merged else obj.properties
+        before = self.vectorization.texts(doc, current.properties)
+        after = self.vectorization.texts(doc, properties)
+        mine = {space for space in after if self.vectorization.has_own_vector(doc, obj, space)}
+        probe = IncomingObject(obj.uuid, properties, tenant=obj.tenant)
+        for space, text in after.items():
+            if space not in mine and space in current.vectors and before.get(space) == text:
+                probe.vectors[space] = current.vectors[space]
+        probe.vectors.update({space: _NO_CALL for space in mine})    # the client's own vector: no module call
+        self._vectorize(collection, probe, headers)
+        obj.vectors.update({space: vector for space, vector in probe.vectors.items() if space not in mine})
 
     def _check_names(self, obj: IncomingObject) -> None:
         """Weaviate's REST writes wrap an auto-schema refusal as "invalid object: ..."."""
@@ -86,23 +129,29 @@ class ObjectService:
         if problem:
             raise InvalidInput(f"invalid object: {problem}")
 
-    def insert(self, collection: str, obj: IncomingObject) -> ObjectView:
-        """Store a new object; returns it as stored (vectors included), as Weaviate's create answers."""
+    def insert(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> ObjectView:
+        """Store a new object (its module vectors first); returns it as stored (vectors included), as Weaviate's
+        create answers."""
         self._check_names(obj)
         target = self._writable(collection)
+        self._vectorize(target, obj, headers)
         target.insert(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def replace(self, collection: str, obj: IncomingObject) -> ObjectView:
+    def replace(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> ObjectView:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
         self._check_names(obj)
         target = self.db.collection(collection)
+        self._revectorize(target, obj, False, headers)
         target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def merge(self, collection: str, obj: IncomingObject) -> None:
+    def merge(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> None:
+        """PATCH: the merged properties' module vectors are computed again only where the embedded text changed."""
         self._check_names(obj)
-        self.db.collection(collection).merge(obj, rules=self.write_rules)
+        target = self.db.collection(collection)
+        self._revectorize(target, obj, True, headers)
+        target.merge(obj, rules=self.write_rules)
 
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
         return _read(self.db.collection(collection), uuid, with_vector, tenant)
@@ -113,10 +162,12 @@ class ObjectService:
     def delete(self, collection: str, uuid: str, tenant: str = "") -> bool:
         return self.db.collection(collection).delete([uuid], tenant=tenant)[0]
 
-    def batch_put(self, entries: list[BatchEntry]) -> dict[int, str]:
+    def batch_put(self, entries: list[BatchEntry], headers: Headers | None = None) -> dict[int, str]:
         """Upsert objects, one engine call per collection; returns {request position: error} for failed ones.
+        Module vectors are computed per collection in one call per vector space.
 
-        An unknown collection, or a property name auto-schema cannot add, fails only its own objects."""
+        An unknown collection, a property name auto-schema cannot add, or a failed vectorisation fails only its
+        own objects."""
         objects_by_collection: dict[str, list[tuple[int, IncomingObject]]] = defaultdict(list)
         errors: dict[int, str] = {}
         for pos, name, obj in entries:
@@ -132,6 +183,10 @@ class ObjectService:
             except LoomError as exc:
                 errors.update({pos: exc.message for pos, _ in items})
                 continue
+            if self.vectorization is not None:
+                failed = self.vectorization.fill(collection.doc, [obj for _, obj in items], headers)
+                errors.update({items[i][0]: message for i, message in failed.items()})
+                items = [item for i, item in enumerate(items) if i not in failed]
             results = collection.put_many([obj for _, obj in items], rules=self.write_rules)
             for (pos, _), err in zip(items, results):
                 if err is None:
@@ -142,11 +197,11 @@ class ObjectService:
         return errors
 
     def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None],
-                    references: ReferenceBatch | None = None) -> StreamSession:
+                    references: ReferenceBatch | None = None, headers: Headers | None = None) -> StreamSession:
         """A BatchStream session: items submitted are stored in order through `batch_put` (objects) and
         `references` (reference items, after the objects of the same group); `on_results` gets a StreamResults per
         stored group, `on_done` is called once everything submitted before `finish` is stored."""
-        return StreamSession(self, on_results, on_done, references=references)
+        return StreamSession(self, on_results, on_done, references=references, headers=headers)
 
     def delete_many(self, collection: str, flt: Filter, dry_run: bool, tenant: str = "") -> DeleteOutcome:
         target = self.db.collection(collection)
@@ -209,8 +264,9 @@ class StreamSession:
 
     def __init__(self, service: ObjectService, on_results: Callable[[StreamResults], None],
                  on_done: Callable[[], None], capacity: int = 4000, max_batch: int = 1000,
-                 references: ReferenceBatch | None = None) -> None:
+                 references: ReferenceBatch | None = None, headers: Headers | None = None) -> None:
         self.service = service
+        self.headers = headers
         self.references = references
         self.capacity = capacity
         self.max_batch = max_batch
@@ -309,7 +365,7 @@ class StreamSession:
                 entries.append((pos, item.collection, item.obj))
         if entries:
             try:
-                errors = self.service.batch_put(entries)
+                errors = self.service.batch_put(entries, self.headers)
             except Exception as exc:  # noqa: BLE001 - a bug fails this group's objects, never the stream
                 errors = {pos: f"internal error: {type(exc).__name__}: {exc}" for pos, _, _ in entries}
             for pos, _, _ in entries:

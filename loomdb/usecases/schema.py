@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..entities.errors import AlreadyExists, InvalidInput, NameTaken, NotFound
 from .aliases import AliasService
+from .module_config import ModuleConfig
 from .ports import JsonObject, SchemaDatabasePort
 from .tenants import TenantRequests, TenantService, TenantStates
 
@@ -15,12 +16,15 @@ JsonObjects = list[JsonObject]
 
 
 class SchemaService:
-    def __init__(self, db: SchemaDatabasePort) -> None:
+    def __init__(self, db: SchemaDatabasePort, module_config: ModuleConfig | None = None) -> None:
         self.db = db
+        self.module_config = module_config      # vectorizer modules checked, their defaults written (create)
         self.tenant_service = TenantService(db)
         self.alias_service = AliasService(db)
 
     def create(self, body: JsonObject) -> JsonObject:
+        if self.module_config is not None:
+            body = self.module_config.prepare_class(body)
         try:
             return self.db.create_collection(body)
         except NameTaken as exc:
@@ -39,11 +43,16 @@ class SchemaService:
         self.db.delete_collection(name)
 
     def add_property(self, name: str, prop: JsonObject) -> JsonObject:
+        if self.module_config is not None and isinstance(prop, dict):
+            prop = self.module_config.prepare_property(self.db.collection(name).doc, prop)
         return self.db.add_property(name, prop)
 
     def update(self, name: str, body: JsonObject) -> JsonObject:
         """PUT /v1/schema/{C} (config.update, config.add_vector): the whole class; immutable changes -> 422."""
-        return self.db.collection(name).update_doc(body)
+        collection = self.db.collection(name)
+        if self.module_config is not None:
+            body = self.module_config.prepare_update(collection.doc, body)
+        return collection.update_doc(body)
 
     def shards(self, name: str) -> ShardStatuses:
         """(shard name, READY|READONLY) of the collection's shard, or of its HOT tenants."""

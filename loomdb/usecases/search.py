@@ -2,6 +2,7 @@
 then the objects (and references) of the returned page only, with what the reply needs to encode them."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from time import perf_counter
 
@@ -14,6 +15,8 @@ from ..entities.references import ResolvedRef
 from ..entities.search import (
     Hit,
     Hybrid,
+    Move,
+    NearText,
     NearVector,
     QueryProfile,
     ResultGroup,
@@ -29,26 +32,32 @@ from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
 from .query_modules import NO_MODULES, QueryModules
 from .query_vectors import check_query_vectors
+from .vectorize import Vectorization, no_vectorizer
 
 SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
 
 
 class SearchService:
     def __init__(self, db: SearchDatabase, query_defaults_limit: int, query_maximum_results: int,
-                 modules: QueryModules = NO_MODULES) -> None:
+                 vectorization: Vectorization | None = None, modules: QueryModules = NO_MODULES) -> None:
         self.db = db
         self.default_limit = query_defaults_limit
         self.maximum_results = query_maximum_results
+        self.vectorization = vectorization      # near_text and text-only hybrid: the target vector's module
         self.modules = modules      # rerankers and generative modules for the steps after the search
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, headers: Mapping[str, str] | None = None) -> SearchResult:
         """The page (or the groups) of a search with their objects, their requested references, and the shapes
-        of every collection among them. Objects deleted meanwhile are dropped."""
+        of every collection among them. Objects deleted meanwhile are dropped. `headers` carry module API keys."""
         params, projection = request.params, request.projection
-        if params.sort and (params.near_vector is not None or params.bm25 is not None or params.hybrid is not None):
+        searching = request.near_text is not None or params.near_vector is not None
+        if params.sort and (searching or params.bm25 is not None or params.hybrid is not None):
             raise InvalidInput(SORT_WITH_SEARCH)
         collection = self.db.collection(params.collection)
         check_filters(collection.doc, params.filters)
+        params = replace(params, near_vector=self._near_text(collection, request.near_text, params.tenant, headers)
+                         if request.near_text is not None else params.near_vector,
+                         hybrid=self._embedded_hybrid(collection, params.hybrid, params.tenant, headers))
         check_query_vectors(params.near_vector, params.hybrid)
         near_vector, hybrid, metric = _vector_search(collection, params.near_vector, params.hybrid,
                                                      request.near_object, params.tenant, projection.certainty)
@@ -68,16 +77,67 @@ class SearchService:
             shape=collection_shape(collection.doc), projection=projection, objects=objects, groups=groups,
             metric=metric if projection.distance or projection.certainty else None,
             referenced=self._referenced_shapes(objects), profile=profile.shards if profile is not None else None)
-        return run_module_steps(result, request, collection.doc, self.modules)
+        return run_module_steps(result, request, collection.doc, self.modules, headers or {})
 
-    def aggregate(self, params: AggregateParams) -> AggregateResult:
-        """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector)."""
+    def aggregate(self, params: AggregateParams, headers: Mapping[str, str] | None = None) -> AggregateResult:
+        """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector;
+        near_text: the concepts' vector)."""
         collection = self.db.collection(params.collection)
         check_filters(collection.doc, params.filters)
+        if params.near_text is not None:
+            params = replace(params, near_vector=self._near_text(collection, params.near_text, params.tenant,
+                                                                 headers), near_text=None)
+        params = replace(params, hybrid=self._embedded_hybrid(collection, params.hybrid, params.tenant, headers))
         check_query_vectors(params.near_vector, params.hybrid)
         near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
+
+    # ---- module-embedded queries (usecases/modulecomponents/arguments/nearText in Weaviate) --------------------
+    def _embed(self, collection: SearchCollection, target: str, texts: tuple[str, ...],
+               headers: Mapping[str, str] | None, search_type: str) -> np.ndarray:
+        if self.vectorization is None or not self.vectorization.has_module(collection.doc, target):
+            raise InvalidInput(no_vectorizer(collection.doc["class"], search_type))
+        return self.vectorization.query_vector(collection.doc, target, texts, headers, search_type)
+
+    def _near_text(self, collection: SearchCollection, near_text: NearText, tenant: str,
+                   headers: Mapping[str, str] | None, search_type: str = "nearText") -> NearVector:
+        """The NearVector a near_text means: the mean of the concepts' vectors (one module call), moved towards
+        moveTo (v(1 - f/2) + t f/2) and then away from moveAwayFrom (v + (v - t) f/2), where t is the mean of
+        the move's concepts vector and its objects' stored vectors."""
+        target = collection.resolve_target(near_text.target)
+        vector = self._embed(collection, target, near_text.concepts, headers, search_type)
+        if near_text.move_to is not None and (towards := self._move_target(
+                collection, target, near_text.move_to, tenant, headers, search_type)) is not None:
+            half = near_text.move_to.force / 2
+            vector = vector * (1 - half) + towards * half
+        if near_text.move_away is not None and (away := self._move_target(
+                collection, target, near_text.move_away, tenant, headers, search_type)) is not None:
+            vector = vector + (vector - away) * (near_text.move_away.force / 2)
+        return NearVector(vector.astype(np.float32), target, near_text.distance, near_text.certainty)
+
+    def _move_target(self, collection: SearchCollection, target: str, move: Move, tenant: str,
+                     headers: Mapping[str, str] | None, search_type: str) -> np.ndarray | None:
+        if move.force <= 0 or not (move.concepts or move.uuids):
+            return None
+        parts = [self._embed(collection, target, move.concepts, headers, search_type)] if move.concepts else []
+        parts += [_object_vector(collection, uuid, target, tenant) for uuid in move.uuids]
+        mean: np.ndarray = np.mean(np.stack(parts), axis=0)
+        return mean
+
+    def _embedded_hybrid(self, collection: SearchCollection, hybrid: Hybrid | None, tenant: str,
+                         headers: Mapping[str, str] | None) -> Hybrid | None:
+        """A hybrid without a vector embeds its near_text, or else its query, with the target vector's module."""
+        if hybrid is None or hybrid.alpha <= 0 or hybrid.vector is not None or hybrid.near_vector is not None:
+            return hybrid
+        if hybrid.near_text is not None:
+            sub = replace(hybrid.near_text, target=hybrid.near_text.target or hybrid.target)
+            return replace(hybrid, near_text=None,
+                           near_vector=self._near_text(collection, sub, tenant, headers, "hybrid"))
+        if not hybrid.query:
+            return hybrid
+        target = collection.resolve_target(hybrid.target)
+        return replace(hybrid, vector=self._embed(collection, target, (hybrid.query,), headers, "hybrid"))
 
     def _paged(self, params: SearchParams) -> SearchParams:
         limit = params.limit if params.limit > 0 else self.default_limit

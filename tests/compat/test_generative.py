@@ -131,7 +131,7 @@ def test_only_enabled_generative_module_is_used(tmp_path):
 
 
 def test_nothing_enabled_is_weaviates_error(tmp_path):
-    with loomdb.connect_embedded(tmp_path) as client:
+    with loomdb.connect_embedded(tmp_path, enable_modules=()) as client:
         col = make_articles(client, "GenNothing")
         with pytest.raises(WeaviateQueryError, match="no results for generative search despite a search request. "
                                                      "Is a generative module enabled?"):

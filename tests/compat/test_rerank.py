@@ -17,7 +17,7 @@ from servers.voyageai_rerank import INVALID_KEY, voyageai_server
 
 pytestmark = pytest.mark.loomdb_only("its own loomdb with ENABLE_MODULES and a local provider server")
 
-ENABLED = ("reranker-dummy", "reranker-cohere", "reranker-voyageai", "reranker-transformers", "generative-dummy")
+ENABLED = ("reranker-dummy", "reranker-cohere", "reranker-voyageai", "generative-dummy")
 ROWS = [("a car", "x", [1.0, 0.0]), ("a much longer car title", "y", [0.9, 0.1]), ("mid car title", "x", [0.8, 0.2])]
 
 
@@ -111,10 +111,12 @@ def test_cohere_rerank_against_a_local_server(connect):
         assert f"connection to Cohere API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)
 
 
-def test_reranker_transformers_is_not_available(connect):
-    col = make_titles(connect(), "RerankTransformers", Configure.Reranker.transformers())
-    with pytest.raises(WeaviateQueryError, match="module reranker-transformers is not available in loomdb"):
-        col.query.bm25("car", rerank=Rerank(prop="title", query="x"))
+def test_reranker_transformers_is_refused_at_start(tmp_path):
+    with pytest.raises(ValueError, match="ENABLE_MODULES names reranker-transformers, which is not available in "
+                                         "loomdb: no packaged cross-encoder model"):
+        loomdb.start_embedded(tmp_path, enable_modules=("reranker-transformers",))
+    with pytest.raises(ValueError, match="ENABLE_MODULES names no-such-module, which is not available"):
+        loomdb.start_embedded(tmp_path, enable_modules=("no-such-module",))
 
 
 def test_voyageai_rerank_with_the_base_url_header(connect):

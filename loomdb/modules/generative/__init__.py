@@ -1,5 +1,4 @@
-"""Generative modules by Weaviate module name. `GENERATIVES` is the lookup table the search use case reads
-until the module registry (loomdb/modules/registry.py) takes over."""
+"""Generative modules by Weaviate module name (`GENERATIVES`, part of the registry's table)."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,5 +1,4 @@
-"""Reranker modules by Weaviate module name. `RERANKERS` is the lookup table the search use case reads until
-the module registry (loomdb/modules/registry.py) takes over."""
+"""Reranker modules by Weaviate module name (`RERANKERS`, part of the registry's table)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,8 +6,7 @@ from collections.abc import Callable
 from ..capabilities import Reranker
 from .dummy import DummyReranker
 from .hosted import cohere, jinaai, voyageai
-from .transformers import TransformersReranker
 
 RERANKERS: dict[str, Callable[[], Reranker]] = {
     "reranker-dummy": DummyReranker, "reranker-cohere": cohere, "reranker-voyageai": voyageai,
-    "reranker-jinaai": jinaai, "reranker-transformers": TransformersReranker}
+    "reranker-jinaai": jinaai}

@@ -7,10 +7,10 @@ from weaviate.proto.v1 import aggregate_pb2
 from ...entities.aggregate import AggregateParams, PropertyAggregation
 from ...entities.errors import InvalidInput, Unsupported
 from .filters_parse import parse_filters
-from .search_parse import parse_hybrid, parse_near_object, parse_near_vector
+from .search_parse import parse_hybrid, parse_near_object, parse_near_text, parse_near_vector
 
 _NOT_YET = {
-    "near_text": "near_text", "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
+    "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
 }
 # proto field name -> metric name (the proto spells top occurrences "top_occurences")
@@ -56,6 +56,7 @@ def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
         total_count=req.objects_count,
         filters=parse_filters(req.filters) if req.HasField("filters") else None,
         near_vector=near_vector, near_object=near_object,
+        near_text=parse_near_text(req.near_text) if search == "near_text" else None,
         hybrid=parse_hybrid(req.hybrid) if search == "hybrid" else None,
         object_limit=req.object_limit if req.HasField("object_limit") else None,
         group_by=group_by,

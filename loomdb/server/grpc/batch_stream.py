@@ -24,6 +24,7 @@ from ...entities.errors import LoomError
 from ...usecases.objects import ObjectService, ReferenceBatch, StreamItem, StreamResults
 from .batch_parse import parse_batch_object
 from .batch_references import reference_item
+from .errors import request_headers
 
 log = logging.getLogger("loomdb.grpc")
 Reply = batch_pb2.BatchStreamReply
@@ -65,7 +66,7 @@ def serve_batch_stream(objects: ObjectService, references: ReferenceBatch, reque
         context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message of a batch stream must be 'start'")
     out: queue.Queue[Reply | None] = queue.Queue()
     session = objects.open_stream(on_results=lambda r: out.put(_results_reply(r)), on_done=lambda: out.put(None),
-                                  references=references)
+                                  references=references, headers=request_headers(context))
     context.add_callback(session.cancel)         # runs when the RPC ends, normally or not
 
     def read() -> None:

@@ -7,7 +7,7 @@ import logging
 
 import grpc
 
-from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported
+from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported, UpstreamFailure
 
 log = logging.getLogger("loomdb.grpc")
 
@@ -16,7 +16,13 @@ _CODES: list[tuple[type[LoomError], grpc.StatusCode]] = [
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
     (Unsupported, grpc.StatusCode.UNIMPLEMENTED),
+    (UpstreamFailure, grpc.StatusCode.UNKNOWN),     # a module's provider failed: Weaviate's plain error status
 ]
+
+
+def request_headers(context) -> dict[str, str]:
+    """The call's gRPC metadata (keys lower-case), what modules read API keys and base URLs from."""
+    return {key.lower(): value for key, value in (context.invocation_metadata() or ()) if isinstance(value, str)}
 
 
 def status_for(exc: LoomError) -> grpc.StatusCode:

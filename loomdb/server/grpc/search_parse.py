@@ -3,29 +3,35 @@ this loomdb version cannot serve yet is refused with a clear UNIMPLEMENTED error
 ignored."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.projection import NestedSelection, Projection
-from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
+from ...entities.search import (
+    Bm25,
+    GroupBy,
+    Hybrid,
+    Move,
+    NearText,
+    NearVector,
+    SearchParams,
+    SearchRequest,
+    SortBy,
+)
 from .filters_parse import parse_filters
 from .generative_parse import parse_generative, parse_rerank
 from .references_parse import ref_queries
 from .values import vector_from_bytes, vectors_value
 
 _NOT_YET = {
-    "near_text": "near_text",
     "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
     "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
     "boost": "boost",
 }
 
 
-def parse_search(req: search_get_pb2.SearchRequest, headers: Mapping[str, str] | None = None) -> SearchRequest:
-    """`headers` = the call's metadata (lower-cased names): the modules' API keys and base URLs."""
+def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
     for field, label in _NOT_YET.items():
         if req.HasField(field):
             raise Unsupported(f"{label} is not supported by loomdb yet")
@@ -42,9 +48,9 @@ def parse_search(req: search_get_pb2.SearchRequest, headers: Mapping[str, str] |
         explain_score=req.metadata.explain_score, sort=_sort(req.sort_by), autocut=req.autocut,
         group_by=_group_by(req.group_by) if req.HasField("group_by") else None)
     return SearchRequest(params, projection(req.properties if req.HasField("properties") else None, req.metadata),
-                         near_object, rerank=parse_rerank(req.rerank) if req.HasField("rerank") else None,
-                         generative=parse_generative(req.generative) if req.HasField("generative") else None,
-                         headers=dict(headers or {}))
+                         near_object, parse_near_text(req.near_text) if req.HasField("near_text") else None,
+                         rerank=parse_rerank(req.rerank) if req.HasField("rerank") else None,
+                         generative=parse_generative(req.generative) if req.HasField("generative") else None)
 
 
 def _sort(sort_by) -> tuple[SortBy, ...]:
@@ -82,8 +88,6 @@ _DEFAULT_ALPHA = 0.75    # Weaviate's server default when the client leaves alph
 
 
 def parse_hybrid(pb) -> Hybrid:
-    if pb.HasField("near_text"):
-        raise Unsupported("hybrid search with near_text needs a vectorizer module; not supported by loomdb yet")
     if pb.HasField("selection"):
         raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
     if pb.use_alpha_param:
@@ -94,6 +98,7 @@ def parse_hybrid(pb) -> Hybrid:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
     vector = query_vector(pb)
     near_vector = parse_near_vector(pb.near_vector) if pb.HasField("near_vector") else None
+    near_text = parse_near_text(pb.near_text, with_targets=False) if pb.HasField("near_text") else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
     operator, minimum = (_operator(pb.bm25_search_operator) if pb.HasField("bm25_search_operator")
@@ -104,7 +109,7 @@ def parse_hybrid(pb) -> Hybrid:
         near_vector=near_vector, target=single_target(pb.targets if pb.HasField("targets") else None,
                                                         pb.target_vectors),
         max_vector_distance=pb.vector_distance if pb.HasField("vector_distance") else None,
-        operator=operator, minimum_or_tokens_match=minimum)
+        operator=operator, minimum_or_tokens_match=minimum, near_text=near_text)
 
 
 def exclusive_thresholds(name: str, msg) -> None:
@@ -143,6 +148,23 @@ def parse_near_object(no) -> tuple[NearVector, str]:
                                                              no.target_vectors),
                       no.distance if no.HasField("distance") else None,
                       no.certainty if no.HasField("certainty") else None), no.id
+
+
+def parse_near_text(nt, with_targets: bool = True) -> NearText:
+    """NearTextSearch -> NearText (hybrid's own near_text takes the hybrid's targets: `with_targets` False)."""
+    exclusive_thresholds("near_text", nt)
+    if nt.HasField("selection"):
+        raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
+    target = single_target(nt.targets if nt.HasField("targets") else None, nt.target_vectors) \
+        if with_targets else None
+    return NearText(tuple(nt.query), target, nt.distance if nt.HasField("distance") else None,
+                    nt.certainty if nt.HasField("certainty") else None,
+                    _move(nt.move_to) if nt.HasField("move_to") else None,
+                    _move(nt.move_away) if nt.HasField("move_away") else None)
+
+
+def _move(mv) -> Move:
+    return Move(mv.force, tuple(mv.concepts), tuple(mv.uuids))
 
 
 def parse_near_vector(nv) -> NearVector:

@@ -16,7 +16,7 @@ from .aggregate_reply import build_aggregate_reply
 from .batch_parse import parse_batch_objects
 from .batch_references import reference_items, references_reply
 from .batch_stream import serve_batch_stream
-from .errors import grpc_errors
+from .errors import grpc_errors, request_headers
 from .filters_parse import parse_filters
 from .search_parse import parse_search
 from .search_reply import build_search_reply
@@ -51,14 +51,14 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
         started = time.perf_counter()
-        result = self.searcher.search(parse_search(request, dict(context.invocation_metadata())))
+        result = self.searcher.search(parse_search(request), request_headers(context))
         return build_search_reply(result, time.perf_counter() - started)
 
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
         started = time.perf_counter()
         entries, errors = parse_batch_objects(request)
-        errors.update(self.objects.batch_put(entries))
+        errors.update(self.objects.batch_put(entries, request_headers(context)))
         return batch_pb2.BatchObjectsReply(
             took=time.perf_counter() - started,
             errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])
@@ -83,7 +83,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def Aggregate(self, request: aggregate_pb2.AggregateRequest, context) -> aggregate_pb2.AggregateReply:
         started = time.perf_counter()
         params = parse_aggregate(request)
-        result = self.searcher.aggregate(params)
+        result = self.searcher.aggregate(params, request_headers(context))
         return build_aggregate_reply(result, params.total_count, time.perf_counter() - started)
 
     @grpc_errors

@@ -19,7 +19,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def meta(request: Request) -> Response:
         return json_response({
             "hostname": f"http://{ctx.settings.host}:{ctx.rest_port}", "version": WEAVIATE_VERSION,
-            "modules": {}, "grpcMaxMessageSize": ctx.settings.grpc_max_message_size,
+            "modules": ctx.modules.meta(), "grpcMaxMessageSize": ctx.settings.grpc_max_message_size,
             "loomdb": {"version": __version__, "host": socket.gethostname()},
         })
 

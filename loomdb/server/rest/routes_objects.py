@@ -111,7 +111,8 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def create(request: Request) -> Response:
         cls, obj = parse_object(await read_json(request))
-        return json_response(object_json(await run_in_threadpool(objects.insert, cls, obj), True, obj.tenant))
+        view = await run_in_threadpool(objects.insert, cls, obj, dict(request.headers))
+        return json_response(object_json(view, True, obj.tenant))
 
     @rest_errors
     async def get(request: Request) -> Response:
@@ -141,12 +142,13 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def replace(request: Request) -> Response:
         cls, obj = await update_body(request)
-        return json_response(object_json(await run_in_threadpool(objects.replace, cls, obj), True, obj.tenant))
+        view = await run_in_threadpool(objects.replace, cls, obj, dict(request.headers))
+        return json_response(object_json(view, True, obj.tenant))
 
     @rest_errors
     async def merge(request: Request) -> Response:
         cls, obj = await update_body(request)
-        await run_in_threadpool(objects.merge, cls, obj)
+        await run_in_threadpool(objects.merge, cls, obj, dict(request.headers))
         return Response(status_code=204)
 
     @rest_errors

@@ -1,0 +1,79 @@
+"""Modules by Weaviate module name: which exist in this loomdb (`FACTORIES`), which are enabled (ENABLE_MODULES,
+or loomdb's default set), and what /v1/meta lists for them.
+
+Weaviate enables nothing unless ENABLE_MODULES names it; loomdb wants near_text to work out of the box, so with
+ENABLE_MODULES unset every bundled module whose dependencies are installed is enabled (an optional extra that is
+missing makes its factory raise ImportError: that module is then simply absent), except Weaviate's test modules
+(`*-dummy`). With ENABLE_MODULES set, exactly the named modules are enabled, as in Weaviate; a name loomdb cannot
+serve is refused at start with the reason (a setting we do not honour is never ignored)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .capabilities import Module, Vectorizer
+from .generative import GENERATIVES
+from .rerankers import RERANKERS
+from .text2vec_api import VECTORIZERS
+from .text2vec_openai import OpenAIVectorizer
+
+log = logging.getLogger("loomdb.modules")
+
+# Weaviate module name -> factory. One line per module; a factory may raise ImportError when its extra is missing.
+FACTORIES: dict[str, Callable[[], Module]] = {
+    "text2vec-openai": OpenAIVectorizer,
+    **VECTORIZERS,
+    **RERANKERS,
+    **GENERATIVES,
+}
+
+
+# Weaviate modules loomdb knows of but cannot run: ENABLE_MODULES naming one is refused with the reason.
+NOT_AVAILABLE = {
+    "reranker-transformers": "no packaged cross-encoder model exists to run offline; use reranker-cohere, "
+                             "reranker-voyageai or reranker-jinaai",
+    "text2vec-aws": "AWS SigV4 request signing is not built yet",
+}
+
+
+def _default_set(factories: dict[str, Callable[[], Module]]) -> list[str]:
+    """Every bundled module but Weaviate's test modules (generative-dummy, reranker-dummy)."""
+    return [name for name in factories if not name.endswith("-dummy")]
+
+
+class ModuleRegistry:
+    """The enabled modules of one server, built once at start-up."""
+
+    def __init__(self, enabled: Iterable[str] | None = None, default_vectorizer: str = "none",
+                 factories: dict[str, Callable[[], Module]] | None = None) -> None:
+        factories = FACTORIES if factories is None else factories
+        self._modules: dict[str, Module] = {}
+        for name in (_default_set(factories) if enabled is None else enabled):
+            factory = factories.get(name)
+            if factory is None:
+                reason = NOT_AVAILABLE.get(name, "loomdb has no such module")
+                raise ValueError(f"ENABLE_MODULES names {name}, which is not available in loomdb: {reason} "
+                                 f"(available: {', '.join(sorted(factories))})")
+            try:
+                self._modules[name] = factory()
+            except ImportError as exc:
+                if enabled is not None:
+                    raise ValueError(f"module {name} is enabled but cannot load: {exc}") from None
+                log.info("module %s not enabled: %s", name, exc)
+        self.default_vectorizer = default_vectorizer or "none"
+
+    def get(self, name: str) -> Module | None:
+        return self._modules.get(name)
+
+    def vectorizer(self, name: str) -> Vectorizer | None:
+        """The enabled module `name` if it vectorises text (has `vectorize`), else None."""
+        module = self._modules.get(name)
+        return module if module is not None and hasattr(module, "vectorize") else None  # type: ignore[return-value]
+
+    def names(self) -> list[str]:
+        return sorted(self._modules)
+
+    def meta(self) -> dict[str, Any]:
+        """/v1/meta "modules": each enabled module's meta by name."""
+        return {name: self._modules[name].meta() for name in self.names()}

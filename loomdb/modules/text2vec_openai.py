@@ -1,0 +1,126 @@
+"""text2vec-openai (and its Azure flavour): POST {baseURL}/v1/embeddings, as Weaviate's module sends it
+(modules/text2vec-openai: clients/openai.go, ent/class_settings.go). Any OpenAI-compatible embedding server works
+through `baseURL` (class config) or the X-Openai-Baseurl header."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+import numpy as np
+
+from ..entities.errors import InvalidInput, UpstreamFailure
+from .capabilities import ModuleRequest, Settings
+
+DEFAULT_BASE_URL = "https://api.openai.com"
+DEFAULT_MODEL = "text-embedding-3-small"
+DEFAULT_ENDPOINT = "/v1/embeddings"
+_DEFAULT_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072}
+_LEGACY_MODELS = {"ada": "text-embedding-ada-002"}
+_AZURE_API_VERSION = "2024-02-01"
+_MAX_INPUTS = 2048          # OpenAI's limit of inputs per embeddings request
+_TIMEOUT_S = 50.0           # Weaviate's default module client timeout
+
+
+class OpenAIVectorizer:
+    name = "text2vec-openai"
+
+    def __init__(self) -> None:
+        self._http = httpx.Client(timeout=_TIMEOUT_S)     # pooled connections, shared by all requests
+
+    def meta(self) -> dict[str, Any]:
+        return {"documentationHref": "https://platform.openai.com/docs/guides/embeddings/what-are-embeddings",
+                "name": "OpenAI Module"}
+
+    def class_defaults(self) -> dict[str, Any]:
+        return {"vectorizeClassName": True, "baseURL": DEFAULT_BASE_URL, "model": DEFAULT_MODEL}
+
+    def property_defaults(self) -> dict[str, Any]:
+        return {"skip": False, "vectorizePropertyName": False}
+
+    def validate(self, settings: Settings) -> None:
+        if settings.get("type", "text") not in ("text", "code"):
+            raise InvalidInput("wrong OpenAI type name, available model names are: [text code]")
+        dims = settings.get("dimensions")
+        if dims is not None and (not isinstance(dims, int) or isinstance(dims, bool) or dims <= 0):
+            raise InvalidInput("dimensions needs to be a positive integer")
+        if settings.get("isAzure") and not (settings.get("resourceName") and settings.get("deploymentId")):
+            raise InvalidInput("both resourceName and deploymentId must be provided")
+
+    def vectorize(self, texts: Sequence[str], settings: Settings, request: ModuleRequest, *, query: bool
+                  ) -> np.ndarray:
+        """One POST per 2048 texts; rows in the order of `texts`."""
+        url, headers = self._endpoint(settings, request)
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), _MAX_INPUTS):
+            rows.extend(self._post(url, headers, _body(list(texts[start:start + _MAX_INPUTS]), settings),
+                                   bool(settings.get("isAzure"))))
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+
+    def _endpoint(self, settings: Settings, request: ModuleRequest) -> tuple[str, dict[str, str]]:
+        """The URL and the auth headers: the header base URL wins over the class's, as in Weaviate."""
+        base = (request.header("x-openai-baseurl") or settings.get("baseURL") or DEFAULT_BASE_URL).rstrip("/")
+        if settings.get("isAzure"):
+            key = _key(request, "X-Azure-Api-Key", "AZURE_APIKEY")
+            if base == DEFAULT_BASE_URL:
+                base = f"https://{settings.get('resourceName')}.openai.azure.com"
+            version = settings.get("apiVersion") or _AZURE_API_VERSION
+            return (f"{base}/openai/deployments/{settings.get('deploymentId')}/embeddings?api-version={version}",
+                    {"api-key": key})
+        headers = {"Authorization": f"Bearer {_key(request, 'X-Openai-Api-Key', 'OPENAI_APIKEY')}"}
+        if organization := request.header("x-openai-organization"):
+            headers["OpenAI-Organization"] = organization
+        return f"{base}{settings.get('endpoint') or DEFAULT_ENDPOINT}", headers
+
+    def _post(self, url: str, headers: dict[str, str], body: dict[str, Any], azure: bool) -> list[list[float]]:
+        try:
+            reply = self._http.post(url, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise UpstreamFailure(f"send POST request: {exc}") from None
+        try:
+            payload = reply.json()
+        except ValueError:
+            payload = None
+        if reply.status_code != 200 or not isinstance(payload, dict) or "data" not in payload:
+            raise UpstreamFailure(_error_text(reply, payload, azure))
+        data = sorted(payload["data"], key=lambda item: item.get("index", 0))
+        if len(data) != len(body["input"]):
+            raise UpstreamFailure(f"OpenAI API returned {len(data)} embeddings for {len(body['input'])} inputs")
+        return [item["embedding"] for item in data]
+
+
+def _key(request: ModuleRequest, header: str, env_name: str) -> str:
+    key = request.header(header) or request.env.get(env_name)
+    if not key:
+        raise UpstreamFailure(f"API Key: no api key found neither in request header: {header} "
+                              f"nor in environment variable under {env_name}")
+    return key
+
+
+def _body(texts: list[str], settings: Settings) -> dict[str, Any]:
+    """`dimensions` goes only with text-embedding-3 models (Weaviate: every other model has a model version and
+    is sent without it); a legacy short name becomes its full model name."""
+    model = str(settings.get("model") or DEFAULT_MODEL)
+    model = _LEGACY_MODELS.get(model, model)
+    body: dict[str, Any] = {"input": texts, "model": model}
+    if model.startswith("text-embedding-3"):
+        dims = settings.get("dimensions") or (None if settings.get("isAzure") else _DEFAULT_DIMENSIONS.get(model))
+        if dims:
+            body["dimensions"] = dims
+    return body
+
+
+def _error_text(reply: httpx.Response, payload: Any, azure: bool) -> str:
+    """Weaviate's wording: "connection to: OpenAI API failed with status: 401 error: <the provider's message>"."""
+    text = f"connection to: {'Azure OpenAI API' if azure else 'OpenAI API'} failed with status: {reply.status_code}"
+    if request_id := reply.headers.get("x-request-id"):
+        text += f" request-id: {request_id}"
+    error = payload.get("error") if isinstance(payload, dict) else None
+    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
+    if message is None and reply.status_code != 200:
+        message = reply.text[:500] or None
+    if message:
+        text += f" error: {message}"
+    if retry_after := reply.headers.get("retry-after"):
+        text += f" (retry after {retry_after}s)"
+    return text
