@@ -24,6 +24,13 @@ from ..entities.search import (
     certainty_unsupported,
 )
 from .filter_rules import check_filters
+from .multi_target import (
+    is_multi_target,
+    is_multi_target_hybrid,
+    refuse_multi_target_aggregation,
+    resolve_hybrid,
+    resolve_near_vector,
+)
 from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
 from .query_vectors import check_query_vectors
@@ -70,6 +77,7 @@ class SearchService:
         collection = self.db.collection(params.collection)
         check_filters(collection.doc, params.filters)
         check_query_vectors(params.near_vector, params.hybrid)
+        refuse_multi_target_aggregation(params.near_vector, params.hybrid)
         near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
@@ -99,6 +107,16 @@ def _vector_search(collection: SearchCollection, near_vector: NearVector | None,
     (near_object: the object's own vector in it), certainty refused unless that space is cosine (as a threshold,
     or returned with near_vector results: Weaviate's message either way). Returns the query with the target
     filled in and the space's distance metric (None when no vector search runs)."""
+    if is_multi_target(near_vector):
+        assert near_vector is not None
+        given = near_vector.vector
+        near_vector, metric = resolve_near_vector(
+            collection, near_vector, (lambda name: _object_vector(collection, near_object, name, tenant))
+            if near_object is not None else (lambda _: given), certainty_returned)
+        return near_vector, hybrid, metric
+    if hybrid is not None and hybrid.alpha > 0 and is_multi_target_hybrid(hybrid):
+        hybrid, metric = resolve_hybrid(collection, hybrid)
+        return near_vector, hybrid, metric
     if near_vector is not None:
         target = collection.resolve_target(near_vector.target)
         vector = (_object_vector(collection, near_object, target, tenant) if near_object is not None
