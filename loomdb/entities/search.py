@@ -26,6 +26,9 @@ def distance_from_certainty(certainty: float) -> float:
     return 2.0 * (1.0 - certainty)
 
 
+HYBRID_NEEDS_VECTOR = ("hybrid search needs a query vector (pass vector=...): vectorizer modules are not supported "
+                       "by loomdb yet")
+
 # how a multi-target vector search joins the distances of its targets (Weaviate's combination methods)
 MINIMUM, SUM, AVERAGE, MANUAL_WEIGHTS, RELATIVE_SCORE = "minimum", "sum", "average", "manualWeights", "relativeScore"
 

@@ -20,9 +20,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..entities.errors import InvalidInput
+from ..entities.errors import InvalidInput, Unsupported
 from ..entities.search import (
     AVERAGE,
+    HYBRID_NEEDS_VECTOR,
     MANUAL_WEIGHTS,
     MINIMUM,
     RELATIVE_SCORE,
@@ -128,13 +129,17 @@ def resolve_near_vector(collection: SearchCollection, near_vector: NearVector,
     return with_join(near_vector, join), _metric(collection, join, near_vector.certainty is not None, returned)
 
 
-def resolve_hybrid(collection: SearchCollection, hybrid: Hybrid) -> tuple[Hybrid, str | None]:
+def resolve_hybrid(collection: SearchCollection, hybrid: Hybrid,
+                   vector_for: Callable[[str], np.ndarray] | None = None) -> tuple[Hybrid, str | None]:
     """A multi-target hybrid's vector side resolved: its single vector (or its near_vector sub-search's vectors
-    per target) searched on every target, joined."""
+    per target, or `vector_for(target)`: the query text vectorised per target) searched on every target, joined."""
     sub = hybrid.near_vector
     vector = sub.vector if sub is not None and len(sub.vector) else hybrid.vector
-    join = target_join(collection, hybrid.targets, sub.per_target if sub is not None else (),
-                       None if vector is None else (lambda _: vector))
+    per_target = sub.per_target if sub is not None else ()
+    source = (lambda _: vector) if vector is not None else vector_for
+    if source is None and not per_target:
+        raise Unsupported(HYBRID_NEEDS_VECTOR)
+    join = target_join(collection, hybrid.targets, per_target, source)
     metric = _metric(collection, join, sub is not None and sub.certainty is not None, False)
     if len(join.targets) > 1:
         return replace(hybrid, targets=None, target=None, join=join,

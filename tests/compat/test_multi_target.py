@@ -292,3 +292,24 @@ def test_certainty_threshold_needs_cosine_on_every_target(three):
     objs = col.query.near_vector({"a": [1, 0, 0, 0], "b": [1, 0, 0, 0, 0, 0]}, target_vector=["a", "b"],
                                  certainty=0.9, return_metadata=MetadataQuery(distance=True)).objects
     assert all(o.metadata.distance <= 0.2 + 1e-6 for o in objs)
+
+
+def test_colbert_and_regular_vectors_per_target(collection_factory):
+    """The client's test_colbert_vectors_byov: per-target input for a multi-vector space is one token matrix,
+    for a regular space a list of vectors is one search each."""
+    col = collection_factory(vector_config=[
+        wvc.config.Configure.MultiVectors.self_provided(
+            name="colbert", multi_vector_config=wvc.config.Configure.VectorIndex.MultiVector.multi_vector()),
+        Configure.Vectors.self_provided(name="regular")])
+    col.data.insert_many([DataObject({}, vector={"regular": [1, 2], "colbert": [[1, 2], [4, 5]]})])
+    queries = [
+        col.query.near_vector({"regular": [[1, 2], [2, 1]]}, target_vector="regular"),
+        col.query.near_vector({"colbert": [[1, 2], [3, 4]]}, target_vector="colbert"),
+        col.query.near_vector({"colbert": NearVector.list_of_vectors([[1, 2], [3, 4]])}, target_vector="colbert"),
+        col.query.hybrid(None, vector={"colbert": [[1, 2], [3, 4]]}, target_vector="colbert"),
+        col.query.hybrid(None, vector={"colbert": NearVector.list_of_vectors([[1, 2], [3, 4]])},
+                         target_vector="colbert"),
+        col.query.near_vector({"regular": [1, 2], "colbert": [[1, 2], [3, 4]]},
+                              target_vector=TargetVectors.sum(["regular", "colbert"])),
+    ]
+    assert [len(q.objects) for q in queries] == [1] * len(queries)

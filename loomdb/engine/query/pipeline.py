@@ -12,6 +12,7 @@ import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.search import (
+    HYBRID_NEEDS_VECTOR,
     KEYWORD_SEARCH,
     OBJECT_SEARCH,
     VECTOR_SEARCH,
@@ -173,8 +174,7 @@ def hybrid_sets(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordC
     if h.alpha > 0:
         vector = h.near_vector.vector if h.near_vector is not None else h.vector
         if h.join is None and (vector is None or len(vector) == 0):
-            raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
-                              "supported by loomdb yet")
+            raise Unsupported(HYBRID_NEEDS_VECTOR)
         bound = h.near_vector.max_distance if h.near_vector is not None else None
         slots, dists = _vector_candidates(shard, target, vector, h.join, pool, allow, bound, timer)
         if h.max_vector_distance is not None:
