@@ -13,6 +13,7 @@ from weaviate.classes.config import Configure, DataType, Property, VectorDistanc
 from weaviate.classes.data import DataObject
 from weaviate.classes.query import Filter, HybridVector, MetadataQuery, NearVector, TargetVectors
 from weaviate.exceptions import WeaviateQueryError
+from weaviate.proto.v1 import base_pb2, base_search_pb2
 
 N = 60
 DIMS = {"a": 4, "b": 6, "c": 3}
@@ -313,3 +314,59 @@ def test_colbert_and_regular_vectors_per_target(collection_factory):
                               target_vector=TargetVectors.sum(["regular", "colbert"])),
     ]
     assert [len(q.objects) for q in queries] == [1] * len(queries)
+
+
+def _raw_near_vector(col, **near_vector):
+    """A SearchRequest another client could send (the official one never builds these): Weaviate's parse errors."""
+    from weaviate.proto.v1 import search_get_pb2
+
+    req = search_get_pb2.SearchRequest(collection=col.name, limit=3, uses_123_api=True, uses_125_api=True,
+                                       uses_127_api=True, near_vector=base_search_pb2.NearVector(**near_vector))
+    return col._connection.grpc_search(req)
+
+
+def _for_target(name: str, *vectors: list[float]):
+    return base_search_pb2.VectorForTarget(name=name, vectors=[base_pb2.Vectors(
+        vector_bytes=np.asarray(v, np.float32).tobytes(), type=base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32)
+        for v in vectors])
+
+
+@pytest.mark.parametrize("targets, for_targets, message", [
+    (base_search_pb2.Targets(target_vectors=["first", "second"],
+                             combination=base_search_pb2.COMBINATION_METHOD_TYPE_MANUAL,
+                             weights_for_targets=[base_search_pb2.WeightsForTarget(target="first", weight=1)]),
+     None, r"number of weights \(1\) does not match number of targets \(2\)"),
+    (base_search_pb2.Targets(target_vectors=["first", "second"],
+                             combination=base_search_pb2.COMBINATION_METHOD_TYPE_RELATIVE_SCORE,
+                             weights_for_targets=[base_search_pb2.WeightsForTarget(target="second", weight=1),
+                                                  base_search_pb2.WeightsForTarget(target="first", weight=1)]),
+     None, "target vector second not found in target vectors"),
+    (base_search_pb2.Targets(target_vectors=["first", "second"]), [("first", [[1, 0]])],
+     "near_vector: vector for target must have the same lengths as target vectors"),
+    (base_search_pb2.Targets(target_vectors=["first", "second"]), [("second", [[1, 0, 0]]), ("first", [[1, 0]])],
+     r"near_vector: vector for target first is required. All target vectors: \[first second\] all vectors for "
+     r"targets \[second first\]"),
+])
+def test_raw_request_errors(two, targets, for_targets, message):
+    col, _, _ = two
+    kwargs = {"targets": targets}
+    if for_targets is None:
+        kwargs["vector_bytes"] = np.array([1, 0], np.float32).tobytes()
+    else:
+        kwargs["vector_for_targets"] = [_for_target(name, *vectors) for name, vectors in for_targets]
+    with pytest.raises(Exception, match=message):
+        _raw_near_vector(col, **kwargs)
+
+
+def test_deprecated_vector_per_target_map(two):
+    """Clients for servers before 1.27 send `vector_per_target` (name -> bytes): taken in the targets' order."""
+    col, u1, u2 = two
+    per_target = {"second": np.array([0.6, 0.8, 0], np.float32).tobytes(),
+                  "first": np.array([1, 0], np.float32).tobytes()}
+    reply = _raw_near_vector(col, targets=base_search_pb2.Targets(
+        target_vectors=["first", "second"], combination=base_search_pb2.COMBINATION_METHOD_TYPE_SUM),
+        vector_per_target=per_target)
+    assert [uuid_mod.UUID(bytes=r.metadata.id_as_bytes) for r in reply.results] == [u1, u2]
+    with pytest.raises(Exception, match="near_vector: vector per target must be provided for all targets"):
+        _raw_near_vector(col, targets=base_search_pb2.Targets(target_vectors=["first"]),
+                         vector_per_target=per_target)

@@ -136,14 +136,13 @@ def parse_near_vector(nv, targets_of=None) -> NearVector:
     """NearVector -> its vector(s) and targets; a hybrid's sub-search takes the hybrid's targets (`targets_of`)."""
     exclusive_thresholds("near_vector", nv)
     vector = query_vector(nv)
-    per_target = per_target_vectors(nv)
     if vector is not None and nv.vector_per_target:
         raise InvalidInput("near_vector: either vector or VectorPerTarget must be provided, not both")
-    if vector is not None:
-        per_target = ()
-    elif not per_target:
+    named = target_names(targets_of if targets_of is not None else nv)
+    per_target = () if vector is not None else per_target_vectors(nv, named.names if named is not None else ())
+    if vector is None and not per_target:
         raise InvalidInput("near_vector: a vector is required")
-    target, targets = single_or_multi(target_names(targets_of if targets_of is not None else nv), per_target)
+    target, targets = single_or_multi(named, per_target)
     return NearVector(vector if vector is not None else np.empty(0, np.float32), target,
                       nv.distance if nv.HasField("distance") else None,
                       nv.certainty if nv.HasField("certainty") else None, targets, per_target)

@@ -52,12 +52,22 @@ def _targets(pb: base_search_pb2.Targets) -> TargetVectors | None:
     return TargetVectors(names, combination, weights) if names else None
 
 
-def per_target_vectors(nv: base_search_pb2.NearVector) -> PerTargetVectors:
-    """near_vector's query vectors per target, in request order (empty when it has one vector for all)."""
+def per_target_vectors(nv: base_search_pb2.NearVector, names: tuple[str, ...]) -> PerTargetVectors:
+    """near_vector's query vectors per target, in request order (empty when it has one vector for all); the
+    deprecated `vector_per_target` map is taken in the order of the target `names`."""
     if nv.vector_for_targets:
         return tuple((entry.name, tuple(vectors_value(v) for v in entry.vectors) if entry.vectors
                       else (vector_from_bytes(entry.vector_bytes),)) for entry in nv.vector_for_targets)
-    return tuple((name, (vector_from_bytes(data),)) for name, data in nv.vector_per_target.items())
+    if not nv.vector_per_target:
+        return ()
+    given = dict(nv.vector_per_target)
+    if len(given) != len(names):
+        raise InvalidInput("near_vector: vector per target must be provided for all targets")
+    for name in names:
+        if name not in given:
+            raise InvalidInput(f"near_vector: vector for target {name} is required. All target vectors: "
+                               f"[{' '.join(names)}] all vectors for targets [{' '.join(given)}]")
+    return tuple((name, (vector_from_bytes(given[name]),)) for name in names)
 
 
 def single_or_multi(targets: TargetVectors | None, per_target: PerTargetVectors
