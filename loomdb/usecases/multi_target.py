@@ -105,7 +105,7 @@ def with_join(near_vector: NearVector, join: TargetJoin) -> NearVector:
     return replace(near_vector, target=None, targets=None, per_target=(), join=join)
 
 
-def check_join_certainty(collection: SearchCollection, targets: Sequence[str]) -> None:
+def _check_join_certainty(collection: SearchCollection, targets: Sequence[str]) -> None:
     """A certainty threshold needs every joined space to be cosine (Weaviate's validateGetDistanceParams)."""
     for name in targets:
         metric = collection.vectors[name].distance
@@ -113,7 +113,7 @@ def check_join_certainty(collection: SearchCollection, targets: Sequence[str]) -
             raise InvalidInput(certainty_unsupported(metric))
 
 
-def returns_certainty(targets: TargetVectors | None) -> bool:
+def _returns_certainty(targets: TargetVectors | None) -> bool:
     """Weaviate returns no certainty for a search naming more than one target (it silently drops the field)."""
     return targets is None or len(targets.names) <= 1
 
@@ -125,7 +125,7 @@ def resolve_near_vector(collection: SearchCollection, near_vector: NearVector,
     computes certainty with (None when Weaviate returns none: more than one target named)."""
     join = target_join(collection, near_vector.targets, near_vector.per_target,
                        None if near_vector.per_target else vector_for)
-    returned = certainty_returned and returns_certainty(near_vector.targets)
+    returned = certainty_returned and _returns_certainty(near_vector.targets)
     return with_join(near_vector, join), _metric(collection, join, near_vector.certainty is not None, returned)
 
 
@@ -152,6 +152,7 @@ def resolve_hybrid(collection: SearchCollection, hybrid: Hybrid,
 
 
 def is_multi_target_hybrid(hybrid: Hybrid) -> bool:
+    """Whether a hybrid's vector side names several targets or gets vectors per target."""
     return hybrid.targets is not None or is_multi_target(hybrid.near_vector)
 
 
@@ -166,7 +167,7 @@ def _metric(collection: SearchCollection, join: TargetJoin, certainty_threshold:
     """Certainty as a threshold needs every joined space cosine; returned, the one target's space must be (the
     single-target rule); the metric the reply uses, None when no certainty is returned."""
     if certainty_threshold:
-        check_join_certainty(collection, join.targets)
+        _check_join_certainty(collection, join.targets)
     metric = collection.vectors[join.targets[0]].distance
     if certainty_returned and metric != "cosine":
         raise InvalidInput(certainty_unsupported(metric))
