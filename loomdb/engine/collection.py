@@ -409,11 +409,12 @@ class Collection:
                                    self._target(params), self.keyword_config)
 
     def _target(self, params: SearchParams | AggregateParams) -> str | None:
-        """The vector space a search runs against (None when it uses none)."""
+        """The vector space a search runs against (None when it uses none, or several: a multi-target join)."""
         target = None
         if params.near_vector is not None:
-            target = self.resolve_target(params.near_vector.target)
-        elif params.hybrid is not None and params.hybrid.alpha > 0:
+            if params.near_vector.join is None:
+                target = self.resolve_target(params.near_vector.target)
+        elif params.hybrid is not None and params.hybrid.alpha > 0 and params.hybrid.join is None:
             h = params.hybrid
             target = self.resolve_target(h.near_vector.target if h.near_vector is not None and
                                          h.near_vector.target else h.target)

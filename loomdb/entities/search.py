@@ -28,14 +28,52 @@ def distance_from_certainty(certainty: float) -> float:
     return 2.0 * (1.0 - certainty)
 
 
+HYBRID_NEEDS_VECTOR = ("hybrid search needs a query vector (pass vector=...): vectorizer modules are not supported "
+                       "by loomdb yet")
+
+# how a multi-target vector search joins the distances of its targets (Weaviate's combination methods)
+MINIMUM, SUM, AVERAGE, MANUAL_WEIGHTS, RELATIVE_SCORE = "minimum", "sum", "average", "manualWeights", "relativeScore"
+
+
+@dataclass(frozen=True)
+class TargetVectors:
+    """The target vector spaces a vector search names, as the request lists them (a name repeats when it has
+    several weights, one per query vector) with the join and, for manual weights and relative score, one weight
+    per listed name. The use case resolves it into a TargetJoin (usecases/multi_target.py)."""
+
+    names: tuple[str, ...]
+    combination: str = MINIMUM
+    weights: tuple[float, ...] = ()
+
+
+# query vectors given per target (near_vector={name: vector(s)}): (name, its vectors (1-D or token matrices))
+PerTargetVectors = tuple[tuple[str, tuple[np.ndarray, ...]], ...]
+
+
+@dataclass(frozen=True)
+class TargetJoin:
+    """A resolved multi-target vector search: one search per entry (a target repeats when it has several query
+    vectors), joined by `combination` with one weight per entry; the hit's distance is the joined one."""
+
+    targets: tuple[str, ...]
+    vectors: tuple[np.ndarray, ...]
+    combination: str
+    weights: tuple[float, ...]
+
+
 @dataclass(frozen=True)
 class NearVector:
-    """Vector similarity: `vector` against the space `target` (None = the collection's only vector)."""
+    """Vector similarity: `vector` against the space `target` (None = the collection's only vector). A
+    multi-target request carries `targets` (and `per_target` vectors) until the use case resolves it into `join`,
+    which the engine runs instead of `target` and `vector`."""
 
     vector: np.ndarray
     target: str | None = None
     distance: float | None = None     # keep hits with distance <= this
     certainty: float | None = None    # keep hits with certainty >= this (cosine only)
+    targets: TargetVectors | None = None
+    per_target: PerTargetVectors = ()
+    join: TargetJoin | None = None
 
     @property
     def max_distance(self) -> float | None:
@@ -63,6 +101,7 @@ class NearText:
     certainty: float | None = None
     move_to: Move | None = None
     move_away: Move | None = None
+    targets: TargetVectors | None = None      # several targets: the concepts embedded per target, then joined
 
 
 @dataclass(frozen=True)
@@ -91,6 +130,8 @@ class Hybrid:
     max_vector_distance: float | None = None
     operator: str = "Or"
     minimum_or_tokens_match: int = 0
+    targets: TargetVectors | None = None    # multi-target: resolved into `join` (the engine runs that)
+    join: TargetJoin | None = None
 
     @property
     def target_vector(self) -> str | None:

@@ -43,6 +43,8 @@ class WriteRulesPort(Protocol):
 class VectorSpace(Protocol):
     @property
     def distance(self) -> str: ...
+    @property
+    def multi_vector(self) -> bool: ...
 
 
 class SearchCollection(Protocol):

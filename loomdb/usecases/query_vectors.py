@@ -12,10 +12,18 @@ def check_query_vectors(near_vector: NearVector | None, hybrid: Hybrid | None) -
     """Refuse a near_vector / hybrid query whose vector holds NaN or infinite values."""
     if near_vector is not None:
         _check("near_vector", near_vector.vector)
+        _check_per_target("near_vector", near_vector)
     if hybrid is not None:
         _check("hybrid", hybrid.vector)
         if hybrid.near_vector is not None:
             _check("hybrid near_vector", hybrid.near_vector.vector)
+            _check_per_target("hybrid near_vector", hybrid.near_vector)
+
+
+def _check_per_target(where: str, near_vector: NearVector) -> None:
+    for _, vectors in near_vector.per_target:
+        for vector in vectors:
+            _check(where, vector)
 
 
 def _check(where: str, vector: np.ndarray | None) -> None:

@@ -28,6 +28,13 @@ from ..entities.search import (
 )
 from .filter_rules import check_filters
 from .module_steps import run_module_steps
+from .multi_target import (
+    is_multi_target,
+    is_multi_target_hybrid,
+    refuse_multi_target_aggregation,
+    resolve_hybrid,
+    resolve_near_vector,
+)
 from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
 from .query_modules import NO_MODULES, QueryModules
@@ -89,6 +96,7 @@ class SearchService:
                                                                  headers), near_text=None)
         params = replace(params, hybrid=self._embedded_hybrid(collection, params.hybrid, params.tenant, headers))
         check_query_vectors(params.near_vector, params.hybrid)
+        refuse_multi_target_aggregation(params.near_vector, params.hybrid)
         near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
@@ -102,10 +110,22 @@ class SearchService:
 
     def _near_text(self, collection: SearchCollection, near_text: NearText, tenant: str,
                    headers: Mapping[str, str] | None, search_type: str = "nearText") -> NearVector:
-        """The NearVector a near_text means: the mean of the concepts' vectors (one module call), moved towards
-        moveTo (v(1 - f/2) + t f/2) and then away from moveAwayFrom (v + (v - t) f/2), where t is the mean of
-        the move's concepts vector and its objects' stored vectors."""
+        """The NearVector a near_text means: its concepts' vector in the target space, or with several targets
+        one such vector per target (each space's own module), joined like near_vector's vectors per target."""
+        if near_text.targets is not None:
+            per_target = tuple((name, (self._concepts_vector(collection, name, near_text, tenant, headers,
+                                                             search_type),)) for name in near_text.targets.names)
+            return NearVector(np.empty(0, np.float32), None, near_text.distance, near_text.certainty,
+                              near_text.targets, per_target)
         target = collection.resolve_target(near_text.target)
+        vector = self._concepts_vector(collection, target, near_text, tenant, headers, search_type)
+        return NearVector(vector, target, near_text.distance, near_text.certainty)
+
+    def _concepts_vector(self, collection: SearchCollection, target: str, near_text: NearText, tenant: str,
+                         headers: Mapping[str, str] | None, search_type: str) -> np.ndarray:
+        """The mean of the concepts' vectors (one module call), moved towards moveTo (v(1 - f/2) + t f/2) and
+        then away from moveAwayFrom (v + (v - t) f/2), where t is the mean of the move's concepts vector and its
+        objects' stored vectors."""
         vector = self._embed(collection, target, near_text.concepts, headers, search_type)
         if near_text.move_to is not None and (towards := self._move_target(
                 collection, target, near_text.move_to, tenant, headers, search_type)) is not None:
@@ -114,7 +134,7 @@ class SearchService:
         if near_text.move_away is not None and (away := self._move_target(
                 collection, target, near_text.move_away, tenant, headers, search_type)) is not None:
             vector = vector + (vector - away) * (near_text.move_away.force / 2)
-        return NearVector(vector.astype(np.float32), target, near_text.distance, near_text.certainty)
+        return vector.astype(np.float32)
 
     def _move_target(self, collection: SearchCollection, target: str, move: Move, tenant: str,
                      headers: Mapping[str, str] | None, search_type: str) -> np.ndarray | None:
@@ -131,11 +151,15 @@ class SearchService:
         if hybrid is None or hybrid.alpha <= 0 or hybrid.vector is not None or hybrid.near_vector is not None:
             return hybrid
         if hybrid.near_text is not None:
-            sub = replace(hybrid.near_text, target=hybrid.near_text.target or hybrid.target)
             return replace(hybrid, near_text=None,
-                           near_vector=self._near_text(collection, sub, tenant, headers, "hybrid"))
+                           near_vector=self._near_text(collection, hybrid.near_text, tenant, headers, "hybrid"))
         if not hybrid.query:
             return hybrid
+        if hybrid.targets is not None:      # several targets: the query embedded in each one's space
+            per_target = tuple((name, (self._embed(collection, name, (hybrid.query,), headers, "hybrid"),))
+                               for name in hybrid.targets.names)
+            return replace(hybrid, near_vector=NearVector(np.empty(0, np.float32), None, targets=hybrid.targets,
+                                                          per_target=per_target))
         target = collection.resolve_target(hybrid.target)
         return replace(hybrid, vector=self._embed(collection, target, (hybrid.query,), headers, "hybrid"))
 
@@ -164,6 +188,16 @@ def _vector_search(collection: SearchCollection, near_vector: NearVector | None,
     (near_object: the object's own vector in it), certainty refused unless that space is cosine (as a threshold,
     or returned with near_vector results: Weaviate's message either way). Returns the query with the target
     filled in and the space's distance metric (None when no vector search runs)."""
+    if is_multi_target(near_vector):
+        assert near_vector is not None
+        given = near_vector.vector
+        near_vector, metric = resolve_near_vector(
+            collection, near_vector, (lambda name: _object_vector(collection, near_object, name, tenant))
+            if near_object is not None else (lambda _: given), certainty_returned)
+        return near_vector, hybrid, metric
+    if hybrid is not None and hybrid.alpha > 0 and is_multi_target_hybrid(hybrid):
+        hybrid, metric = resolve_hybrid(collection, hybrid)
+        return near_vector, hybrid, metric
     if near_vector is not None:
         target = collection.resolve_target(near_vector.target)
         vector = (_object_vector(collection, near_object, target, tenant) if near_object is not None

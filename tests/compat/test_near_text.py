@@ -329,3 +329,30 @@ def test_add_vector_with_module(keyed, collection_factory, provider, rest):
     assert reply.status_code == 422
     assert reply.json()["error"][0]["message"] == \
         'target vector "bad": vectorizer: no module with name "text2vec-nonexistent" present'
+
+
+def test_multi_target_near_text_and_hybrid_embed_per_target(keyed, collection_factory, provider):
+    """Two named vectors, each filled by its own module settings from its own property: near_text and text-only
+    hybrid over both embed the query once per target and join the distances (sum: the two cosine distances)."""
+    from weaviate.classes.query import TargetVectors
+    col = collection_factory(
+        properties=[Property(name="a", data_type=DataType.TEXT), Property(name="b", data_type=DataType.TEXT)],
+        vector_config=[
+            Configure.Vectors.text2vec_openai(name="va", base_url=provider.url, dimensions=64,
+                                              source_properties=["a"], vectorize_collection_name=False),
+            Configure.Vectors.text2vec_openai(name="vb", base_url=provider.url, dimensions=64,
+                                              source_properties=["b"], vectorize_collection_name=False)])
+    col = keyed.collections.get(col.name)
+    rows = [("fast red cars", "blue ocean waves"), ("slow green trucks", "fast red cars"), ("blue ocean", "waves")]
+    col.data.insert_many([DataObject(properties={"a": a, "b": b}, uuid=_uid(i)) for i, (a, b) in enumerate(rows)])
+    query = "fast red cars"
+    res = col.query.near_text(query, target_vector=TargetVectors.sum(["va", "vb"]), limit=3,
+                              return_metadata=MetadataQuery(distance=True), include_vector=True)
+    q = embed(query, 64)
+    expected = {str(o.uuid): _cos_distance(q, o.vector["va"]) + _cos_distance(q, o.vector["vb"])
+                for o in res.objects}
+    assert [str(o.uuid) for o in res.objects] == sorted(expected, key=expected.get)
+    for o in res.objects:
+        assert o.metadata.distance == pytest.approx(expected[str(o.uuid)], abs=1e-4)
+    hybrid = col.query.hybrid(query, alpha=1.0, target_vector=TargetVectors.minimum(["va", "vb"]), limit=3)
+    assert {str(o.uuid) for o in hybrid.objects[:2]} == {_uid(0), _uid(1)}     # each matches on one target

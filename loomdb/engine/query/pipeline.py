@@ -11,13 +11,25 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...entities.errors import InvalidInput, Unsupported
-from ...entities.search import KEYWORD_SEARCH, OBJECT_SEARCH, VECTOR_SEARCH, Bm25, Group, Hit, Hybrid, SearchParams
+from ...entities.search import (
+    HYBRID_NEEDS_VECTOR,
+    KEYWORD_SEARCH,
+    OBJECT_SEARCH,
+    VECTOR_SEARCH,
+    Bm25,
+    Group,
+    Hit,
+    Hybrid,
+    SearchParams,
+    TargetJoin,
+)
 from .allowlist import allow_list
 from .autocut import apply_autocut
 from .filter_context import FilterContext
 from .grouping import check_group_by, group_hits
 from .hybrid import Fused, ResultSet, fuse
 from .keyword import KeywordConfig, bm25
+from .multi_target import join_search
 from .profile import OFF, StageTimer, note_vector_path, stage_timer
 from .references import prepare_filters
 from .sort import sort_slots, validate_sort
@@ -161,11 +173,10 @@ def hybrid_sets(shard: Shard, h: Hybrid, allow: np.ndarray | None, cfg: KeywordC
         sets.append(ResultSet("keyword", 1.0 - h.alpha, kw.slots, kw.scores))
     if h.alpha > 0:
         vector = h.near_vector.vector if h.near_vector is not None else h.vector
-        if vector is None or len(vector) == 0:
-            raise Unsupported("hybrid search needs a query vector (pass vector=...): vectorizer modules are not "
-                              "supported by loomdb yet")
+        if h.join is None and (vector is None or len(vector) == 0):
+            raise Unsupported(HYBRID_NEEDS_VECTOR)
         bound = h.near_vector.max_distance if h.near_vector is not None else None
-        slots, dists = _timed_vector_search(shard, target, vector, pool, allow, bound, timer)
+        slots, dists = _vector_candidates(shard, target, vector, h.join, pool, allow, bound, timer)
         if h.max_vector_distance is not None:
             beyond = dists > h.max_vector_distance
             if beyond.any() and sets:       # keyword hits that the vector side ranks beyond the cut go too
@@ -187,6 +198,18 @@ def _timed_vector_search(shard: Shard, target: str, vector: np.ndarray, k: int, 
     return found
 
 
+def _vector_candidates(shard: Shard, target: str | None, vector: np.ndarray | None, join: TargetJoin | None,
+                       k: int, allow: np.ndarray | None, bound: float | None, timer: StageTimer
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """A vector search's candidates: one target's index, or a multi-target search's joined distances
+    (query/multi_target.py), each target's search profiled as a vector search."""
+    if join is None:
+        assert target is not None and vector is not None
+        return _timed_vector_search(shard, target, vector, k, allow, bound, timer)
+    return join_search(shard.indexes, shard.slot_count, join, k, allow, bound,
+                       lambda name, query, n, mask: _timed_vector_search(shard, name, query, n, mask, None, timer))
+
+
 def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
     keep = ~np.isin(rs.slots, slots)
     return ResultSet(rs.name, rs.weight, rs.slots[keep], rs.raw[keep])
@@ -195,8 +218,8 @@ def _without(rs: ResultSet, slots: np.ndarray) -> ResultSet:
 def _near_vector(shard: Shard, params: SearchParams, allow: np.ndarray | None, target: str,
                  timer: StageTimer) -> list[Hit]:
     nv = params.near_vector
-    slots, dists = _timed_vector_search(shard, target, nv.vector, params.offset + params.limit, allow,
-                                        nv.max_distance, timer)
+    slots, dists = _vector_candidates(shard, target, nv.vector, nv.join, params.offset + params.limit, allow,
+                                      nv.max_distance, timer)
     page = range(params.offset, min(len(slots), params.offset + params.limit))
     docs = shard.docs_of(slots)
     return [Hit(int(docs[i]), float(dists[i])) for i in page]

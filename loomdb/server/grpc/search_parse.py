@@ -22,6 +22,7 @@ from ...entities.search import (
 from .filters_parse import parse_filters
 from .generative_parse import parse_generative, parse_rerank
 from .references_parse import ref_queries
+from .targets_parse import per_target_vectors, single_or_multi, target_names
 from .values import vector_from_bytes, vectors_value
 
 _NOT_YET = {
@@ -97,17 +98,17 @@ def parse_hybrid(pb) -> Hybrid:
     if not 0.0 <= alpha <= 1.0:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
     vector = query_vector(pb)
-    near_vector = parse_near_vector(pb.near_vector) if pb.HasField("near_vector") else None
-    near_text = parse_near_text(pb.near_text, with_targets=False) if pb.HasField("near_text") else None
+    near_vector = parse_near_vector(pb.near_vector, pb) if pb.HasField("near_vector") else None
+    near_text = parse_near_text(pb.near_text, targets_of=pb) if pb.HasField("near_text") else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
     operator, minimum = (_operator(pb.bm25_search_operator) if pb.HasField("bm25_search_operator")
                          else ("Or", 0))
     fusion = "rankedFusion" if pb.fusion_type == pb.FUSION_TYPE_RANKED else "relativeScoreFusion"
+    target, targets = single_or_multi(target_names(pb), near_vector.per_target if near_vector is not None else ())
     return Hybrid(
         query=pb.query, alpha=float(alpha), fusion=fusion, properties=tuple(pb.properties), vector=vector,
-        near_vector=near_vector, target=single_target(pb.targets if pb.HasField("targets") else None,
-                                                        pb.target_vectors),
+        near_vector=near_vector, target=target, targets=targets,
         max_vector_distance=pb.vector_distance if pb.HasField("vector_distance") else None,
         operator=operator, minimum_or_tokens_match=minimum, near_text=near_text)
 
@@ -115,13 +116,6 @@ def parse_hybrid(pb) -> Hybrid:
 def exclusive_thresholds(name: str, msg) -> None:
     if msg.HasField("distance") and msg.HasField("certainty"):
         raise InvalidInput(f"{name}: cannot provide distance and certainty")
-
-
-def single_target(targets, target_vectors) -> str | None:
-    names = list(targets.target_vectors) if targets is not None and targets.target_vectors else list(target_vectors)
-    if len(names) > 1:
-        raise Unsupported("multi-target vector search is not supported by loomdb yet")
-    return names[0] if names else None
 
 
 def query_vector(msg) -> np.ndarray | None:
@@ -144,45 +138,41 @@ def parse_near_object(no) -> tuple[NearVector, str]:
     if not no.id:
         raise InvalidInput("near_object: id is required")
     exclusive_thresholds("near_object", no)
-    return NearVector(np.empty(0, np.float32), single_target(no.targets if no.HasField("targets") else None,
-                                                             no.target_vectors),
-                      no.distance if no.HasField("distance") else None,
-                      no.certainty if no.HasField("certainty") else None), no.id
+    target, targets = single_or_multi(target_names(no), ())
+    return NearVector(np.empty(0, np.float32), target, no.distance if no.HasField("distance") else None,
+                      no.certainty if no.HasField("certainty") else None, targets=targets), no.id
 
 
-def parse_near_text(nt, with_targets: bool = True) -> NearText:
-    """NearTextSearch -> NearText (hybrid's own near_text takes the hybrid's targets: `with_targets` False)."""
+def parse_near_text(nt, targets_of=None) -> NearText:
+    """NearTextSearch -> NearText; hybrid's own near_text takes the hybrid's targets (`targets_of`)."""
     exclusive_thresholds("near_text", nt)
     if nt.HasField("selection"):
         raise Unsupported("diversity selection (MMR) is not supported by loomdb yet")
-    target = single_target(nt.targets if nt.HasField("targets") else None, nt.target_vectors) \
-        if with_targets else None
+    target, targets = single_or_multi(target_names(targets_of if targets_of is not None else nt), ())
     return NearText(tuple(nt.query), target, nt.distance if nt.HasField("distance") else None,
                     nt.certainty if nt.HasField("certainty") else None,
                     _move(nt.move_to) if nt.HasField("move_to") else None,
-                    _move(nt.move_away) if nt.HasField("move_away") else None)
+                    _move(nt.move_away) if nt.HasField("move_away") else None, targets)
 
 
 def _move(mv) -> Move:
     return Move(mv.force, tuple(mv.concepts), tuple(mv.uuids))
 
 
-def parse_near_vector(nv) -> NearVector:
+def parse_near_vector(nv, targets_of=None) -> NearVector:
+    """NearVector -> its vector(s) and targets; a hybrid's sub-search takes the hybrid's targets (`targets_of`)."""
     exclusive_thresholds("near_vector", nv)
-    target = single_target(nv.targets if nv.HasField("targets") else None, nv.target_vectors)
-    if nv.vector_for_targets or nv.vector_per_target:
-        entries = ([(v.name, vectors_value(v.vectors[0]) if v.vectors else vector_from_bytes(v.vector_bytes))
-                    for v in nv.vector_for_targets]
-                   or [(k, vector_from_bytes(b)) for k, b in nv.vector_per_target.items()])
-        if len(entries) > 1:
-            raise Unsupported("multi-target vector search is not supported by loomdb yet")
-        target, vector = entries[0]
-    else:
-        vector = query_vector(nv)
-        if vector is None:
-            raise InvalidInput("near_vector: a vector is required")
-    return NearVector(vector, target, nv.distance if nv.HasField("distance") else None,
-                      nv.certainty if nv.HasField("certainty") else None)
+    vector = query_vector(nv)
+    if vector is not None and nv.vector_per_target:
+        raise InvalidInput("near_vector: either vector or VectorPerTarget must be provided, not both")
+    named = target_names(targets_of if targets_of is not None else nv)
+    per_target = () if vector is not None else per_target_vectors(nv, named.names if named is not None else ())
+    if vector is None and not per_target:
+        raise InvalidInput("near_vector: a vector is required")
+    target, targets = single_or_multi(named, per_target)
+    return NearVector(vector if vector is not None else np.empty(0, np.float32), target,
+                      nv.distance if nv.HasField("distance") else None,
+                      nv.certainty if nv.HasField("certainty") else None, targets, per_target)
 
 
 def projection(pr: search_get_pb2.PropertiesRequest | None, md: search_get_pb2.MetadataRequest | None
