@@ -18,7 +18,9 @@ from ..engine.heap import settle_allocator
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
+from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
@@ -52,11 +54,13 @@ class LoomServer:
         self.db = Database(settings.data_path)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled)
+        search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results)
+        references = ReferenceService(self.db)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db), objects=objects,
-            search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results),
-            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
-            property_indexes=PropertyIndexService(self.db))
+            settings=settings, schema=SchemaService(self.db), objects=objects, search=search,
+            cluster=ClusterService(self.db, objects.batch_stats), references=references,
+            property_indexes=PropertyIndexService(self.db), listing=ObjectListService(self.db, search),
+            classless=ClasslessObjects(self.db, objects, references))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
@@ -21,5 +23,7 @@ class ServerContext:
     cluster: ClusterService
     references: ReferenceService
     property_indexes: PropertyIndexService
+    listing: ObjectListService          # GET /v1/objects
+    classless: ClasslessObjects         # the deprecated object paths without a class name
     rest_port: int = 0
     grpc_port: int = 0
