@@ -147,11 +147,61 @@ def test_batch_delete_with_a_rest_where_filter(v3_class, rest):
     assert sorted(o["id"] for o in left) == [ids[0], ids[3]]
 
 
-def test_batch_delete_refuses_a_malformed_where(v3_class, rest):
-    reply = rest.request("DELETE", "/v1/batch/objects", json={"match": {"class": v3_class, "where": {
-        "path": ["count"], "operator": "Equal"}}})
+@pytest.mark.parametrize("match,message", [
+    ({"where": {"path": ["count"], "operator": "Equal", "valueInt": 1}}, "validate: empty match.class clause"),
+    ({"class": "{cls}"}, "validate: empty match.where clause"),
+    ({"class": "{cls}", "where": {"path": ["count"], "operator": "Equal"}},
+     "validate: failed to parse where filter: invalid where filter: got operator 'Equal', but no value<Type> "
+     "field set"),
+    ({"class": "{cls}", "where": {"operator": "And", "operands": [{"operator": "Same", "path": ["count"]}]}},
+     "validate: failed to parse where filter: invalid where filter: operand 0: unrecognized operator: Same"),
+    ({"class": "NoSuchClassAnywhere", "where": {"path": ["count"], "operator": "Equal", "valueInt": 1}},
+     "validate: failed to get class: NoSuchClassAnywhere, with err=<nil>"),
+])
+def test_batch_delete_refusals(v3_class, rest, match, message):
+    match = {k: v.replace("{cls}", v3_class) if isinstance(v, str) else v for k, v in match.items()}
+    reply = rest.request("DELETE", "/v1/batch/objects", json={"match": match})
     assert reply.status_code == 422
-    assert "value" in reply.json()["error"][0]["message"]
+    assert reply.json()["error"][0]["message"] == message
+
+
+def test_batch_import_refusals(v3_class, rest):
+    empty = rest.post("/v1/batch/objects", json={"objects": []})
+    assert empty.status_code == 422
+    assert empty.json()["error"][0]["message"] == ("invalid param 'objects': cannot be empty, need at least one "
+                                                   "object for batching")
+    reply = rest.post("/v1/batch/objects", json={"objects": [{"properties": {"title": "x"}}]})
+    (only,) = reply.json()
+    assert only["result"]["errors"]["error"][0]["message"] == "object has an empty class"
+    assert only["creationTimeUnix"] == only["lastUpdateTimeUnix"] > 0
+
+
+def test_multi_tenant_batch_listing_and_delete(client, rest, collection_name):
+    client.collections.delete(collection_name)
+    assert rest.post("/v1/schema", json={"class": collection_name, "vectorizer": "none",
+                                         "multiTenancyConfig": {"enabled": True},
+                                         "properties": [{"name": "title", "dataType": ["text"]}]}).status_code == 200
+    try:
+        assert rest.post(f"/v1/schema/{collection_name}/tenants", json=[{"name": "a"}, {"name": "b"}]).status_code \
+            == 200
+        ids = _ids(3)
+        objs = [{"class": collection_name, "id": uid, "tenant": tenant, "properties": {"title": uid}}
+                for uid, tenant in zip(ids, ("a", "a", "b"))]
+        reply = rest.post("/v1/batch/objects", json={"objects": objs})
+        assert [o["result"]["status"] for o in reply.json()] == ["SUCCESS"] * 3
+        listed = rest.get("/v1/objects", params={"class": collection_name, "tenant": "a"}).json()["objects"]
+        assert [o["id"] for o in listed] == ids[:2] and {o["tenant"] for o in listed} == {"a"}
+        everywhere = rest.get("/v1/objects", params={"tenant": "b", "limit": 10000}).json()["objects"]
+        assert ids[2] in {o["id"] for o in everywhere} and not {ids[0], ids[1]} & {o["id"] for o in everywhere}
+        without = rest.get("/v1/objects", params={"class": collection_name})
+        assert without.status_code == 422
+        where = {"path": ["title"], "operator": "Like", "valueText": "*"}
+        deleted = rest.request("DELETE", "/v1/batch/objects", params={"tenant": "a"},
+                               json={"match": {"class": collection_name, "where": where}})
+        assert deleted.json()["results"]["successful"] == 2
+        assert rest.get("/v1/objects", params={"class": collection_name, "tenant": "b"}).json()["totalResults"] == 1
+    finally:
+        client.collections.delete(collection_name)
 
 
 def test_validate_writes_nothing(v3_class, rest):

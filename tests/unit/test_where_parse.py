@@ -42,3 +42,12 @@ def test_nested_operands_length_geo_and_reference_paths():
 def test_malformed_filters_are_invalid_input(where):
     with pytest.raises(InvalidInput):
         parse_where(where)
+
+
+def test_messages_are_weaviates():
+    with pytest.raises(InvalidInput, match="^unrecognized operator: Same$"):
+        parse_where({"operator": "Same"})
+    with pytest.raises(InvalidInput, match="^invalid where filter: operand 1: invalid where filter: got operator "
+                                           "'Equal', but no value<Type> field set$"):
+        parse_where({"operator": "Or", "operands": [{"path": ["a"], "operator": "Equal", "valueInt": 1},
+                                                    {"path": ["a"], "operator": "Equal"}]})

@@ -3,6 +3,7 @@ through the same objects use case as gRPC BatchObjects / BatchDelete. Shapes as 
 handlers_batch_objects.go: one result per object in request order; a delete echoes its match and counts."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -10,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import InvalidInput, LoomError
+from ...entities.errors import InvalidInput, LoomError, NotFound
+from ...entities.filters import Filter
 from ...usecases.objects import BatchEntry, DeleteOutcome
 from ..context import ServerContext
 from ._json import json_response, read_json
@@ -20,6 +22,7 @@ from .where_parse import parse_where
 
 CONSISTENCY_LEVELS = ("ONE", "QUORUM", "ALL")
 OUTPUTS = ("minimal", "verbose")
+EMPTY_BATCH = "invalid param 'objects': cannot be empty, need at least one object for batching"
 
 
 def consistency_problem(request: Request) -> str | None:
@@ -37,22 +40,27 @@ def _result(error: str | None) -> dict[str, Any]:
 
 
 def _parse_batch(items: list) -> tuple[list[BatchEntry], list[dict], dict[int, str]]:
-    """(entries to store, each object echoed with its id and class, parse errors by position)."""
+    """(entries to store, each object echoed as Weaviate answers it: id, properties and both timestamps filled in;
+    parse errors by position)."""
     entries: list[BatchEntry] = []
     echoed: list[dict] = []
     errors: dict[int, str] = {}
+    now = int(time.time() * 1000)
     for pos, item in enumerate(items):
         if not isinstance(item, dict):
-            echoed.append({})
-            errors[pos] = "the object must be a JSON object"
+            item = {}
+        echo = {**item, "properties": item.get("properties") or {}, "creationTimeUnix": now,
+                "lastUpdateTimeUnix": now}
+        echoed.append(echo)
+        if not item.get("class"):
+            errors[pos] = "object has an empty class"
             continue
         try:
             cls, obj = parse_object(item)
         except LoomError as exc:
-            echoed.append(dict(item))
             errors[pos] = exc.message
             continue
-        echoed.append({**item, "class": cls, "id": obj.uuid})
+        echo.update({"class": cls, "id": obj.uuid})
         entries.append((pos, cls, obj))
     return entries, echoed, errors
 
@@ -68,6 +76,26 @@ def _delete_json(body: dict, outcome: DeleteOutcome, dry_run: bool, output: str,
     return {"match": body["match"], "output": output, "dryRun": dry_run, "results": results}
 
 
+def _delete_params(body: dict) -> tuple[str, Filter, bool, str]:
+    """(class, filter, dry run, output) of a batch delete, refused in Weaviate's words (validateBatchDelete)."""
+    match = body.get("match")
+    if not isinstance(match, dict):
+        raise InvalidInput("validate: empty match clause")
+    if not isinstance(match.get("class"), str) or not match["class"]:
+        raise InvalidInput("validate: empty match.class clause")
+    if match.get("where") is None:
+        raise InvalidInput("validate: empty match.where clause")
+    try:
+        flt = parse_where(match["where"])
+    except InvalidInput as exc:
+        raise InvalidInput(f"validate: failed to parse where filter: {exc.message}") from None
+    output = body.get("output") or "minimal"
+    if output not in OUTPUTS:
+        raise InvalidInput(f'validate: invalid output: "{output}", possible values are: "minimal", "verbose"')
+    cls = match["class"]
+    return cls[:1].upper() + cls[1:], flt, bool(body.get("dryRun")), output
+
+
 def routes(ctx: ServerContext) -> list[Route]:
     objects = ctx.objects
 
@@ -77,8 +105,8 @@ def routes(ctx: ServerContext) -> list[Route]:
             return error_response(400, problem)
         body = await read_json(request)
         items = body.get("objects")
-        if not isinstance(items, list):
-            raise InvalidInput("the request body needs 'objects': a JSON array of objects")
+        if not isinstance(items, list) or not items:
+            raise InvalidInput(EMPTY_BATCH)
         entries, echoed, errors = _parse_batch(items)
         errors.update(await run_in_threadpool(objects.batch_put, entries))
         return json_response([{**obj, "result": _result(errors.get(pos))} for pos, obj in enumerate(echoed)])
@@ -88,19 +116,12 @@ def routes(ctx: ServerContext) -> list[Route]:
         if problem := consistency_problem(request):
             return error_response(400, problem)
         body = await read_json(request)
-        match = body.get("match")
-        if not isinstance(match, dict) or not isinstance(match.get("class"), str) or not match["class"]:
-            raise InvalidInput("validate: match: class: empty class name")
-        if match.get("where") is None:
-            raise InvalidInput("validate: match: where: empty where filter")
-        output = body.get("output") or "minimal"
-        if output not in OUTPUTS:
-            raise InvalidInput(f"validate: output: unsupported output type '{output}', must be one of "
-                               "minimal, verbose")
-        dry_run = bool(body.get("dryRun"))
-        cls = match["class"][:1].upper() + match["class"][1:]
-        outcome = await run_in_threadpool(objects.delete_many, cls, parse_where(match["where"]), dry_run,
-                                          request.query_params.get("tenant") or "")
+        cls, flt, dry_run, output = _delete_params(body)
+        try:
+            outcome = await run_in_threadpool(objects.delete_many, cls, flt, dry_run,
+                                              request.query_params.get("tenant") or "")
+        except NotFound:
+            raise InvalidInput(f"validate: failed to get class: {body['match']['class']}, with err=<nil>") from None
         return json_response(_delete_json(body, outcome, dry_run, output, objects.query_maximum_results))
 
     return [
