@@ -230,6 +230,7 @@ def test_classless_object_paths(v3_class, rest):
     assert rest.head(f"/v1/objects/{uid}").status_code == 404
     assert rest.get(f"/v1/objects/{uid}").status_code == 404
     assert rest.delete(f"/v1/objects/{uid}").status_code == 404
+    assert rest.get(f"/v1/objects/{uid}", params={"include": "nope"}).status_code == 400
 
 
 def test_classless_reference_paths(client, rest, collection_name):

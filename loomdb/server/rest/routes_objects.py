@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import InvalidInput, LoomError, NotFound
+from ...entities.errors import InvalidInput, NotFound
 from ...entities.objects import IncomingObject, parse_uuid
 from ...entities.search import SortBy
 from ...entities.values import json_kind
@@ -18,7 +18,7 @@ from ...usecases.object_list import ListQuery
 from ...usecases.objects import ObjectView
 from ..context import ServerContext
 from ._json import json_response, read_json
-from .errors import error_response, rest_errors, status_for
+from .errors import error_response, rest_errors
 
 _BODY_ERROR = ('parsing body body from "" failed, because json: cannot unmarshal {kind} into Go struct field {field} '
                "of type {go_type}")
@@ -142,6 +142,7 @@ def list_query(request: Request) -> ListQuery:
 def routes(ctx: ServerContext) -> list[Route]:
     objects = ctx.objects
 
+    @rest_errors
     async def list_objects(request: Request) -> Response:
         try:
             query = list_query(request)
@@ -150,8 +151,6 @@ def routes(ctx: ServerContext) -> list[Route]:
             return error_response(400, exc.message)
         except NotFound:
             return Response(status_code=404)        # Weaviate's ObjectsListNotFound has no body
-        except LoomError as exc:
-            return error_response(status_for(exc), exc.message)
         found = [object_json(v, query.with_vector, query.tenant) for v in views]
         out: dict[str, Any] = {"deprecations": [] if query.collection else None, "objects": found}
         if found:

@@ -15,8 +15,8 @@ from ...entities.errors import InvalidInput
 from ...entities.objects import IncomingObject, parse_uuid
 from ..context import ServerContext
 from ._json import json_response, read_json
-from .errors import rest_errors
-from .routes_objects import include_vector, object_json, parse_object
+from .errors import error_response, rest_errors
+from .routes_objects import IncludeRefused, include_vector, object_json, parse_object
 from .routes_references import read_body
 
 log = logging.getLogger("loomdb.rest")
@@ -45,7 +45,10 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def get(request: Request) -> Response:
         uuid = _deprecated(request)
-        with_vector = include_vector(request)
+        try:
+            with_vector = include_vector(request)
+        except IncludeRefused as exc:
+            return error_response(400, exc.message)
         return json_response(object_json(await run_in_threadpool(classless.get, uuid, with_vector), with_vector, ""))
 
     @rest_errors
