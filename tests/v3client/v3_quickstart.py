@@ -32,7 +32,8 @@ graphql = pytest.mark.skipif(not _graphql_served(), reason="the server does not 
 @pytest.fixture(scope="module")
 def client():
     client = weaviate.Client(URL)
-    client.schema.delete_class(CLASS) if client.schema.exists(CLASS) else None
+    if client.schema.exists(CLASS):
+        client.schema.delete_class(CLASS)
     client.schema.create_class({
         "class": CLASS, "vectorizer": "none",
         "properties": [{"name": "title", "dataType": ["string"]}, {"name": "wordCount", "dataType": ["int"]},
