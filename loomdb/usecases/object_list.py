@@ -14,8 +14,6 @@ from ..entities.search import SearchParams, SearchRequest, SortBy
 from .objects import ObjectView
 from .search import SearchService
 
-# what a REST listing returns of each object: everything but scores
-_LISTED = Projection(uuid=True, creation_time=True, update_time=True)
 _CURSOR_ERROR = "msg:cursor api: invalid 'after' parameter code:400 err:"   # usecases/objects Error, printed
 
 
@@ -95,7 +93,7 @@ class ObjectListService:
         params = SearchParams(collection=name, limit=limit, offset=offset, after=after, sort=query.sort,
                               tenant=query.tenant)
         projection = Projection(uuid=True, creation_time=True, update_time=True, vector=query.with_vector)
-        result = self.search.search(SearchRequest(params, projection if query.with_vector else _LISTED))
+        result = self.search.search(SearchRequest(params, projection))
         return [ObjectView(result.shape, o.obj) for o in result.objects]
 
 
