@@ -278,6 +278,11 @@ class Collection:
         if err is not None:
             raise InvalidInput(err)
 
+    def validate(self, obj: IncomingObject) -> None:
+        """The checks of a write (properties against the schema, vectors) without storing anything
+        (POST /v1/objects/validate); InvalidInput on the first problem."""
+        self._prepare(obj, None)
+
     def insert(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
         """Create; an existing id is an error (Weaviate's REST insert)."""
         with self._lock:

@@ -19,8 +19,10 @@ from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
+from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.module_config import ModuleConfig
+from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
@@ -60,12 +62,14 @@ class LoomServer:
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config)
+        search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
+                               vectorization, QueryModules(modules.get, modules.names, settings.module_env))
+        references = ReferenceService(self.db)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config), objects=objects,
-            search=SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
-                                 vectorization, QueryModules(modules.get, modules.names, settings.module_env)),
-            cluster=ClusterService(self.db, objects.batch_stats), references=ReferenceService(self.db),
-            property_indexes=PropertyIndexService(self.db), modules=modules)
+            settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
+            cluster=ClusterService(self.db, objects.batch_stats), references=references,
+            property_indexes=PropertyIndexService(self.db), modules=modules,
+            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

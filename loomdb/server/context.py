@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..modules.registry import ModuleRegistry
+from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.references import ReferenceService
@@ -23,5 +25,7 @@ class ServerContext:
     references: ReferenceService
     property_indexes: PropertyIndexService
     modules: ModuleRegistry
+    listing: ObjectListService          # GET /v1/objects
+    classless: ClasslessObjects         # the deprecated object paths without a class name
     rest_port: int = 0
     grpc_port: int = 0

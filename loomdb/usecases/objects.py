@@ -153,6 +153,16 @@ class ObjectService:
         self._revectorize(target, obj, True, headers)
         target.merge(obj, rules=self.write_rules)
 
+    def validate(self, collection: str, obj: IncomingObject) -> None:
+        """POST /v1/objects/validate: a write's checks, nothing stored; every problem is Weaviate's
+        "invalid object: ..." (422)."""
+        try:
+            self._check_names(obj)
+            self.db.collection(collection).validate(obj)
+        except LoomError as exc:
+            message = exc.message if exc.message.startswith("invalid object: ") else f"invalid object: {exc.message}"
+            raise InvalidInput(message) from None
+
     def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
         return _read(self.db.collection(collection), uuid, with_vector, tenant)
 

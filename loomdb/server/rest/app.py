@@ -11,8 +11,10 @@ from starlette.responses import Response
 from ..context import ServerContext
 from . import (
     routes_aliases,
+    routes_batch,
     routes_meta,
     routes_objects,
+    routes_objects_legacy,
     routes_references,
     routes_schema,
     routes_tenants,
@@ -41,7 +43,7 @@ async def _http_error(request: Request, exc: HTTPException):
 
 def build_rest_app(ctx: ServerContext) -> Starlette:
     routes = routes_meta.routes(ctx) + routes_schema.routes(ctx) + routes_references.routes(ctx)
-    routes += routes_objects.routes(ctx)
+    routes += routes_objects.routes(ctx) + routes_objects_legacy.routes(ctx) + routes_batch.routes(ctx)
     routes += routes_aliases.routes(ctx) + routes_tenants.routes(ctx)
     routes += cluster_routes(ctx)
     routes += routes_unsupported.routes()          # last: a built route on the same path wins

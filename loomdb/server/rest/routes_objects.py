@@ -10,13 +10,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import InvalidInput
+from ...entities.errors import InvalidInput, NotFound
 from ...entities.objects import IncomingObject, parse_uuid
+from ...entities.search import SortBy
 from ...entities.values import json_kind
+from ...usecases.object_list import ListQuery
 from ...usecases.objects import ObjectView
 from ..context import ServerContext
 from ._json import json_response, read_json
-from .errors import rest_errors
+from .errors import error_response, rest_errors
 
 _BODY_ERROR = ('parsing body body from "" failed, because json: cannot unmarshal {kind} into Go struct field {field} '
                "of type {go_type}")
@@ -67,11 +69,11 @@ def _string_field(body: dict, key: str, go_type: str = "string") -> str | None:
     return value
 
 
-def parse_object(body: dict, uuid: str | None = None) -> tuple[str, IncomingObject]:
+def parse_object(body: dict, uuid: str | None = None, class_required: bool = True) -> tuple[str, IncomingObject]:
     """REST object body -> (collection name, IncomingObject); a field of the wrong JSON type is refused as
-    go-swagger refuses it."""
-    cls = _string_field(body, "class")
-    if not cls:
+    go-swagger refuses it. Without `class_required` a missing class comes back as ""."""
+    cls = _string_field(body, "class") or ""
+    if not cls and class_required:
         raise InvalidInput("the object needs a 'class'")
     tenant = _string_field(body, "tenant") or ""
     props = body.get("properties") or {}
@@ -98,8 +100,68 @@ def object_json(view: ObjectView, with_vector: bool, tenant: str) -> dict:
     return out
 
 
+def include_vector(request: Request) -> bool:
+    """?include=vector,classification (Weaviate's parseIncludeParam): whether vectors are asked for; anything
+    but those two names is refused (no module adds its own here)."""
+    include = request.query_params.get("include")
+    if include is None:
+        return False
+    parts = include.split(",")
+    for part in parts:
+        if part not in ("vector", "classification"):
+            raise IncludeRefused(f"unrecognized property '{part}' in ?include list")
+    return "vector" in parts
+
+
+class IncludeRefused(InvalidInput):
+    """An unknown ?include name: Weaviate answers 400, not 422."""
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f'{name} in query must be of type int64: "{raw}"') from None
+
+
+def list_query(request: Request) -> ListQuery:
+    """GET /v1/objects's query parameters; sort/order are comma lists, an order other than desc is ascending."""
+    params = request.query_params
+    sort = [p for p in (params.get("sort") or "").split(",") if p]
+    order = (params.get("order") or "").split(",")
+    keys = tuple(SortBy(path, not (i < len(order) and order[i] == "desc")) for i, path in enumerate(sort))
+    cls = params.get("class") or None
+    return ListQuery(collection=cls[:1].upper() + cls[1:] if cls else None, offset=_int_param(request, "offset"),
+                     limit=_int_param(request, "limit"), after=params.get("after"), sort=keys,
+                     tenant=params.get("tenant") or "", with_vector=include_vector(request))
+
+
 def routes(ctx: ServerContext) -> list[Route]:
     objects = ctx.objects
+
+    @rest_errors
+    async def list_objects(request: Request) -> Response:
+        try:
+            query = list_query(request)
+            views = await run_in_threadpool(ctx.listing.list_objects, query)
+        except IncludeRefused as exc:
+            return error_response(400, exc.message)
+        except NotFound:
+            return Response(status_code=404)        # Weaviate's ObjectsListNotFound has no body
+        found = [object_json(v, query.with_vector, query.tenant) for v in views]
+        out: dict[str, Any] = {"deprecations": [] if query.collection else None, "objects": found}
+        if found:
+            out["totalResults"] = len(found)            # omitempty in Weaviate's model
+        return json_response(out)
+
+    @rest_errors
+    async def validate(request: Request) -> Response:
+        cls, obj = parse_object(await read_json(request))
+        await run_in_threadpool(objects.validate, cls, obj)
+        return Response(status_code=200)
 
     def path_ids(request: Request) -> tuple[str, str]:
         cls = request.path_params["collection"]
@@ -159,6 +221,8 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     return [
         Route("/v1/objects", create, methods=["POST"]),
+        Route("/v1/objects", list_objects, methods=["GET"]),
+        Route("/v1/objects/validate", validate, methods=["POST"]),
         Route("/v1/objects/{collection}/{id}", head, methods=["HEAD"]),   # before GET, which also takes HEAD
         Route("/v1/objects/{collection}/{id}", get, methods=["GET"]),
         Route("/v1/objects/{collection}/{id}", replace, methods=["PUT"]),

@@ -15,7 +15,8 @@ from ._json import json_response
 from .errors import rest_errors
 
 
-async def _body(request: Request):
+async def read_body(request: Request):
+    """The JSON body, whatever its type (a reference body is an object or an array)."""
     raw = await request.body()
     try:
         return orjson.loads(raw) if raw else None
@@ -34,7 +35,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def one(request: Request) -> Response:
         cls, uuid, prop, tenant = path(request)
-        body = await _body(request)
+        body = await read_body(request)
         if request.method == "POST":
             await run_in_threadpool(refs.add, cls, uuid, prop, body, tenant)
             return Response(status_code=200)
@@ -46,7 +47,7 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def batch(request: Request) -> Response:
-        body = await _body(request)
+        body = await read_body(request)
         if not isinstance(body, list):
             raise InvalidInput("the request body must be a JSON array of references")
         errors = await run_in_threadpool(refs.batch, body)

@@ -14,13 +14,6 @@ _ANY = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # (path, methods, what is missing), from Weaviate's openapi-specs/schema.json and the official client's calls.
 NOT_YET_SUPPORTED: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("/v1/objects", ("GET",), "listing objects over REST (GET /v1/objects)"),
-    ("/v1/objects/validate", ("POST",), "object validation (/v1/objects/validate)"),
-    ("/v1/objects/{id}", ("GET", "HEAD", "PUT", "PATCH", "DELETE"),
-     "object paths without a collection name (deprecated /v1/objects/{id})"),
-    ("/v1/objects/{id}/references/{prop}", ("POST", "PUT", "DELETE"),
-     "reference paths without a collection name (deprecated /v1/objects/{id}/references)"),
-    ("/v1/batch/objects", ("POST", "DELETE"), "batch objects over REST (/v1/batch/objects; use the gRPC batch)"),
     ("/v1/graphql", ("POST",), "GraphQL (/v1/graphql)"),
     ("/v1/graphql/batch", ("POST",), "GraphQL (/v1/graphql/batch)"),
     ("/v1/backups/{backend}", ("GET", "POST"), "backups (/v1/backups)"),
