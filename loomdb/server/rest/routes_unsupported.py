@@ -21,8 +21,6 @@ NOT_YET_SUPPORTED: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("/v1/objects/{id}/references/{prop}", ("POST", "PUT", "DELETE"),
      "reference paths without a collection name (deprecated /v1/objects/{id}/references)"),
     ("/v1/batch/objects", ("POST", "DELETE"), "batch objects over REST (/v1/batch/objects; use the gRPC batch)"),
-    ("/v1/graphql", ("POST",), "GraphQL (/v1/graphql)"),
-    ("/v1/graphql/batch", ("POST",), "GraphQL (/v1/graphql/batch)"),
     ("/v1/backups/{backend}", ("GET", "POST"), "backups (/v1/backups)"),
     ("/v1/backups/{backend}/{id}", ("GET", "DELETE"), "backups (/v1/backups)"),
     ("/v1/backups/{backend}/{id}/restore", ("GET", "POST"), "backups (/v1/backups)"),
