@@ -64,7 +64,7 @@ def _thresholds(name: str, spec: dict[str, Any]) -> tuple[float | None, float | 
 
 def near_vector_arg(spec: dict[str, Any]) -> NearVector:
     vector = spec.get("vector")
-    if not vector:
+    if vector is None or not len(vector):
         raise InvalidInput("nearVector: a vector is required")
     distance, certainty = _thresholds("nearVector", spec)
     return NearVector(np.asarray(vector, dtype=np.float32), _target(spec), distance, certainty)
@@ -97,7 +97,7 @@ def hybrid_arg(spec: dict[str, Any]) -> Hybrid:
     alpha = _DEFAULT_ALPHA if alpha is None else alpha
     if not 0.0 <= alpha <= 1.0:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
-    vector = np.asarray(spec["vector"], dtype=np.float32) if spec.get("vector") else None
+    vector = spec.get("vector")       # a float32 array (inputs.VECTOR) or None
     searches = [s for s in spec.get("searches") or [] if s.get("nearVector") is not None]
     near_vector = near_vector_arg(searches[0]["nearVector"]) if searches else None
     if near_vector is not None and vector is not None:

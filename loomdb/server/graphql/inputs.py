@@ -3,6 +3,9 @@ sort, groupBy). Argument and field names are what clients send; the type names f
 are per class (`GetObjects<Class>WhereInpObj`, `Aggregate<Class>WhereInpObj`)."""
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
@@ -13,7 +16,10 @@ from graphql import (
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLScalarType,
     GraphQLString,
+    ValueNode,
+    value_from_ast_untyped,
 )
 
 from ...entities.filters import BOOLEAN_OPERATORS, LEAF_OPERATORS
@@ -57,9 +63,32 @@ def where_input(name: str) -> GraphQLInputObjectType:
     return where
 
 
+def _vector_value(value: Any) -> np.ndarray:
+    """A query vector (a list of numbers, or of lists for a multi-vector space) as float32, in one numpy call."""
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float32, copy=False)
+    if not isinstance(value, list) or not value:
+        raise TypeError(f"Vector cannot represent a non-list value: {value!r}")
+    try:
+        vector = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise TypeError("Vector must be a list of numbers or a list of lists of numbers") from None
+    if vector.ndim not in (1, 2):
+        raise TypeError("Vector must be a list of numbers or a list of lists of numbers")
+    return vector
+
+
+def _vector_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> np.ndarray:
+    return _vector_value(value_from_ast_untyped(node, variables))
+
+
+# Weaviate's `Vector` scalar: one vector or a multi-vector's rows; parsed in one numpy call, not per element
+VECTOR = GraphQLScalarType("Vector", serialize=lambda v: np.asarray(v).tolist(), parse_value=_vector_value,
+                           parse_literal=_vector_literal)
+
 _THRESHOLDS = {"certainty": GraphQLInputField(GraphQLFloat), "distance": GraphQLInputField(GraphQLFloat),
                "targetVectors": GraphQLInputField(_Strings)}
-NEAR_VECTOR = GraphQLInputObjectType("NearVectorInpObj", {"vector": GraphQLInputField(_Floats), **_THRESHOLDS})
+NEAR_VECTOR = GraphQLInputObjectType("NearVectorInpObj", {"vector": GraphQLInputField(VECTOR), **_THRESHOLDS})
 NEAR_OBJECT = GraphQLInputObjectType("NearObjectInpObj", {
     "id": GraphQLInputField(GraphQLString), "beacon": GraphQLInputField(GraphQLString), **_THRESHOLDS})
 _MOVE = GraphQLInputObjectType("NearTextMoveInpObj", {
@@ -77,7 +106,7 @@ BM25 = GraphQLInputObjectType("Bm25InpObj", {
     "searchOperator": GraphQLInputField(_SEARCH_OPERATOR)})
 HYBRID = GraphQLInputObjectType("HybridInpObj", {
     "query": GraphQLInputField(GraphQLString), "alpha": GraphQLInputField(GraphQLFloat),
-    "vector": GraphQLInputField(_Floats), "properties": GraphQLInputField(_Strings),
+    "vector": GraphQLInputField(VECTOR), "properties": GraphQLInputField(_Strings),
     "fusionType": GraphQLInputField(_enum("FusionEnum", "rankedFusion", "relativeScoreFusion")),
     "targetVectors": GraphQLInputField(_Strings), "maxVectorDistance": GraphQLInputField(GraphQLFloat),
     "bm25SearchOperator": GraphQLInputField(_SEARCH_OPERATOR),
