@@ -214,3 +214,54 @@ def test_schema_change_is_visible(client, rest, articles):
         "query": f'{{ Get {{ {col.name}(where: {{path: ["extra"], operator: Equal, valueText: "e"}}) '
                  '{ extra } } }'}).json()
     assert body == {"data": {"Get": {col.name: [{"extra": "e"}]}}}
+
+
+def test_aliases_fragments_directives_and_typename(rest, articles):
+    col, author, _, _ = articles
+    query = f"""query Q($withWords: Boolean!, $vec: Vector) {{
+      Get {{
+        first: {col.name}(nearVector: {{vector: $vec}}, limit: 1) {{ ...T words @include(if: $withWords) __typename }}
+        second: {col.name}(nearVector: {{vector: [0, 1, 0]}}, limit: 1) {{ heading: title words @skip(if: true)
+          writtenBy {{ ... on {author.name} {{ __typename }} }} }}
+      }}
+    }}
+    fragment T on {col.name} {{ title _additional {{ id }} }}"""
+    body = rest.post("/v1/graphql", json={"query": query, "operationName": "Q",
+                                          "variables": {"withWords": True, "vec": [1, 0, 0]}}).json()
+    assert "errors" not in body, body
+    first = body["data"]["Get"]["first"][0]
+    assert first["title"] == "Pasta and wine" and first["words"] == 12 and first["__typename"] == col.name
+    assert list(first) == ["title", "_additional", "words", "__typename"]
+    second = body["data"]["Get"]["second"][0]
+    assert second == {"heading": "Bread baking", "writtenBy": [{"__typename": author.name}]}
+
+
+def test_introspection_is_served(rest, articles):
+    col, *_ = articles
+    body = rest.post("/v1/graphql", json={"query": '{ __type(name: "GetObjectsObj") { fields { name } } }'}).json()
+    assert col.name in {f["name"] for f in body["data"]["__type"]["fields"]}
+
+
+def test_vector_literal_in_strings_and_comments_is_left_alone(rest, articles):
+    col, *_ = articles
+    query = f"""{{ Get {{ {col.name}(
+        # vector: [9, 9, 9]
+        where: {{path: ["title"], operator: Equal, valueText: "vector: [1, 2]"}},
+        nearVector: {{vector: [0, 0,
+                               1]}}) {{ title }} }} }}"""
+    body = rest.post("/v1/graphql", json={"query": query}).json()
+    assert body == {"data": {"Get": {col.name: []}}}
+    body = rest.post("/v1/graphql", json={"query": f"{{ Get {{ {col.name}(nearVector: {{vector: [0, 0, 1]}}, "
+                                                   "limit: 1) { title } } }"}).json()
+    assert body == {"data": {"Get": {col.name: [{"title": "Cheese of France"}]}}}
+    # a validation error after a lifted vector points at the original text
+    query = f"{{ Get {{ {col.name}(nearVector: {{vector: [0.25, 0.5, 0.99999999]}}) {{ nope }} }} }}"
+    body = rest.post("/v1/graphql", json={"query": query}).json()
+    assert body["errors"][0]["locations"] == [{"line": 1, "column": query.index("nope") + 1}]
+
+
+def test_bad_variables_are_graphql_errors(rest, articles):
+    col, *_ = articles
+    body = rest.post("/v1/graphql", json={"query": f"query($n: Int!) {{ Get {{ {col.name}(limit: $n) {{ title }} }} }}",
+                                          "variables": {}}).json()
+    assert body["data"] is None and "$n" in body["errors"][0]["message"]

@@ -167,11 +167,15 @@ class GraphQLExecutor:
         return version
 
     def _cached(self, version: _Version, key: str, text: str, lifted: list[str]) -> Prepared:
+        """The prepared `text`, cached under `key` (its shape). A valid document is shared by the queries of its
+        shape: only a field after an inline vector would see another query's column in an error location."""
         with self._lock:
             if key in version.documents:
                 version.documents.move_to_end(key)
                 return version.documents[key]
         prepared = _prepare(version.schema, text, lifted)
+        if isinstance(prepared, list) and key != text:
+            return prepared        # validation errors locate into this text: not shared with other vector lengths
         with self._lock:
             version.documents[key] = prepared
             if len(version.documents) > _DOCUMENT_CACHE_SIZE:

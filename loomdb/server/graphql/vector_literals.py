@@ -49,8 +49,10 @@ def lift_vectors(query: str) -> LiftedQuery:
         if not len(values):
             continue
         name = f"{PREFIX}{len(variables)}"
-        variables[name] = values
         token = f"${name}"
+        if len(token) > len(literal):
+            continue                        # too short to hold the variable (and cheap for graphql-core anyway)
+        variables[name] = values
         start, end = match.span(1)
         padding = _NOT_NEWLINE.sub(" ", literal[len(token):])
         parts += [query[last:start], token, padding]
