@@ -265,3 +265,25 @@ def test_bad_variables_are_graphql_errors(rest, articles):
     body = rest.post("/v1/graphql", json={"query": f"query($n: Int!) {{ Get {{ {col.name}(limit: $n) {{ title }} }} }}",
                                           "variables": {}}).json()
     assert body["data"] is None and "$n" in body["errors"][0]["message"]
+
+
+def test_where_on_id_and_like_and_contains_any(client, articles):
+    col, _, ids, _ = articles
+    res = gql(client, f"""{{ Get {{ {col.name}(where: {{operator: Or, operands: [
+        {{path: ["id"], operator: Equal, valueText: "{ids[4]}"}},
+        {{operator: And, operands: [{{path: ["title"], operator: Like, valueText: "*wine*"}},
+                                     {{path: ["tags"], operator: ContainsAny, valueTextArray: ["drink"]}}]}}]}}) {{
+        title }} }} }}""")
+    assert res.errors is None, res.errors
+    assert sorted(r["title"] for r in res.get[col.name]) == ["Cheese of France", "Red wine guide"]
+
+
+def test_aggregate_near_vector_object_limit_equals_grpc(client, articles):
+    col, *_ = articles
+    res = gql(client, f"""{{ Aggregate {{ {col.name}(nearVector: {{vector: [1, 0, 0]}}, objectLimit: 2) {{
+        meta {{ count }} words {{ sum }} }} }} }}""")
+    assert res.errors is None, res.errors
+    grpc = col.aggregate.near_vector([1.0, 0.0, 0.0], object_limit=2, total_count=True,
+                                     return_metrics=Metrics("words").integer(sum_=True))
+    assert res.aggregate[col.name] == [{"meta": {"count": grpc.total_count},
+                                        "words": {"sum": grpc.properties["words"].sum_}}]

@@ -1,4 +1,4 @@
-"""The `where` argument -> entities.filters tree. Paths are Weaviate's: ["prop"], ["len(prop)"], ["_id"], or
+"""The `where` argument -> entities.filters tree. Paths are Weaviate's: ["prop"], ["len(prop)"], ["id"], or
 through references ["refProp", "Target", ..., "prop"]; a path naming only a reference property filters on its
 reference count."""
 from __future__ import annotations
@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...entities.errors import InvalidInput
-from ...entities.filters import BOOLEAN_OPERATORS, Filter, FilterLeaf, FilterNode
+from ...entities.filters import BOOLEAN_OPERATORS, ID_PROPERTY, Filter, FilterLeaf, FilterNode
 
 # value field -> the entities' value type (dates and strings travel as text, as over gRPC)
+# GraphQL's names of the object's own fields (gRPC's "_id" included)
+_META_PATHS = {"id": ID_PROPERTY}
 _VALUE_TYPES = {
     "valueInt": "int", "valueNumber": "number", "valueBoolean": "boolean", "valueString": "text",
     "valueText": "text", "valueDate": "text", "valueIntArray": "int[]", "valueNumberArray": "number[]",
@@ -45,6 +47,7 @@ def parse_where(where: dict[str, Any], class_doc: dict[str, Any]) -> Filter:
     length = prop.startswith("len(") and prop.endswith(")")
     if length:
         prop = prop[4:-1]
+    prop = _META_PATHS.get(prop, prop)
     return FilterLeaf(operator, prop, value, _VALUE_TYPES[key], length=length, reference_path=hops,
                       ref_count=not hops and _is_reference(class_doc, prop))
 
