@@ -2,7 +2,7 @@
 _additional { id distance } } }` against the gRPC SearchRequest the official client sends for
 `near_vector(limit=10, return_properties=[title, words], return_metadata=distance)`.
 
-Server-side time = what each door costs inside the server, without the transport: GraphQL = the executor's
+Server-side time = what each door costs inside the server, without the transport: GraphQL = the service.s
 parse + validate + execute (+ use case) + the JSON body; gRPC = the servicer's Search (parse + use case + reply) +
 serialising the reply. Also: the graphql-core stages alone, the schema build, and end-to-end p50 through the
 official client (graphql_raw_query vs query.near_vector) for context. Target (issue 12): GraphQL <= 1.5x gRPC.
@@ -29,7 +29,8 @@ from weaviate.proto.v1 import base_search_pb2, search_get_pb2
 
 sys.path.insert(0, str(Path(__file__).parent))
 import loomdb  # noqa: E402
-from loomdb.server.graphql.schema import GraphQLExecutor, build_schema  # noqa: E402
+from loomdb.server.graphql.schema import build_schema  # noqa: E402
+from loomdb.server.graphql.service import GraphQLService  # noqa: E402
 from loomdb.server.grpc.servicer import WeaviateService  # noqa: E402
 
 NAME = "BenchGraphql"
@@ -68,7 +69,7 @@ def main() -> None:
                 batch.add_object({"title": f"title {i}", "words": i}, vector=vectors[i])
         queries = rng.standard_normal((a.queries, a.dims), dtype=np.float32)
         ctx = server.ctx
-        executor = GraphQLExecutor(ctx.schema, ctx.search)
+        service = GraphQLService(ctx.schema, ctx.search)
         servicer = WeaviateService(ctx.schema, ctx.objects, ctx.search, ctx.references)
 
         def gql_text(q: np.ndarray) -> str:
@@ -87,19 +88,19 @@ def main() -> None:
 
         requests = [grpc_request(q) for q in queries]
         for text, req in zip(texts[:20], requests[:20]):          # warm up (schema build, caches)
-            orjson.dumps(executor.run(text))
+            orjson.dumps(service.run(text))
             servicer.Search(req, None).SerializeToString()
         # interleaved, so a busy machine slows both alike; wall time and this thread's CPU time
         gql, grpc, gql_cpu, grpc_cpu = [], [], [], []
         for text, req in zip(texts, requests):
-            for fn, arg, wall, cpu in ((lambda t: orjson.dumps(executor.run(t)), text, gql, gql_cpu),
+            for fn, arg, wall, cpu in ((lambda t: orjson.dumps(service.run(t)), text, gql, gql_cpu),
                                        (lambda r: servicer.Search(r, None).SerializeToString(), req, grpc,
                                         grpc_cpu)):
                 started, started_cpu = time.perf_counter(), time.thread_time()
                 fn(arg)
                 cpu.append(time.thread_time() - started_cpu)
                 wall.append(time.perf_counter() - started)
-        schema = executor._current().schema
+        schema = service._current().schema
         parsed = [parse(t) for t in texts]
         stage_parse = timed(parse, [(t,) for t in texts])
         stage_validate = timed(validate, [(schema, d) for d in parsed])

@@ -13,7 +13,7 @@ from ...entities.errors import InvalidInput
 from ..context import ServerContext
 from ..rest._json import json_response, read_json
 from ..rest.errors import rest_errors
-from .schema import GraphQLExecutor
+from .service import GraphQLService
 
 
 def _request(body: Any) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -26,17 +26,17 @@ def _request(body: Any) -> tuple[str, dict[str, Any] | None, str | None]:
 
 
 def routes(ctx: ServerContext) -> list[Route]:
-    executor = GraphQLExecutor(ctx.schema, ctx.search)
+    service = GraphQLService(ctx.schema, ctx.search)
 
     @rest_errors
     async def graphql(request: Request) -> Response:
         query, variables, operation = _request(await read_json(request))
-        return json_response(await run_in_threadpool(executor.run, query, variables, operation))
+        return json_response(await run_in_threadpool(service.run, query, variables, operation))
 
     @rest_errors
     async def graphql_batch(request: Request) -> Response:
         batch = [_request(item) for item in await read_json(request, list)]
-        return json_response(await run_in_threadpool(lambda: [executor.run(*item) for item in batch]))
+        return json_response(await run_in_threadpool(lambda: [service.run(*item) for item in batch]))
 
     return [Route("/v1/graphql", graphql, methods=["POST"]),
             Route("/v1/graphql/batch", graphql_batch, methods=["POST"])]
