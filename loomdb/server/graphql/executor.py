@@ -43,6 +43,8 @@ Resolver = Callable[[dict[str, Any], SelectionSetNode | None, Fragments], Any]
 # ("Get" | "Aggregate", class name) or ("Explore", "") -> its resolver
 Resolvers = dict[tuple[str, str], Resolver]
 _INTROSPECTION = ("__schema", "__type")
+# one selected field of an object type: (response key, field name, its type, its nodes, is a leaf)
+_Step = tuple[str, str, Any, list[FieldNode], bool]
 
 
 def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: dict[str, Any],
@@ -77,6 +79,7 @@ class _Walk:
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.errors: list[dict[str, Any]] = []
+        self._plans: dict[tuple[str, tuple[int, ...]], list[_Step]] = {}
 
     def operation(self, operation: OperationDefinitionNode) -> dict[str, Any]:
         root = self.schema.query_type
@@ -125,11 +128,28 @@ class _Walk:
         if is_abstract_type(kind):
             kind = self.schema.get_type(value[TYPE_KEY])
         out: dict[str, Any] = {}
-        for key, sub_nodes in self._collect(kind, [n.selection_set for n in nodes]).items():
-            name = sub_nodes[0].name.value
-            out[key] = kind.name if name == "__typename" else self._complete(
-                value.get(name), kind.fields[name].type, sub_nodes)
+        for key, name, field_type, sub_nodes, leaf in self._plan(kind, nodes):
+            if name == "__typename":
+                out[key] = kind.name
+            elif leaf:
+                out[key] = value.get(name)
+            else:
+                out[key] = self._complete(value.get(name), field_type, sub_nodes)
         return out
+
+    def _plan(self, kind: GraphQLObjectType, nodes: list[FieldNode]) -> list[_Step]:
+        """The selected fields of `kind` under `nodes`, worked out once per walk (every row shares them)."""
+        cache_key = (kind.name, tuple(map(id, nodes)))
+        plan = self._plans.get(cache_key)
+        if plan is None:
+            plan = []
+            for key, sub_nodes in self._collect(kind, [n.selection_set for n in nodes]).items():
+                name = sub_nodes[0].name.value
+                field_type = kind.fields[name].type if name != "__typename" else None
+                plan.append((key, name, field_type, sub_nodes,
+                             field_type is not None and is_leaf_type(get_nullable_type(field_type))))
+            self._plans[cache_key] = plan
+        return plan
 
     def _collect(self, kind: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode | None]
                  ) -> dict[str, list[FieldNode]]:

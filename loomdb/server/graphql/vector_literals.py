@@ -21,7 +21,7 @@ from graphql import (
 )
 
 PREFIX = "_loomdbVector"
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_LINE_BREAK = re.compile(r"[^\n\r]+")
 _SCAN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*'
                    r'|\bvector\s*:\s*(\[[-+0-9.eE,\s]*\])')
 
@@ -43,7 +43,7 @@ def lift_vectors(query: str) -> LiftedQuery:
         if literal is None:
             continue
         try:
-            values = np.array(literal[1:-1].replace(",", " ").split(), dtype=np.float32)
+            values = np.array(list(map(float, literal[1:-1].replace(",", " ").split())), dtype=np.float32)
         except ValueError:
             continue                        # not a plain list of numbers: graphql-core reports it
         if not len(values):
@@ -54,7 +54,7 @@ def lift_vectors(query: str) -> LiftedQuery:
             continue                        # too short to hold the variable (and cheap for graphql-core anyway)
         variables[name] = values
         start, end = match.span(1)
-        padding = _NOT_NEWLINE.sub(" ", literal[len(token):])
+        padding = _NOT_LINE_BREAK.sub(lambda run: " " * len(run.group()), literal[len(token):])
         parts += [query[last:start], token, padding]
         keys += [query[last:start], token]
         last = end
