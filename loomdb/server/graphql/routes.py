@@ -2,7 +2,7 @@
 Weaviate answers 200 with GraphQL's {"data", "errors"} body; a body that is no GraphQL request is a 422."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,7 +13,9 @@ from ...entities.errors import InvalidInput
 from ..context import ServerContext
 from ..rest._json import json_response, read_json
 from ..rest.errors import rest_errors
-from .service import GraphQLService
+
+if TYPE_CHECKING:
+    from .service import GraphQLService
 
 
 def _request(body: Any) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -26,17 +28,24 @@ def _request(body: Any) -> tuple[str, dict[str, Any] | None, str | None]:
 
 
 def routes(ctx: ServerContext) -> list[Route]:
-    service = GraphQLService(ctx.schema, ctx.search)
+    services: list[GraphQLService] = []
+
+    def service() -> GraphQLService:
+        """graphql-core (~0.3 s to import) is loaded with the first GraphQL request, not at server start."""
+        if not services:
+            from .service import GraphQLService
+            services.append(GraphQLService(ctx.schema, ctx.search))
+        return services[0]
 
     @rest_errors
     async def graphql(request: Request) -> Response:
         query, variables, operation = _request(await read_json(request))
-        return json_response(await run_in_threadpool(service.run, query, variables, operation))
+        return json_response(await run_in_threadpool(service().run, query, variables, operation))
 
     @rest_errors
     async def graphql_batch(request: Request) -> Response:
         batch = [_request(item) for item in await read_json(request, list)]
-        return json_response(await run_in_threadpool(lambda: [service.run(*item) for item in batch]))
+        return json_response(await run_in_threadpool(lambda: [service().run(*item) for item in batch]))
 
     return [Route("/v1/graphql", graphql, methods=["POST"]),
             Route("/v1/graphql/batch", graphql_batch, methods=["POST"])]
