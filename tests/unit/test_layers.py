@@ -21,6 +21,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "usecases": {"engine", "server", "cli", "embedded", "toolkit", "grpc", "starlette", "weaviate", "uvicorn",
                  "google"},
     "server": {"cli", "embedded", "toolkit"},
+    # the GraphQL door reaches the database only through the use cases, and shares nothing with the gRPC wire
+    "server.graphql": {"engine", "server.grpc", "grpc", "weaviate", "google"},
     # the toolkit speaks only the public API, so it works against a real Weaviate as against loomdb
     "toolkit": {"engine", "server", "usecases", "embedded", "modules"},
     # inside the engine, the index mechanisms know nothing of shards, collections or queries

@@ -1,0 +1,61 @@
+"""`Explore { nearVector }` as one Weaviate node serves it: the same vector search run over every class with one
+vector space (class-level or a single named one), merged by distance, each hit as {beacon, className, distance,
+certainty}."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from graphql import (
+    GraphQLArgument,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLString,
+)
+
+from ...entities.beacons import PEER
+from ...entities.errors import Unsupported
+from ...entities.projection import Projection
+from ...entities.search import SearchParams, SearchRequest, SearchResult, certainty_from_distance
+from . import inputs
+from .get_parse import near_vector_arg
+from .modules_pending import refuse_pending
+
+Row = dict[str, Any]
+EXPLORE = GraphQLField(
+    GraphQLList(GraphQLObjectType("ExploreObj", {
+        "beacon": GraphQLField(GraphQLString), "className": GraphQLField(GraphQLString),
+        "certainty": GraphQLField(GraphQLFloat), "distance": GraphQLField(GraphQLFloat)})),
+    args={"nearVector": GraphQLArgument(inputs.NEAR_VECTOR), "nearObject": GraphQLArgument(inputs.NEAR_OBJECT),
+          "nearText": GraphQLArgument(inputs.NEAR_TEXT), "limit": GraphQLArgument(GraphQLInt),
+          "offset": GraphQLArgument(GraphQLInt)})
+
+
+def explore_requests(class_names: list[str], args: dict[str, Any], default_limit: int) -> list[SearchRequest]:
+    """One nearVector/nearObject search per class, each asked for the first offset+limit hits."""
+    refuse_pending(args, set())
+    if args.get("nearObject") is not None:
+        raise Unsupported("Explore with nearObject is not supported by loomdb yet")
+    near_vector = near_vector_arg(args.get("nearVector") or {})
+    wanted = (args.get("offset") or 0) + (args.get("limit") or default_limit)
+    projection = Projection(properties=(), uuid=True, distance=True)
+    return [SearchRequest(SearchParams(collection=name, limit=wanted, near_vector=replace(near_vector)),
+                          projection) for name in class_names]
+
+
+def explore_rows(results: list[SearchResult], args: dict[str, Any], default_limit: int) -> list[Row]:
+    rows = []
+    for result in results:
+        for item in result.objects:
+            distance = float(item.hit.distance or 0.0)
+            row: Row = {"beacon": f"weaviate://{PEER}/{result.shape.name}/{item.obj.uuid}",
+                        "className": result.shape.name, "distance": distance}
+            if result.metric == "cosine":
+                row["certainty"] = certainty_from_distance(distance)
+            rows.append(row)
+    rows.sort(key=lambda r: r["distance"])
+    offset = args.get("offset") or 0
+    return rows[offset:offset + (args.get("limit") or default_limit)]

@@ -1,0 +1,161 @@
+"""A `Get { <Class>(...) { ... } }` field -> SearchRequest: its arguments become SearchParams, its selections
+the Projection (properties, `... on Target` references, `_additional`), exactly the entities gRPC builds."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from graphql import SelectionSetNode
+
+from ...entities import beacons
+from ...entities.errors import InvalidInput, Unsupported
+from ...entities.projection import Projection, RefQuery
+from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
+from .filters import parse_where
+from .get_types import is_reference
+from .modules_pending import refuse_pending
+from .selection import Fragments, child, fields, names, on_types
+
+ClassDocs = dict[str, dict[str, Any]]
+_SEARCHES = ("nearVector", "nearObject", "nearText", "bm25", "hybrid")
+_DEFAULT_ALPHA = 0.75
+
+
+def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection: SelectionSetNode | None,
+              fragments: Fragments) -> SearchRequest:
+    refuse_pending(args, names(child(selection, "_additional", fragments), fragments))
+    searches = [name for name in _SEARCHES if args.get(name) is not None]
+    if len(searches) > 1:
+        raise InvalidInput(f"parameters which are conflicting: {', '.join(searches)}")
+    projection = parse_projection(class_name, docs, selection, fragments)
+    near_vector = near_vector_arg(args["nearVector"]) if args.get("nearVector") is not None else None
+    near_object = None
+    if args.get("nearObject") is not None:
+        near_vector, near_object = near_object_arg(args["nearObject"])
+    group_by = args.get("groupBy")
+    params = SearchParams(
+        collection=class_name, limit=max(args.get("limit") or 0, 0), offset=args.get("offset") or 0,
+        after=args.get("after") or None,
+        filters=parse_where(args["where"], docs[class_name]) if args.get("where") is not None else None,
+        near_vector=near_vector,
+        bm25=bm25_arg(args["bm25"]) if args.get("bm25") is not None else None,
+        hybrid=hybrid_arg(args["hybrid"]) if args.get("hybrid") is not None else None,
+        sort=tuple(_sort(i, s) for i, s in enumerate(args.get("sort") or [])),
+        autocut=args.get("autocut") or 0,
+        group_by=_group_by(group_by) if group_by is not None else None,
+        explain_score=projection.explain_score, tenant=args.get("tenant") or "")
+    return SearchRequest(params, projection, near_object)
+
+
+def _target(spec: dict[str, Any]) -> str | None:
+    targets = spec.get("targetVectors") or []
+    if len(targets) > 1:
+        raise Unsupported("multi-target vector search is not supported by loomdb yet")
+    return targets[0] if targets else None
+
+
+def _thresholds(name: str, spec: dict[str, Any]) -> tuple[float | None, float | None]:
+    distance, certainty = spec.get("distance"), spec.get("certainty")
+    if distance is not None and certainty is not None:
+        raise InvalidInput(f"{name}: cannot provide distance and certainty")
+    return distance, certainty
+
+
+def near_vector_arg(spec: dict[str, Any]) -> NearVector:
+    vector = spec.get("vector")
+    if vector is None or not len(vector):
+        raise InvalidInput("nearVector: a vector is required")
+    distance, certainty = _thresholds("nearVector", spec)
+    return NearVector(np.asarray(vector, dtype=np.float32), _target(spec), distance, certainty)
+
+
+def near_object_arg(spec: dict[str, Any]) -> tuple[NearVector, str]:
+    """(thresholds and target without a vector, the object's id): the use case reads the object's vector."""
+    uuid = spec.get("id")
+    if not uuid and spec.get("beacon"):
+        uuid = beacons.parse(spec["beacon"]).uuid
+    if not uuid:
+        raise InvalidInput("nearObject: id or beacon needs to be set")
+    distance, certainty = _thresholds("nearObject", spec)
+    return NearVector(np.empty(0, np.float32), _target(spec), distance, certainty), uuid
+
+
+def _operator(spec: dict[str, Any] | None) -> tuple[str, int]:
+    if not spec:
+        return "Or", 0
+    return spec.get("operator") or "Or", spec.get("minimumOrTokensMatch") or 0
+
+
+def bm25_arg(spec: dict[str, Any]) -> Bm25:
+    operator, minimum = _operator(spec.get("searchOperator"))
+    return Bm25(spec.get("query") or "", tuple(spec.get("properties") or ()), operator, minimum)
+
+
+def hybrid_arg(spec: dict[str, Any]) -> Hybrid:
+    alpha = spec.get("alpha")
+    alpha = _DEFAULT_ALPHA if alpha is None else alpha
+    if not 0.0 <= alpha <= 1.0:
+        raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
+    vector = spec.get("vector")       # a float32 array (inputs.VECTOR) or None
+    searches = [s for s in spec.get("searches") or [] if s.get("nearVector") is not None]
+    near_vector = near_vector_arg(searches[0]["nearVector"]) if searches else None
+    if near_vector is not None and vector is not None:
+        raise InvalidInput("cannot combine nearVector and vector in hybrid search")
+    operator, minimum = _operator(spec.get("bm25SearchOperator"))
+    return Hybrid(query=spec.get("query") or "", alpha=float(alpha),
+                  fusion=spec.get("fusionType") or "relativeScoreFusion",
+                  properties=tuple(spec.get("properties") or ()), vector=vector, near_vector=near_vector,
+                  target=_target(spec), max_vector_distance=spec.get("maxVectorDistance"),
+                  operator=operator, minimum_or_tokens_match=minimum)
+
+
+def _sort(i: int, spec: dict[str, Any]) -> SortBy:
+    path = spec.get("path") or []
+    if len(path) != 1:
+        reason = ("path parameter cannot be empty" if not path else
+                  "sorting by reference not supported, path must have exactly one argument")
+        raise InvalidInput(f"invalid 'sort' parameter: sort parameter at position {i}: {reason}")
+    return SortBy(path[0], spec.get("order") != "desc")
+
+
+def _group_by(spec: dict[str, Any]) -> GroupBy:
+    path = spec.get("path") or []
+    if len(path) != 1:
+        raise InvalidInput(f"groupby path can only have one entry, received [{' '.join(path)}]")
+    return GroupBy(path[0], spec.get("groups") or 0, spec.get("objectsPerGroup") or 0)
+
+
+_ADDITIONAL_FLAGS = {"id": "uuid", "vector": "vector", "creationTimeUnix": "creation_time",
+                     "lastUpdateTimeUnix": "update_time", "distance": "distance", "certainty": "certainty",
+                     "score": "score", "explainScore": "explain_score", "isConsistent": "is_consistent"}
+
+
+def parse_projection(class_name: str, docs: ClassDocs, selection: SelectionSetNode | None,
+                     fragments: Fragments) -> Projection:
+    """What one level returns: the selected properties, the references per `... on Target`, `_additional`."""
+    props = {p["name"]: p for p in docs[class_name].get("properties") or []}
+    selected: list[str] = []
+    refs: list[RefQuery] = []
+    flags: dict[str, Any] = {}
+    vectors: tuple[str, ...] = ()
+    for f in fields(selection, fragments):
+        name = f.name.value
+        if name == "_additional":
+            additional = f.selection_set
+            wanted = names(additional, fragments)
+            flags = {_ADDITIONAL_FLAGS[n]: True for n in wanted if n in _ADDITIONAL_FLAGS}
+            vectors = tuple(sorted(names(child(additional, "vectors", fragments), fragments)))
+            hits = child(child(additional, "group", fragments), "hits", fragments)
+            hit_additional = names(child(hits, "_additional", fragments), fragments)
+            flags.update({_ADDITIONAL_FLAGS[n]: True for n in hit_additional if n in _ADDITIONAL_FLAGS})
+            if "vectors" in hit_additional:
+                flags["vector"] = True
+            selected.extend(n for n in names(hits, fragments) if n in props)
+        elif name in props and is_reference(props[name]["dataType"]):
+            for target, sub in on_types(f.selection_set, fragments):
+                refs.append(RefQuery(name, target, parse_projection(target, docs, sub, fragments)))
+        elif name in props:
+            selected.append(name)
+    return replace(Projection(properties=tuple(dict.fromkeys(selected)), vectors=vectors, references=tuple(refs)),
+                   **flags)

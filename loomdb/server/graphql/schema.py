@@ -1,0 +1,101 @@
+"""The GraphQL schema of the live collections: root `WeaviateObj` { Get, Aggregate, Explore } with Weaviate's
+names, and the resolver of each class field (ONE search / aggregate use-case call each)."""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from graphql import (
+    GraphQLArgument,
+    GraphQLField,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLString,
+    SelectionSetNode,
+)
+
+from ...entities.aggregate import AggregateParams, AggregateResult
+from ...entities.search import SearchRequest, SearchResult
+from . import inputs
+from .aggregate import aggregate_args, aggregate_rows, aggregate_type, parse_aggregate
+from .executor import Resolver, Resolvers
+from .explore import EXPLORE, explore_requests, explore_rows
+from .get_parse import parse_get
+from .get_reply import get_rows
+from .get_types import ClassDoc, GetTypes, module_additional_fields
+from .selection import Fragments
+
+
+class SchemaSource(Protocol):
+    def list(self) -> list[dict[str, Any]]: ...
+
+
+class SearchUseCase(Protocol):
+    default_limit: int
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+    def aggregate(self, params: AggregateParams) -> AggregateResult: ...
+
+
+def _get_args(name: str) -> dict[str, GraphQLArgument]:
+    return {
+        "limit": GraphQLArgument(GraphQLInt), "offset": GraphQLArgument(GraphQLInt),
+        "after": GraphQLArgument(GraphQLString), "autocut": GraphQLArgument(GraphQLInt),
+        "where": GraphQLArgument(inputs.where_input(f"GetObjects{name}WhereInpObj")),
+        "nearVector": GraphQLArgument(inputs.NEAR_VECTOR), "nearObject": GraphQLArgument(inputs.NEAR_OBJECT),
+        "nearText": GraphQLArgument(inputs.NEAR_TEXT), "bm25": GraphQLArgument(inputs.BM25),
+        "hybrid": GraphQLArgument(inputs.HYBRID), "sort": GraphQLArgument(inputs.SORT),
+        "groupBy": GraphQLArgument(inputs.GROUP_BY), "tenant": GraphQLArgument(GraphQLString),
+        "consistencyLevel": GraphQLArgument(inputs.CONSISTENCY_LEVEL)}
+
+
+def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSchema, Resolvers]:
+    """Get / Aggregate with one field per class and Explore, each resolved by ONE use-case call (a resolver
+    the executor calls; graphql-core's executor, serving introspection, calls the same through `resolve`)."""
+    by_name = {d["class"]: d for d in docs}
+    get_types = GetTypes(docs, module_additional_fields())
+
+    def get_resolver(name: str) -> Resolver:
+        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, fragments: Fragments) -> Any:
+            request = parse_get(name, by_name, args, selection, fragments)
+            group = request.params.group_by
+            return get_rows(search.search(request), group.property if group is not None else None)
+        return resolve
+
+    def aggregate_resolver(name: str) -> Resolver:
+        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, fragments: Fragments) -> Any:
+            return aggregate_rows(search.aggregate(parse_aggregate(by_name[name], args, selection, fragments)))
+        return resolve
+
+    def explore(args: dict[str, Any], _selection: SelectionSetNode | None, _fragments: Fragments) -> Any:
+        names = [d["class"] for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
+        requests = explore_requests(names, args, search.default_limit)
+        return explore_rows([search.search(r) for r in requests], args, search.default_limit)
+
+    resolvers: Resolvers = {("Explore", ""): explore}
+    root: dict[str, GraphQLField] = {}
+    if docs:
+        resolvers.update({("Get", name): get_resolver(name) for name in by_name})
+        resolvers.update({("Aggregate", name): aggregate_resolver(name) for name in by_name})
+        root["Get"] = GraphQLField(GraphQLObjectType("GetObjectsObj", {
+            name: GraphQLField(GraphQLList(get_types.types[name]), args=_get_args(name),
+                               resolve=_core_resolver(resolvers[("Get", name)])) for name in by_name}),
+            resolve=_branch)
+        root["Aggregate"] = GraphQLField(GraphQLObjectType("AggregateObjectsObj", {
+            name: GraphQLField(GraphQLList(aggregate_type(doc)), args=aggregate_args(name),
+                               resolve=_core_resolver(resolvers[("Aggregate", name)]))
+            for name, doc in by_name.items()}), resolve=_branch)
+    root["Explore"] = GraphQLField(EXPLORE.type, args=EXPLORE.args, resolve=_core_resolver(explore))
+    return GraphQLSchema(GraphQLObjectType("WeaviateObj", root)), resolvers
+
+
+def _core_resolver(resolver: Resolver):
+    def resolve(_root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        return resolver(args, info.field_nodes[0].selection_set, info.fragments)
+    return resolve
+
+
+def _branch(*_: Any) -> dict[str, Any]:
+    return {}
