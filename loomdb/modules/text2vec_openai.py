@@ -3,14 +3,14 @@
 through `baseURL` (class config) or the X-Openai-Baseurl header."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import httpx
 import numpy as np
 
 from ..entities.errors import InvalidInput, UpstreamFailure
 from .capabilities import ModuleRequest, Settings
+from .upstream import Refusal, api_key, base_url, post_json
 
 DEFAULT_BASE_URL = "https://api.openai.com"
 DEFAULT_MODEL = "text-embedding-3-small"
@@ -19,14 +19,10 @@ _DEFAULT_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large":
 _LEGACY_MODELS = {"ada": "text-embedding-ada-002"}
 _AZURE_API_VERSION = "2024-02-01"
 _MAX_INPUTS = 2048          # OpenAI's limit of inputs per embeddings request
-_TIMEOUT_S = 50.0           # Weaviate's default module client timeout
 
 
 class OpenAIVectorizer:
     name = "text2vec-openai"
-
-    def __init__(self) -> None:
-        self._http = httpx.Client(timeout=_TIMEOUT_S)     # pooled connections, shared by all requests
 
     def meta(self) -> dict[str, Any]:
         return {"documentationHref": "https://platform.openai.com/docs/guides/embeddings/what-are-embeddings",
@@ -59,42 +55,26 @@ class OpenAIVectorizer:
 
     def _endpoint(self, settings: Settings, request: ModuleRequest) -> tuple[str, dict[str, str]]:
         """The URL and the auth headers: the header base URL wins over the class's, as in Weaviate."""
-        base = (request.header("x-openai-baseurl") or settings.get("baseURL") or DEFAULT_BASE_URL).rstrip("/")
+        base = base_url(request, "x-openai-baseurl", settings.get("baseURL"), DEFAULT_BASE_URL)
         if settings.get("isAzure"):
-            key = _key(request, "X-Azure-Api-Key", "AZURE_APIKEY")
+            key = api_key(request, "X-Azure-Api-Key", "AZURE_APIKEY", "API Key")
             if base == DEFAULT_BASE_URL:
                 base = f"https://{settings.get('resourceName')}.openai.azure.com"
             version = settings.get("apiVersion") or _AZURE_API_VERSION
             return (f"{base}/openai/deployments/{settings.get('deploymentId')}/embeddings?api-version={version}",
                     {"api-key": key})
-        headers = {"Authorization": f"Bearer {_key(request, 'X-Openai-Api-Key', 'OPENAI_APIKEY')}"}
+        headers = {"Authorization": f"Bearer {api_key(request, 'X-Openai-Api-Key', 'OPENAI_APIKEY', 'API Key')}"}
         if organization := request.header("x-openai-organization"):
             headers["OpenAI-Organization"] = organization
         return f"{base}{settings.get('endpoint') or DEFAULT_ENDPOINT}", headers
 
     def _post(self, url: str, headers: dict[str, str], body: dict[str, Any], azure: bool) -> list[list[float]]:
-        try:
-            reply = self._http.post(url, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise UpstreamFailure(f"send POST request: {exc}") from None
-        try:
-            payload = reply.json()
-        except ValueError:
-            payload = None
-        if reply.status_code != 200 or not isinstance(payload, dict) or "data" not in payload:
-            raise UpstreamFailure(_error_text(reply, payload, azure))
+        payload = post_json(url, body, headers, _AZURE_WORDING if azure else _OPENAI_WORDING,
+                            failed=lambda got: not isinstance(got, dict) or "data" not in got)
         data = sorted(payload["data"], key=lambda item: item.get("index", 0))
         if len(data) != len(body["input"]):
             raise UpstreamFailure(f"OpenAI API returned {len(data)} embeddings for {len(body['input'])} inputs")
         return [item["embedding"] for item in data]
-
-
-def _key(request: ModuleRequest, header: str, env_name: str) -> str:
-    key = request.header(header) or request.env.get(env_name)
-    if not key:
-        raise UpstreamFailure(f"API Key: no api key found neither in request header: {header} "
-                              f"nor in environment variable under {env_name}")
-    return key
 
 
 def _body(texts: list[str], settings: Settings) -> dict[str, Any]:
@@ -110,17 +90,25 @@ def _body(texts: list[str], settings: Settings) -> dict[str, Any]:
     return body
 
 
-def _error_text(reply: httpx.Response, payload: Any, azure: bool) -> str:
-    """Weaviate's wording: "connection to: OpenAI API failed with status: 401 error: <the provider's message>"."""
-    text = f"connection to: {'Azure OpenAI API' if azure else 'OpenAI API'} failed with status: {reply.status_code}"
-    if request_id := reply.headers.get("x-request-id"):
-        text += f" request-id: {request_id}"
-    error = payload.get("error") if isinstance(payload, dict) else None
-    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
-    if message is None and reply.status_code != 200:
-        message = reply.text[:500] or None
-    if message:
-        text += f" error: {message}"
-    if retry_after := reply.headers.get("retry-after"):
-        text += f" (retry after {retry_after}s)"
-    return text
+def _wording(endpoint: str) -> Callable[[Refusal], str]:
+    """Weaviate's wording: "connection to: OpenAI API failed with status: 401 request-id: <id> error: <the
+    provider's message>", and the wait a 429 asked for."""
+    def wording(refusal: Refusal) -> str:
+        text = f"connection to: {endpoint} failed with status: {refusal.status}"
+        if request_id := refusal.headers.get("x-request-id"):
+            text += f" request-id: {request_id}"
+        body = refusal.body
+        error = body.get("error") if isinstance(body, dict) else None
+        message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
+        if message is None and refusal.status != 200:
+            message = refusal.text[:500] or None
+        if message:
+            text += f" error: {message}"
+        if retry_after := refusal.headers.get("retry-after"):
+            text += f" (retry after {retry_after}s)"
+        return text
+    return wording
+
+
+_OPENAI_WORDING = _wording("OpenAI API")
+_AZURE_WORDING = _wording("Azure OpenAI API")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -123,3 +123,28 @@ def collection_factory(client, collection_name):
     yield make
     for name in created:
         client.collections.delete(name)
+
+
+@pytest.fixture(scope="module")
+def modules_server(request, tmp_path_factory) -> Iterator[loomdb.embedded.LoomServer]:
+    """A loomdb of the test module's own with the modules its `ENABLED` names (ENABLE_MODULES), for the module
+    tests that talk to local provider servers (generative, rerank)."""
+    srv = loomdb.start_embedded(tmp_path_factory.mktemp("modules-data"), enable_modules=request.module.ENABLED)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def connect(modules_server) -> Iterator[Callable[[dict[str, str] | None], weaviate.WeaviateClient]]:
+    """`connect(headers)`: a client of `modules_server` sending those headers (provider keys, base URLs); all
+    closed at the end of the test module."""
+    opened: list[weaviate.WeaviateClient] = []
+
+    def make(headers: dict[str, str] | None = None) -> weaviate.WeaviateClient:
+        c = weaviate.connect_to_local(host="127.0.0.1", port=modules_server.rest_port,
+                                      grpc_port=modules_server.grpc_port, headers=headers, skip_init_checks=True)
+        opened.append(c)
+        return c
+    yield make
+    for c in opened:
+        c.close()

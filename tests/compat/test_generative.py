@@ -14,9 +14,9 @@ from weaviate.classes.query import Filter, GroupBy, MetadataQuery
 from weaviate.exceptions import WeaviateQueryError
 
 import loomdb
-from servers.cohere_chat import INVALID_TOKEN, cohere_server
+from servers import cohere, ollama
+from servers.base import INVALID_TOKEN
 from servers.katan import Katan
-from servers.ollama_generate import ollama_server
 
 pytestmark = pytest.mark.loomdb_only("its own loomdb with ENABLE_MODULES and local provider servers")
 
@@ -25,27 +25,6 @@ ENABLED = ("generative-dummy", "generative-openai", "generative-ollama", "genera
 DUMMY_TAIL = ". I'm sorry, I'm just a dummy and can't generate anything."
 ROWS = [("fast cars", "cars that go fast", 3, [1.0, 0.0]), ("slow trucks", "trucks that go slowly", 1, [0.9, 0.1]),
         ("bikes", "", 2, [0.0, 1.0])]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = loomdb.start_embedded(tmp_path_factory.mktemp("gen-data"), enable_modules=ENABLED)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def connect(server):
-    opened: list[weaviate.WeaviateClient] = []
-
-    def make(headers: dict[str, str] | None = None) -> weaviate.WeaviateClient:
-        c = weaviate.connect_to_local(host="127.0.0.1", port=server.rest_port, grpc_port=server.grpc_port,
-                                      headers=headers, skip_init_checks=True)
-        opened.append(c)
-        return c
-    yield make
-    for c in opened:
-        c.close()
 
 
 @pytest.fixture(scope="module")
@@ -188,17 +167,18 @@ def test_anthropic_through_the_echo_server(connect, katan):
 
 
 def test_ollama_server_and_request_override(connect):
-    with ollama_server(("llama3", "mistral")) as ollama:
+    with ollama.serve(("llama3", "mistral")) as provider:
         col = make_articles(connect(), "GenOllama",
-                            Configure.Generative.ollama(api_endpoint=ollama.url, model="llama3"))
+                            Configure.Generative.ollama(api_endpoint=provider.url, model="llama3"))
         res = col.generate.fetch_objects(limit=1, single_prompt="Say {title}")
         assert res.objects[0].generated == "ollama(llama3, t=None): Say fast cars"
         res = col.generate.fetch_objects(limit=1, single_prompt="Say {title}",
                                          generative_provider=GenerativeConfig.ollama(model="mistral",
                                                                                      temperature=0.5))
         assert res.objects[0].generated == "ollama(mistral, t=0.5): Say fast cars"
-        assert ollama.requests[-1] == ("/api/generate", {"model": "mistral", "prompt": "Say fast cars",
-                                                         "stream": False, "options": {"temperature": 0.5}})
+        last = provider.requests[-1]
+        assert (last.path, last.body) == ("/api/generate", {"model": "mistral", "prompt": "Say fast cars",
+                                                            "stream": False, "options": {"temperature": 0.5}})
         with pytest.raises(WeaviateQueryError, match='connection to Ollama API failed with error: model '
                                                      '\\\\?"gone\\\\?" not found, try pulling it first'):
             col.generate.fetch_objects(limit=1, single_prompt="Say {title}",
@@ -206,12 +186,12 @@ def test_ollama_server_and_request_override(connect):
 
 
 def test_cohere_server_metadata_and_401(connect):
-    with cohere_server(key="co-key") as cohere:
+    with cohere.serve(key="co-key") as provider:
         col = make_articles(connect({"X-Cohere-Api-Key": "co-key"}), "GenCohere",
-                            Configure.Generative.cohere(base_url=cohere.url))
+                            Configure.Generative.cohere(base_url=provider.url))
         res = col.generate.fetch_objects(
             limit=1, single_prompt=GenerativeParameters.single_prompt("C {title}", metadata=True),
-            generative_provider=GenerativeConfig.cohere(base_url=cohere.url))
+            generative_provider=GenerativeConfig.cohere(base_url=provider.url))
         assert res.objects[0].generative.text == "cohere: C fast cars"
         assert res.objects[0].generative.metadata.billed_units.output_tokens == 2
         bad = connect({"X-Cohere-Api-Key": "nope"}).collections.get("GenCohere")

@@ -12,34 +12,13 @@ from weaviate.classes.query import GroupBy, HybridFusion, MetadataQuery, Rerank
 from weaviate.exceptions import WeaviateQueryError
 
 import loomdb
-from servers.cohere_chat import INVALID_TOKEN, cohere_server
-from servers.voyageai_rerank import INVALID_KEY, voyageai_server
+from servers import cohere, voyageai
+from servers.base import INVALID_TOKEN
 
 pytestmark = pytest.mark.loomdb_only("its own loomdb with ENABLE_MODULES and a local provider server")
 
 ENABLED = ("reranker-dummy", "reranker-cohere", "reranker-voyageai", "generative-dummy")
 ROWS = [("a car", "x", [1.0, 0.0]), ("a much longer car title", "y", [0.9, 0.1]), ("mid car title", "x", [0.8, 0.2])]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = loomdb.start_embedded(tmp_path_factory.mktemp("rerank-data"), enable_modules=ENABLED)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def connect(server):
-    opened: list[weaviate.WeaviateClient] = []
-
-    def make(headers: dict[str, str] | None = None) -> weaviate.WeaviateClient:
-        c = weaviate.connect_to_local(host="127.0.0.1", port=server.rest_port, grpc_port=server.grpc_port,
-                                      headers=headers, skip_init_checks=True)
-        opened.append(c)
-        return c
-    yield make
-    for c in opened:
-        c.close()
 
 
 def make_titles(client: weaviate.WeaviateClient, name: str, reranker):
@@ -98,13 +77,13 @@ def test_rerank_then_generate(connect):
 
 
 def test_cohere_rerank_against_a_local_server(connect):
-    with cohere_server(key="co-key") as cohere:
+    with cohere.serve(key="co-key") as provider:
         col = make_titles(connect({"X-Cohere-Api-Key": "co-key"}), "RerankCohere",
-                          Configure.Reranker.cohere(base_url=cohere.url, model="rerank-v3.5"))
+                          Configure.Reranker.cohere(base_url=provider.url, model="rerank-v3.5"))
         res = col.query.bm25("car", rerank=Rerank(prop="title", query="mid title"))
         assert [o.properties["title"] for o in res.objects][0] == "mid car title"
         assert [o.metadata.rerank_score for o in res.objects] == [1.0, 0.5, 0.0]
-        assert cohere.requests[-1][1]["return_documents"] is False
+        assert provider.requests[-1].body["return_documents"] is False
         bad = connect({"X-Cohere-Api-Key": "nope"}).collections.get("RerankCohere")
         with pytest.raises(WeaviateQueryError) as err:
             bad.query.bm25("car", rerank=Rerank(prop="title", query="x"))
@@ -120,14 +99,14 @@ def test_reranker_transformers_is_refused_at_start(tmp_path):
 
 
 def test_voyageai_rerank_with_the_base_url_header(connect):
-    with voyageai_server(key="vo-key") as voyage:
-        client = connect({"X-VoyageAI-Api-Key": "vo-key", "X-VoyageAI-Baseurl": voyage.url})
+    with voyageai.serve(key="vo-key") as provider:
+        client = connect({"X-VoyageAI-Api-Key": "vo-key", "X-VoyageAI-Baseurl": provider.url + "/v1"})
         col = make_titles(client, "RerankVoyage", Configure.Reranker.voyageai(model="rerank-2"))
         res = col.query.near_vector([1.0, 0.0], rerank=Rerank(prop="title", query="longer title"))
         assert [o.metadata.rerank_score for o in res.objects] == [1.0, 0.5, 0.0]
-        assert voyage.requests[-1][1]["model"] == "rerank-2"
-        bad = connect({"X-VoyageAI-Api-Key": "nope", "X-VoyageAI-Baseurl": voyage.url}).collections.get(
+        assert provider.requests[-1].body["model"] == "rerank-2"
+        bad = connect({"X-VoyageAI-Api-Key": "nope", "X-VoyageAI-Baseurl": provider.url + "/v1"}).collections.get(
             "RerankVoyage")
         with pytest.raises(WeaviateQueryError) as err:
             bad.query.near_vector([1.0, 0.0], rerank=Rerank(prop="title", query="x"))
-        assert f"connection to VoyageAI API failed with status: 401 error: {INVALID_KEY}" in str(err.value)
+        assert f"connection to VoyageAI API failed with status: 401 error: {INVALID_TOKEN}" in str(err.value)

@@ -1,6 +1,7 @@
 """A provider stand-in: a stdlib ThreadingHTTPServer on 127.0.0.1 (free port) in a daemon thread. It records every
 request, checks the key when it has one, answers through per-path handlers, and can be told to fail the next calls
-(401 / 429 with Retry-After / 500) with an error body in the provider's own format. Embeddings are a hashed bag of
+(401 / 429 with Retry-After / 500) with an error body in the provider's own format; `with serve() as provider:`
+closes it. Embeddings are a hashed bag of
 words, so texts sharing words get close vectors and the same text always gets the same vector."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DIMS = 16
+INVALID_TOKEN = "invalid api token"     # the error text of a request whose key the server refuses
 
 Handler = Callable[[str, Any, dict[str, str]], tuple[int, Any]]     # (path, body, headers) -> (status, reply)
 
@@ -70,6 +72,12 @@ class FakeProvider:
     def bodies(self) -> list[Any]:
         return [r.body for r in self.requests]
 
+    def __enter__(self) -> FakeProvider:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
@@ -87,7 +95,7 @@ class FakeProvider:
             extra = {"Retry-After": failure.retry_after} if failure.retry_after is not None else {}
             return failure.status, self.error_body(failure.message), extra
         if self.auth is not None and not self.auth(headers):
-            return 401, self.error_body("invalid api token"), {}
+            return 401, self.error_body(INVALID_TOKEN), {}
         for pattern, handler in self.routes.items():     # keys are regular expressions over the whole path
             if re.fullmatch(pattern, path):
                 status, reply = handler(path, body, headers)
@@ -119,6 +127,14 @@ class FakeProvider:
 
 def bearer(key: str) -> Callable[[dict[str, str]], bool]:
     return lambda headers: headers.get("authorization") == f"Bearer {key}"
+
+
+def overlap_ranking(query: str, documents: list[str]) -> list[dict[str, Any]]:
+    """A rerank reply's [{index, relevance_score}], best first; the score is the share of the query's words found
+    in the document (a deterministic stand-in for a cross-encoder)."""
+    words = set(query.lower().split())
+    scores = [len(words & set(doc.lower().split())) / max(len(words), 1) for doc in documents]
+    return [{"index": i, "relevance_score": scores[i]} for i in sorted(range(len(scores)), key=lambda i: -scores[i])]
 
 
 def bad_request(error_body: Callable[[str], Any], message: str) -> tuple[int, Any]:

@@ -1,9 +1,12 @@
-"""Cohere's embed API v2 (https://docs.cohere.com/reference/embed): POST /v2/embed, Bearer key, at most 96 texts."""
+"""Cohere's v2 APIs, Bearer key checked: embed (https://docs.cohere.com/reference/embed): POST /v2/embed, at most
+96 texts; chat (/reference/chat): POST /v2/chat {"model", "messages"} -> {"message": {"role", "content": [{"type":
+"text", "text"}]}, "usage"}; rerank (/reference/rerank): POST /v2/rerank {"model", "query", "documents"} ->
+{"results": [{"index", "relevance_score"}]} best first. A wrong key is 401 {"message": "invalid api token"}."""
 from __future__ import annotations
 
 from typing import Any
 
-from .base import DIMS, FakeProvider, bad_request, bearer, embed
+from .base import DIMS, FakeProvider, bad_request, bearer, embed, overlap_ranking
 
 INPUT_TYPES = {"search_document", "search_query", "classification", "clustering"}
 TRUNCATES = {"NONE", "START", "END"}
@@ -30,5 +33,19 @@ def _embed(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
                  "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": len(texts)}}}
 
 
+def _chat(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+    """The reply echoes the last message: "cohere: <prompt>"."""
+    prompt = body["messages"][-1]["content"]
+    return 200, {"id": "c1", "finish_reason": "COMPLETE",
+                 "message": {"role": "assistant", "content": [{"type": "text", "text": f"cohere: {prompt}"}]},
+                 "usage": {"billed_units": {"input_tokens": 3, "output_tokens": 2},
+                           "tokens": {"input_tokens": 10, "output_tokens": 2}}}
+
+
+def _rerank(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+    return 200, {"id": "r1", "results": overlap_ranking(body["query"], body["documents"]),
+                 "meta": {"billed_units": {"search_units": 1}}}
+
+
 def serve(key: str = "co-test") -> FakeProvider:
-    return FakeProvider({"/v2/embed": _embed}, error_body, bearer(key))
+    return FakeProvider({"/v2/embed": _embed, "/v2/chat": _chat, "/v2/rerank": _rerank}, error_body, bearer(key))

@@ -1,10 +1,12 @@
-"""VoyageAI embeddings (https://docs.voyageai.com/reference/embeddings-api): POST /v1/embeddings, Bearer key,
-{"input", "model", "input_type", "truncation", "output_dimension"} -> {"data": [{"embedding", "index"}]}."""
+"""VoyageAI, Bearer key checked: embeddings (https://docs.voyageai.com/reference/embeddings-api): POST
+/v1/embeddings {"input", "model", "input_type", "truncation", "output_dimension"} -> {"data": [{"embedding",
+"index"}]}; rerank (https://docs.voyageai.com/reference/reranker-api): POST /v1/rerank {"query", "documents",
+"model"} -> {"object": "list", "data": [{"index", "relevance_score"}], "model", "usage"} best first."""
 from __future__ import annotations
 
 from typing import Any
 
-from .base import DIMS, FakeProvider, bad_request, bearer, embed
+from .base import DIMS, FakeProvider, bad_request, bearer, embed, overlap_ranking
 
 
 def error_body(message: str) -> dict[str, Any]:
@@ -22,5 +24,10 @@ def _embed(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
     return 200, {"object": "list", "data": data, "model": body["model"], "usage": {"total_tokens": len(texts)}}
 
 
+def _rerank(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+    return 200, {"object": "list", "data": overlap_ranking(body["query"], body["documents"]),
+                 "model": body["model"], "usage": {"total_tokens": 10}}
+
+
 def serve(key: str = "voyage-test") -> FakeProvider:
-    return FakeProvider({"/v1/embeddings": _embed}, error_body, bearer(key))
+    return FakeProvider({"/v1/embeddings": _embed, "/v1/rerank": _rerank}, error_body, bearer(key))

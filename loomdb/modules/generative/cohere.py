@@ -2,34 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from ..capabilities import Generated, ModuleRequest, Settings
-from ..upstream import api_key, base_url, error_message, merged, post_json, status_error
+from ..capabilities import Generated, ModuleRequest
+from ..upstream import status_wording
+from .common import ChatEndpoint, Params, ProviderGenerative, chat_body
 
-DEFAULT_BASE_URL = "https://api.cohere.ai"
 DEFAULT_MODEL = "command-r-plus"
+_CHAT = ChatEndpoint("/v2/chat", "https://api.cohere.ai", "X-Cohere-Baseurl", "X-Cohere-Api-Key", "COHERE_APIKEY",
+                     status_wording("connection to Cohere API", "message"))
 _BODY_FIELDS = {"maxTokens": "max_tokens", "temperature": "temperature", "k": "k", "p": "p",
                 "stopSequences": "stop_sequences", "frequencyPenalty": "frequency_penalty",
                 "presencePenalty": "presence_penalty"}
 
 
-class CohereGenerative:
+class CohereGenerative(ProviderGenerative):
     name = "generative-cohere"
+    meta_name = "Generative Search - Cohere"
+    documentation = "https://docs.cohere.com/reference/chat"
 
-    def meta(self) -> dict[str, Any]:
-        return {"documentationHref": "https://docs.cohere.com/reference/chat", "name": "Generative Search - Cohere"}
-
-    def generate(self, prompt: str, settings: Settings, options: Settings, request: ModuleRequest,
-                 images: Sequence[str] = ()) -> Generated:
-        params = merged(settings, options)
-        body: dict[str, Any] = {"model": params.get("model") or DEFAULT_MODEL,
-                                "messages": [{"role": "user", "content": prompt}]}
-        body.update({wire: params[key] for key, wire in _BODY_FIELDS.items() if params.get(key) is not None})
-        headers = {"Authorization": f"Bearer {api_key(request, 'X-Cohere-Api-Key', 'COHERE_APIKEY')}"}
-        url = base_url(request, "X-Cohere-Baseurl", params.get("baseURL"), DEFAULT_BASE_URL) + "/v2/chat"
-        reply = post_json(url, body, headers, lambda status, got: status_error(
-            "connection to Cohere API", error_message(got, "message"), status), "Cohere API")
+    def complete(self, prompt: str, params: Params, request: ModuleRequest, images: Sequence[str]) -> Generated:
+        reply = _CHAT.call(request, params, chat_body(params, DEFAULT_MODEL, _BODY_FIELDS, prompt))
         parts = (reply.get("message") or {}).get("content") or []
         text = "".join(part.get("text", "") for part in parts if part.get("type") == "text")
         usage = reply.get("usage")

@@ -5,36 +5,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..capabilities import Generated, ModuleRequest, Settings
-from ..upstream import api_key, error_message, merged, post_json, status_error
+from ..capabilities import Generated, ModuleRequest
+from ..upstream import api_key, post_json, status_wording
+from .common import Params, ProviderGenerative, renamed
 
 DEFAULT_ENDPOINT = "us-central1-aiplatform.googleapis.com"
 STUDIO_ENDPOINT = "generativelanguage.googleapis.com"
 DEFAULT_MODEL = "gemini-2.0-flash-001"
 DEFAULT_REGION = "us-central1"
 _KEY_HEADERS = ("X-Goog-Api-Key", "X-Goog-Vertex-Api-Key", "X-Goog-Studio-Api-Key", "X-Palm-Api-Key")
+_WORDING = status_wording("connection to Google", "error.message")
 _CONFIG_FIELDS = {"temperature": "temperature", "topP": "topP", "topK": "topK", "maxTokens": "maxOutputTokens",
                   "stopSequences": "stopSequences", "presencePenalty": "presencePenalty",
                   "frequencyPenalty": "frequencyPenalty"}
 
 
-class GoogleGenerative:
+class GoogleGenerative(ProviderGenerative):
     name = "generative-google"
+    meta_name = "Generative Search - Google"
+    documentation = "https://cloud.google.com/vertex-ai/docs/generative-ai/chat/test-chat-prompts"
 
-    def meta(self) -> dict[str, Any]:
-        return {"documentationHref": "https://cloud.google.com/vertex-ai/docs/generative-ai/chat/test-chat-prompts",
-                "name": "Generative Search - Google"}
-
-    def generate(self, prompt: str, settings: Settings, options: Settings, request: ModuleRequest,
-                 images: Sequence[str] = ()) -> Generated:
-        params = merged(settings, options)
+    def complete(self, prompt: str, params: Params, request: ModuleRequest, images: Sequence[str]) -> Generated:
         endpoint = str(params.get("apiEndpoint") or DEFAULT_ENDPOINT).rstrip("/")
         scheme = "" if "://" in endpoint else "https://"
         model = params.get("model") or params.get("modelId") or DEFAULT_MODEL
         parts: list[dict[str, Any]] = [{"text": prompt}]
         parts += [{"inlineData": {"mimeType": "image/jpeg", "data": image}} for image in images]
         body: dict[str, Any] = {"contents": [{"role": "user", "parts": parts}]}
-        config = {wire: params[key] for key, wire in _CONFIG_FIELDS.items() if params.get(key) is not None}
+        config = renamed(params, _CONFIG_FIELDS)
         if config:
             body["generationConfig"] = config
         key = _key(request)
@@ -46,8 +44,7 @@ class GoogleGenerative:
             url = (f"{scheme}{endpoint}/v1/projects/{params.get('projectId', '')}/locations/{region}"
                    f"/publishers/google/models/{model}:generateContent")
             headers = {"Authorization": f"Bearer {key}"}
-        reply = post_json(url, body, headers, lambda status, got: status_error(
-            "connection to Google", error_message(got, "error", "message"), status), "Google API")
+        reply = post_json(url, body, headers, _WORDING)
         candidates = reply.get("candidates") or [{}]
         text = "".join(p.get("text", "") for p in (candidates[0].get("content") or {}).get("parts") or [])
         usage = reply.get("usageMetadata")

@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..capabilities import Generated, ModuleRequest, Settings
-from ..upstream import api_key, base_url, error_message, merged, post_json, status_error
+from ..capabilities import Generated, ModuleRequest
+from ..upstream import api_key, base_url, post_json, status_wording
+from .common import Params, ProviderGenerative, chat_body, usage
 
 DEFAULT_MODEL = "gpt-5-mini"
 DEFAULT_BASE_URL = "https://api.openai.com"
@@ -16,26 +17,22 @@ _BODY_FIELDS = {"temperature": "temperature", "topP": "top_p", "frequencyPenalty
                 "reasoningEffort": "reasoning_effort", "verbosity": "verbosity"}
 
 
-class OpenAIGenerative:
+class OpenAIGenerative(ProviderGenerative):
     name = "generative-openai"
+    meta_name = "OpenAI Module"
+    documentation = "https://platform.openai.com/docs/api-reference/chat"
 
-    def meta(self) -> dict[str, Any]:
-        return {"documentationHref": "https://platform.openai.com/docs/api-reference/chat", "name": "OpenAI Module"}
-
-    def generate(self, prompt: str, settings: Settings, options: Settings, request: ModuleRequest,
-                 images: Sequence[str] = ()) -> Generated:
-        params = merged(settings, options)
+    def complete(self, prompt: str, params: Params, request: ModuleRequest, images: Sequence[str]) -> Generated:
         resource = request.header("x-azure-resource-name") or params.get("resourceName")
         deployment = request.header("x-azure-deployment-id") or params.get("deploymentId")
         azure = bool(params.get("isAzure")) or bool(resource and deployment)
         model = params.get("model") or DEFAULT_MODEL
-        body: dict[str, Any] = {"messages": [{"role": "user", "content": _content(prompt, images)}]}
-        if not azure:
-            body["model"] = model
+        body = chat_body(params, DEFAULT_MODEL, _BODY_FIELDS, _content(prompt, images))
+        if azure:
+            del body["model"]       # the deployment names it
         if params.get("maxTokens") is not None:
             body["max_tokens" if model.startswith("gpt-4o") or azure else "max_completion_tokens"] = \
                 int(params["maxTokens"])
-        body.update({wire: params[key] for key, wire in _BODY_FIELDS.items() if params.get(key) is not None})
         if azure:
             host = base_url(request, None, params.get("baseURL"), "")
             if not host or host == DEFAULT_BASE_URL:
@@ -51,11 +48,9 @@ class OpenAIGenerative:
             if organization:
                 headers["OpenAI-Organization"] = organization
         endpoint = "Azure OpenAI API" if azure else "OpenAI API"
-        reply = post_json(url, body, headers, lambda status, got: status_error(
-            f"connection to: {endpoint}", error_message(got, "error", "message"), status), endpoint)
+        reply = post_json(url, body, headers, status_wording(f"connection to: {endpoint}", "error.message"))
         text = str(reply["choices"][0]["message"].get("content") or "").strip("\n")
-        usage = reply.get("usage")
-        return Generated(text, {"usage": usage} if isinstance(usage, dict) else None)
+        return Generated(text, usage(reply))
 
 
 def _content(prompt: str, images: Sequence[str]) -> Any:

@@ -5,9 +5,9 @@ from typing import Any
 
 from loomdb.entities.errors import InvalidInput
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import api_key, base_url, post_json, status_wording
 
-from .common import ApiVectorizer, api_key, base_url, provider_error, setting
-from .http import post_json
+from .common import ApiVectorizer, setting
 
 DEFAULT_BASE_URL = "https://api.cohere.ai"
 TRUNCATES = ["NONE", "START", "END", "LEFT", "RIGHT"]
@@ -42,6 +42,6 @@ class CohereVectorizer(ApiVectorizer):
         url = base_url(request, "X-Cohere-Baseurl", setting(settings, "baseURL", "baseUrl", default=DEFAULT_BASE_URL))
         reply = post_json(f"{url}/v2/embed", body,
                           {"Authorization": f"Bearer {key}", "Request-Source": "unspecified:weaviate"},
-                          provider_error("Cohere", lambda b: b.get("message")))
+                          status_wording("connection to Cohere", "message"))
         vectors: list[list[float]] = (reply.get("embeddings") or {}).get("float") or []
         return vectors

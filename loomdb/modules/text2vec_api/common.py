@@ -1,6 +1,5 @@
-"""What every API vectorizer shares: settings lookup, API keys and base URLs from headers then environment (as
-Weaviate's modulecomponents.GetValueFromContext does), batching within the provider's per-call limit, and the
-error wording "connection to <Provider> failed with status: <code>[ error: <text>]"."""
+"""What every API vectorizer shares: settings lookup and batching within the provider's per-call limit (keys, base
+URLs, the HTTP call and error wording are ../upstream.py's, shared with the other modules)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -11,8 +10,6 @@ import numpy as np
 from loomdb.entities.errors import UpstreamFailure
 from loomdb.modules.capabilities import ModuleRequest, Settings
 
-from .http import ErrorWording
-
 
 def setting(settings: Settings, *names: str, default: Any = None) -> Any:
     """The first of `names` present (and not None) in the module's settings, else `default`."""
@@ -21,34 +18,6 @@ def setting(settings: Settings, *names: str, default: Any = None) -> Any:
         if value is not None:
             return value
     return default
-
-
-def api_key(request: ModuleRequest, header: str, env: str, label: str) -> str:
-    """The key from the request header, else the server environment; Weaviate's text when neither has one."""
-    key = request.header(header) or request.env.get(env)
-    if key:
-        return key
-    raise UpstreamFailure(f"{label}: no api key found neither in request header: {header} "
-                          f"nor in environment variable under {env}")
-
-
-def base_url(request: ModuleRequest, header: str, configured: str) -> str:
-    """The X-<Provider>-Baseurl header wins over the class setting; no trailing slash (the official client adds
-    one to every baseURL it sends, Weaviate then asks for '//v2/embed')."""
-    return (request.header(header) or configured).rstrip("/")
-
-
-def provider_error(provider: str, field: Callable[[Any], Any]) -> ErrorWording:
-    """Weaviate's wording of a refused call, with the provider's message read by `field` from the error body."""
-    def wording(status: int, body: Any) -> str:
-        try:
-            text = field(body) if body is not None else None
-        except (KeyError, IndexError, TypeError, AttributeError):
-            text = None
-        if text:
-            return f"connection to {provider} failed with status: {status} error: {text}"
-        return f"connection to {provider} failed with status: {status}"
-    return wording
 
 
 def in_batches(texts: Sequence[str], limit: int, embed: Callable[[list[str]], list[list[float]]]) -> np.ndarray:

@@ -6,9 +6,9 @@ from typing import Any
 
 from loomdb.entities.errors import InvalidInput, UpstreamFailure
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import post_json, status_wording
 
 from .common import ApiVectorizer, setting
-from .http import post_json
 
 VERTEX_ENDPOINT = "us-central1-aiplatform.googleapis.com"
 STUDIO_ENDPOINT = "generativelanguage.googleapis.com"
@@ -29,11 +29,7 @@ MISSING_KEY = ("Google API Key: no api key found neither in request header: X-Pa
                "or GOOGLE_APIKEY")
 
 
-def _wording(status: int, body: Any) -> str:
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict) and error.get("message"):
-        return f"connection to Google failed with status: {status} error: {error['message']}"
-    return f"connection to Google failed with status: {status}"
+_wording = status_wording("connection to Google", "error.message")
 
 
 def _key(request: ModuleRequest, studio: bool) -> str:

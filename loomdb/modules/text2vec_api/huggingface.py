@@ -8,16 +8,17 @@ import numpy as np
 
 from loomdb.entities.errors import InvalidInput, UpstreamFailure
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import Refusal, post_json
 
 from .common import ApiVectorizer, setting
-from .http import post_json
 
 DEFAULT_MODEL = "sentence-transformers/msmarco-bert-base-dot-v5"
 ROUTER = "https://router.huggingface.co/hf-inference/models"
 OPTIONS = (("waitForModel", "wait_for_model", False), ("useGPU", "use_gpu", False), ("useCache", "use_cache", True))
 
 
-def _wording(status: int, body: Any) -> str:
+def _wording(refusal: Refusal) -> str:
+    status, body = refusal.status, refusal.body
     message = f"failed with status: {status}"
     if isinstance(body, dict) and body.get("error"):
         message += f" error: {body['error']}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import api_key, post_json, status_wording
 
-from .common import ApiVectorizer, api_key, provider_error, setting
-from .http import post_json
+from .common import ApiVectorizer, setting
 
 DEFAULT_BASE_URL = "https://api.jina.ai"
 DEFAULT_MODEL = "jina-embeddings-v4"
@@ -34,6 +34,6 @@ class JinaAIVectorizer(ApiVectorizer):
         key = api_key(request, "X-Jinaai-Api-Key", "JINAAI_APIKEY", "API Key")
         url = str(setting(settings, "baseURL", default=DEFAULT_BASE_URL)).rstrip("/")
         reply = post_json(f"{url}/v1/embeddings", body, {"Authorization": f"Bearer {key}"},
-                          provider_error("JinaAI API", lambda b: b.get("detail")))
+                          status_wording("connection to JinaAI API", "detail"))
         data = sorted(reply.get("data") or [], key=lambda item: item.get("index", 0))
         return [item["embedding"] for item in data]

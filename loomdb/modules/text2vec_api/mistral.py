@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import api_key, base_url, post_json, status_wording
 
-from .common import ApiVectorizer, api_key, base_url, provider_error, setting
-from .http import post_json
+from .common import ApiVectorizer, setting
 
 DEFAULT_BASE_URL = "https://api.mistral.ai/v1/embeddings"
 DEFAULT_MODEL = "mistral-embed"
@@ -30,5 +30,5 @@ class MistralVectorizer(ApiVectorizer):
         key = api_key(request, "X-Mistral-Api-Key", "MISTRAL_APIKEY", "Mistral API Key")
         url = base_url(request, "X-Mistral-Baseurl", setting(settings, "baseURL", default=DEFAULT_BASE_URL))
         reply = post_json(embeddings_url(url), body, {"Authorization": f"Bearer {key}"},
-                          provider_error("Mistral", lambda b: b.get("message")))
+                          status_wording("connection to Mistral", "message"))
         return [item["embedding"] for item in reply.get("data") or []]

@@ -1,23 +1,17 @@
 """text2vec-ollama: POST {apiEndpoint}/api/embed, no key (S modules/text2vec-ollama/clients/ollama.go)."""
 from __future__ import annotations
 
-from typing import Any
-
-from loomdb.entities.errors import InvalidInput, UpstreamFailure
+from loomdb.entities.errors import InvalidInput
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import body_says_error, error_or_status, post_json
 
 from .common import ApiVectorizer, setting
-from .http import post_json
 
 DEFAULT_ENDPOINT = "http://localhost:11434"
 DEFAULT_MODEL = "nomic-embed-text"
 
 
-def _wording(status: int, body: Any) -> str:
-    error = body.get("error") if isinstance(body, dict) else None
-    if error:
-        return f"connection to Ollama API failed with error: {error}"
-    return f"connection to Ollama API failed with status: {status}"
+_wording = error_or_status("connection to Ollama API", "error")
 
 
 class OllamaVectorizer(ApiVectorizer):
@@ -37,8 +31,6 @@ class OllamaVectorizer(ApiVectorizer):
               ) -> list[list[float]]:
         endpoint = str(setting(settings, "apiEndpoint", default=DEFAULT_ENDPOINT)).rstrip("/")
         body = {"model": setting(settings, "model", default=DEFAULT_MODEL), "input": texts}
-        reply = post_json(f"{endpoint}/api/embed", body, {}, _wording)
-        if reply.get("error"):          # Ollama may say so with a 200
-            raise UpstreamFailure(_wording(200, reply))
+        reply = post_json(f"{endpoint}/api/embed", body, {}, _wording, failed=body_says_error)
         vectors: list[list[float]] = reply.get("embeddings") or []
         return vectors

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from loomdb.modules.capabilities import ModuleRequest, Settings
+from loomdb.modules.upstream import api_key, base_url, post_json, status_wording
 
-from .common import ApiVectorizer, api_key, base_url, provider_error, setting
-from .http import post_json
+from .common import ApiVectorizer, setting
 
 DEFAULT_BASE_URL = "https://api.voyageai.com/v1"
 
@@ -30,5 +30,5 @@ class VoyageAIVectorizer(ApiVectorizer):
         key = api_key(request, "X-VoyageAI-Api-Key", "VOYAGEAI_APIKEY", "VoyageAI API Key")
         url = base_url(request, "X-Voyageai-Baseurl", setting(settings, "baseURL", default=DEFAULT_BASE_URL))
         reply = post_json(f"{url}/embeddings", body, {"Authorization": f"Bearer {key}"},
-                          provider_error("VoyageAI", lambda b: b.get("detail")))
+                          status_wording("connection to VoyageAI", "detail"))
         return [item["embedding"] for item in reply.get("data") or []]

@@ -17,7 +17,7 @@ from loomdb.modules.capabilities import ModuleRequest, Vectorizer
 from loomdb.modules.text2vec_api import VECTORIZERS
 from loomdb.modules.text2vec_api.cohere import CohereVectorizer
 from loomdb.modules.text2vec_api.google import GoogleVectorizer
-from loomdb.modules.text2vec_api.http import DEFAULT_POLICY
+from loomdb.modules.upstream import DEFAULT_POLICY
 from servers import cohere, google, huggingface, jinaai, mistral, ollama, voyageai
 from servers.base import DIMS, FakeProvider, embed
 
