@@ -59,7 +59,7 @@ class MiniLM:
         self._tokenizer.enable_truncation(MAX_WORD_PIECES)
         options = onnxruntime.SessionOptions()
         options.enable_cpu_mem_arena = False      # a server: the arena kept ~0.5 GB more after long batches
-        options.intra_op_num_threads = _cores()
+        options.intra_op_num_threads = thread_count()
         options.inter_op_num_threads = 1
         # idle ORT threads sleep instead of spinning: concurrent requests and the server's own threads share the
         # cores (spinning doubled single-query latency on a busy 2-core machine)
@@ -117,7 +117,7 @@ def _pool(states: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
     raise ValueError(f"invalid pooling method '{pooling}'")
 
 
-def _cores() -> int:
+def thread_count() -> int:
     """The cores this process may run on (affinity-aware where the OS tells)."""
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity else (os.cpu_count() or 1)
