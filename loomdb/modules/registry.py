@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from .capabilities import Module, Vectorizer
@@ -17,12 +18,15 @@ from .generative import GENERATIVES
 from .rerankers import RERANKERS
 from .text2vec_api import VECTORIZERS
 from .text2vec_openai import OpenAIVectorizer
+from .text2vec_transformers import MODULE_NAMES as LOCAL_MODEL_NAMES
+from .text2vec_transformers import make_vectorizer as make_local_vectorizer
 
 log = logging.getLogger("loomdb.modules")
 
 # Weaviate module name -> factory. One line per module; a factory may raise ImportError when its extra is missing.
 FACTORIES: dict[str, Callable[[], Module]] = {
     "text2vec-openai": OpenAIVectorizer,
+    **{name: partial(make_local_vectorizer, name) for name in LOCAL_MODEL_NAMES},
     **VECTORIZERS,
     **RERANKERS,
     **GENERATIVES,
