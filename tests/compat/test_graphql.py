@@ -185,14 +185,11 @@ def test_bad_filter_value_is_a_graphql_error_with_path(rest, articles):
     assert "words" in error["message"]
 
 
-def test_module_features_answer_not_supported_yet(rest, articles):
+def test_feature_projection_answers_not_supported_yet(rest, articles):
     col, *_ = articles
-    body = rest.post("/v1/graphql", json={"query": f"""{{ Get {{ {col.name}(nearText: {{concepts: ["wine"],
-        moveTo: {{concepts: ["beer"], force: 0.5}}}}) {{ title }} }} }}"""}).json()
-    assert body["errors"][0]["message"] == "nearText is not supported by loomdb yet"
     body = rest.post("/v1/graphql", json={"query": f"""{{ Get {{ {col.name} {{ title
-        _additional {{ generate(singleResult: {{prompt: "x"}}) {{ singleResult }} }} }} }} }}"""}).json()
-    assert body["errors"][0]["message"] == "_additional { generate } is not supported by loomdb yet"
+        _additional {{ featureProjection(dimensions: 2) {{ vector }} }} }} }} }}"""}).json()
+    assert body["errors"][0]["message"] == "_additional { featureProjection } is not supported by loomdb yet"
 
 
 def test_batch_and_variables(rest, articles):

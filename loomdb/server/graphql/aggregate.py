@@ -1,4 +1,4 @@
-"""`Aggregate { <Class>(where, groupBy, nearVector, nearObject, hybrid, objectLimit, limit, tenant) { meta {
+"""`Aggregate { <Class>(where, groupBy, nearVector, nearObject, nearText, hybrid, objectLimit, limit, tenant) { meta {
 count } <prop> { count mean ... topOccurrences { value occurs } ... } groupedBy { path value } } }`: the types
 per class, the field -> AggregateParams parser, and the AggregateResult -> rows encoder (one row, or one per
 group)."""
@@ -22,9 +22,8 @@ from ...entities.aggregate import AggregateParams, AggregateResult, PropertyAggr
 from ...entities.errors import InvalidInput, Unsupported
 from . import inputs
 from .filters import parse_where
-from .get_parse import hybrid_arg, near_object_arg, near_vector_arg
+from .get_parse import hybrid_arg, near_object_arg, near_text_arg, near_vector_arg
 from .get_reply import go_float32
-from .modules_pending import refuse_pending
 from .selection import Fragments, fields, names
 
 ClassDoc = dict[str, Any]
@@ -83,7 +82,6 @@ def aggregate_args(name: str) -> dict[str, GraphQLArgument]:
 
 def parse_aggregate(doc: ClassDoc, args: dict[str, Any], selection: SelectionSetNode | None,
                     fragments: Fragments) -> AggregateParams:
-    refuse_pending(args, set())
     props = {p["name"]: p for p in doc.get("properties") or []}
     aggregations = []
     for f in fields(selection, fragments):
@@ -110,6 +108,7 @@ def parse_aggregate(doc: ClassDoc, args: dict[str, Any], selection: SelectionSet
         total_count="meta" in names(selection, fragments),
         filters=parse_where(args["where"], doc) if args.get("where") is not None else None,
         near_vector=near_vector, near_object=near_object,
+        near_text=near_text_arg(args["nearText"]) if args.get("nearText") is not None else None,
         hybrid=hybrid_arg(args["hybrid"]) if args.get("hybrid") is not None else None,
         object_limit=args.get("objectLimit"), group_by=group_by[0] if group_by else None,
         group_limit=args.get("limit"), tenant=args.get("tenant") or "")

@@ -6,7 +6,7 @@ variable and argument coercion. Introspection (`__schema`, `__type`) is left to 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graphql import (
@@ -34,12 +34,12 @@ from graphql.execution.values import get_argument_values, get_directive_values, 
 
 from ...entities.errors import LoomError
 from .get_types import TYPE_KEY
-from .selection import Fragments
+from .selection import Call
 
 log = logging.getLogger("loomdb.graphql")
 
-# a class field's (or Explore's) resolver: (coerced arguments, its selection set, the document's fragments) -> rows
-Resolver = Callable[[dict[str, Any], SelectionSetNode | None, Fragments], Any]
+# a class field's (or Explore's) resolver: (coerced arguments, its selection set, the request's Call) -> rows
+Resolver = Callable[[dict[str, Any], SelectionSetNode | None, Call], Any]
 # ("Get" | "Aggregate", class name) or ("Explore", "") -> its resolver
 Resolvers = dict[tuple[str, str], Resolver]
 _INTROSPECTION = ("__schema", "__type")
@@ -48,15 +48,16 @@ _Step = tuple[str, str, Any, list[FieldNode], bool]
 
 
 def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: dict[str, Any],
-            operation_name: str | None) -> dict[str, Any]:
-    """Weaviate's response body: {"data": ...} plus "errors" when any."""
+            operation_name: str | None, headers: Mapping[str, str]) -> dict[str, Any]:
+    """Weaviate's response body: {"data": ...} plus "errors" when any. `headers`: the request's (module keys)."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = (f"Unknown operation named '{operation_name}'." if operation_name else
                    "Must provide operation name if query contains multiple operations.")
         return {"data": None, "errors": [GraphQLError(message).formatted]}
     if any(isinstance(s, FieldNode) and s.name.value in _INTROSPECTION for s in operation.selection_set.selections):
-        result = execute_sync(schema, document, variable_values=variables, operation_name=operation_name)
+        result = execute_sync(schema, document, variable_values=variables, operation_name=operation_name,
+                              context_value=headers)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [dict(e.formatted) for e in result.errors]
@@ -64,7 +65,7 @@ def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode,
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
         return {"data": None, "errors": [dict(e.formatted) for e in coerced]}
-    walk = _Walk(schema, resolvers, document, coerced)
+    walk = _Walk(schema, resolvers, document, coerced, headers)
     data = walk.operation(operation)
     body = {"data": data}
     if walk.errors:
@@ -73,11 +74,13 @@ def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode,
 
 
 class _Walk:
-    def __init__(self, schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: Any) -> None:
+    def __init__(self, schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: Any,
+                 headers: Mapping[str, str]) -> None:
         self.schema = schema
         self.resolvers = resolvers
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self.call = Call(self.fragments, variables.coerced, headers)
         self.errors: list[dict[str, Any]] = []
         self._plans: dict[tuple[str, tuple[int, ...]], list[_Step]] = {}
 
@@ -105,7 +108,7 @@ class _Walk:
                  path: list[str | int]) -> Any:
         try:
             args = get_argument_values(field, nodes[0], self.variables)
-            rows = self.resolvers[target](args, nodes[0].selection_set, self.fragments)
+            rows = self.resolvers[target](args, nodes[0].selection_set, self.call)
         except Exception as exc:  # noqa: BLE001  (a field's error is reported in GraphQL's shape, the rest goes on)
             if not isinstance(exc, (LoomError, GraphQLError)):
                 log.exception("internal error resolving %s", ".".join(map(str, path)))

@@ -1,6 +1,6 @@
-"""`Explore { nearVector }` as one Weaviate node serves it: the same vector search run over every class with one
-vector space (class-level or a single named one), merged by distance, each hit as {beacon, className, distance,
-certainty}."""
+"""`Explore { nearVector | nearText }` as one Weaviate node serves it: the same search run over every class with
+one vector space (class-level or a single named one; for nearText: one with a vectorizer module, whose module
+embeds the concepts), merged by distance, each hit as {beacon, className, distance, certainty}."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,10 +21,10 @@ from ...entities.errors import Unsupported
 from ...entities.projection import Projection
 from ...entities.search import SearchParams, SearchRequest, SearchResult, certainty_from_distance
 from . import inputs
-from .get_parse import near_vector_arg
-from .modules_pending import refuse_pending
+from .get_parse import near_text_arg, near_vector_arg
 
 Row = dict[str, Any]
+ClassDoc = dict[str, Any]
 EXPLORE = GraphQLField(
     GraphQLList(GraphQLObjectType("ExploreObj", {
         "beacon": GraphQLField(GraphQLString), "className": GraphQLField(GraphQLString),
@@ -34,16 +34,27 @@ EXPLORE = GraphQLField(
           "offset": GraphQLArgument(GraphQLInt)})
 
 
-def explore_requests(class_names: list[str], args: dict[str, Any], default_limit: int) -> list[SearchRequest]:
-    """One nearVector/nearObject search per class, each asked for the first offset+limit hits."""
-    refuse_pending(args, set())
+def explore_requests(docs: list[ClassDoc], args: dict[str, Any], default_limit: int) -> list[SearchRequest]:
+    """One nearVector / nearText search per class (`docs`: the classes with one vector space), each asked for
+    the first offset+limit hits."""
     if args.get("nearObject") is not None:
         raise Unsupported("Explore with nearObject is not supported by loomdb yet")
-    near_vector = near_vector_arg(args.get("nearVector") or {})
     wanted = (args.get("offset") or 0) + (args.get("limit") or default_limit)
     projection = Projection(properties=(), uuid=True, distance=True)
-    return [SearchRequest(SearchParams(collection=name, limit=wanted, near_vector=replace(near_vector)),
-                          projection) for name in class_names]
+    if args.get("nearText") is not None:
+        near_text = near_text_arg(args["nearText"])
+        return [SearchRequest(SearchParams(collection=d["class"], limit=wanted), projection, near_text=near_text)
+                for d in docs if _vectorized(d)]
+    near_vector = near_vector_arg(args.get("nearVector") or {})
+    return [SearchRequest(SearchParams(collection=d["class"], limit=wanted, near_vector=replace(near_vector)),
+                          projection) for d in docs]
+
+
+def _vectorized(doc: ClassDoc) -> bool:
+    """Whether the class's one vector space has a vectorizer module (one that can embed nearText concepts)."""
+    named = list((doc.get("vectorConfig") or {}).values())
+    module = next(iter(named[0].get("vectorizer") or {}), "none") if named else doc.get("vectorizer")
+    return module not in (None, "", "none")
 
 
 def explore_rows(results: list[SearchResult], args: dict[str, Any], default_limit: int) -> list[Row]:

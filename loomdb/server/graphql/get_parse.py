@@ -11,11 +11,25 @@ from graphql import SelectionSetNode
 from ...entities import beacons
 from ...entities.errors import InvalidInput, Unsupported
 from ...entities.projection import Projection, RefQuery
-from ...entities.search import Bm25, GroupBy, Hybrid, NearVector, SearchParams, SearchRequest, SortBy
+from ...entities.search import (
+    Bm25,
+    GenerativeSearch,
+    GroupBy,
+    GroupedTask,
+    Hybrid,
+    Move,
+    NearText,
+    NearVector,
+    Rerank,
+    SearchParams,
+    SearchRequest,
+    SinglePrompt,
+    SortBy,
+)
 from .filters import parse_where
 from .get_types import is_reference
 from .modules_pending import refuse_pending
-from .selection import Fragments, child, fields, names, on_types
+from .selection import Call, Fragments, child, field_node, fields, names, on_types
 
 ClassDocs = dict[str, dict[str, Any]]
 _SEARCHES = ("nearVector", "nearObject", "nearText", "bm25", "hybrid")
@@ -23,8 +37,10 @@ _DEFAULT_ALPHA = 0.75
 
 
 def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection: SelectionSetNode | None,
-              fragments: Fragments) -> SearchRequest:
-    refuse_pending(args, names(child(selection, "_additional", fragments), fragments))
+              call: Call) -> SearchRequest:
+    fragments = call.fragments
+    additional = child(selection, "_additional", fragments)
+    refuse_pending(names(additional, fragments))
     searches = [name for name in _SEARCHES if args.get(name) is not None]
     if len(searches) > 1:
         raise InvalidInput(f"parameters which are conflicting: {', '.join(searches)}")
@@ -45,7 +61,12 @@ def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection:
         autocut=args.get("autocut") or 0,
         group_by=_group_by(group_by) if group_by is not None else None,
         explain_score=projection.explain_score, tenant=args.get("tenant") or "")
-    return SearchRequest(params, projection, near_object)
+    rerank = field_node(additional, "rerank", fragments)
+    generate = field_node(additional, "generate", fragments)
+    return SearchRequest(params, projection, near_object,
+                         near_text_arg(args["nearText"]) if args.get("nearText") is not None else None,
+                         rerank=_rerank(call.arguments(rerank)) if rerank is not None else None,
+                         generative=_generative(call.arguments(generate)) if generate is not None else None)
 
 
 def _target(spec: dict[str, Any]) -> str | None:
@@ -81,6 +102,41 @@ def near_object_arg(spec: dict[str, Any]) -> tuple[NearVector, str]:
     return NearVector(np.empty(0, np.float32), _target(spec), distance, certainty), uuid
 
 
+def near_text_arg(spec: dict[str, Any], target: str | None = None) -> NearText:
+    """nearText {concepts, distance | certainty, moveTo, moveAwayFrom, targetVectors}; `target`: the target of
+    the hybrid search it sits in, when it names none itself."""
+    distance, certainty = _thresholds("nearText", spec)
+    return NearText(tuple(spec.get("concepts") or ()), _target(spec) or target, distance, certainty,
+                    _move(spec["moveTo"]) if spec.get("moveTo") is not None else None,
+                    _move(spec["moveAwayFrom"]) if spec.get("moveAwayFrom") is not None else None)
+
+
+def _move(spec: dict[str, Any]) -> Move:
+    """moveTo / moveAwayFrom: objects by id, or by beacon (`weaviate://localhost/Class/uuid`)."""
+    uuids = []
+    for ref in spec.get("objects") or []:
+        uuid = ref.get("id") or (beacons.parse(ref["beacon"]).uuid if ref.get("beacon") else None)
+        if not uuid:
+            raise InvalidInput("objects: id or beacon needs to be set")
+        uuids.append(uuid)
+    return Move(float(spec["force"]), tuple(spec.get("concepts") or ()), tuple(uuids))
+
+
+def _rerank(args: dict[str, Any]) -> Rerank:
+    """`_additional { rerank(property:, query:) { score } }`."""
+    return Rerank(args.get("property") or "", args.get("query") or "")
+
+
+def _generative(args: dict[str, Any]) -> GenerativeSearch:
+    """`_additional { generate(singleResult: {prompt:}, groupedResult: {task:, properties:}) { ... } }`."""
+    single, grouped = args.get("singleResult"), args.get("groupedResult")
+    if not single and not grouped:
+        raise InvalidInput("generate: singleResult or groupedResult needs to be set")
+    return GenerativeSearch(
+        SinglePrompt(single.get("prompt") or "") if single else None,
+        GroupedTask(grouped.get("task") or "", tuple(grouped.get("properties") or ())) if grouped else None)
+
+
 def _operator(spec: dict[str, Any] | None) -> tuple[str, int]:
     if not spec:
         return "Or", 0
@@ -98,16 +154,20 @@ def hybrid_arg(spec: dict[str, Any]) -> Hybrid:
     if not 0.0 <= alpha <= 1.0:
         raise InvalidInput(f"alpha must be between 0 and 1, got {alpha}")
     vector = spec.get("vector")       # a float32 array (inputs.VECTOR) or None
-    searches = [s for s in spec.get("searches") or [] if s.get("nearVector") is not None]
-    near_vector = near_vector_arg(searches[0]["nearVector"]) if searches else None
+    searches = spec.get("searches") or []
+    vector_search = next((s["nearVector"] for s in searches if s.get("nearVector") is not None), None)
+    text_search = next((s["nearText"] for s in searches if s.get("nearText") is not None), None)
+    near_vector = near_vector_arg(vector_search) if vector_search is not None else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
+    target = _target(spec)
     operator, minimum = _operator(spec.get("bm25SearchOperator"))
     return Hybrid(query=spec.get("query") or "", alpha=float(alpha),
                   fusion=spec.get("fusionType") or "relativeScoreFusion",
                   properties=tuple(spec.get("properties") or ()), vector=vector, near_vector=near_vector,
-                  target=_target(spec), max_vector_distance=spec.get("maxVectorDistance"),
-                  operator=operator, minimum_or_tokens_match=minimum)
+                  target=target, max_vector_distance=spec.get("maxVectorDistance"),
+                  operator=operator, minimum_or_tokens_match=minimum,
+                  near_text=near_text_arg(text_search, target) if text_search is not None else None)
 
 
 def _sort(i: int, spec: dict[str, Any]) -> SortBy:

@@ -10,7 +10,7 @@ import numpy as np
 from ...entities.objects import StoredObject
 from ...entities.projection import Projection
 from ...entities.references import ResolvedRef
-from ...entities.search import ResultGroup, ResultObject, SearchResult, certainty_from_distance
+from ...entities.search import Generation, ResultGroup, ResultObject, SearchResult, certainty_from_distance
 from .get_types import TYPE_KEY
 
 Row = dict[str, Any]
@@ -24,9 +24,15 @@ def go_float32(value: float) -> str:
 def get_rows(result: SearchResult, group_path: str | None = None) -> list[Row]:
     """`group_path`: the groupBy property of a grouped search."""
     if result.groups is None:
-        return [_row(item, result) for item in result.objects]
-    return [_group_row(i, group, result, group_path or "") for i, group in enumerate(result.groups)
-            if group.objects]
+        rows = [_row(item, result) for item in result.objects]
+    else:
+        rows = [_group_row(i, group, result, group_path or "") for i, group in enumerate(result.groups)
+                if group.objects]
+    if result.grouped_generation is not None and rows:
+        first = rows[0]["_additional"]
+        first["generate"] = {**(first.get("generate") or {"error": None}),
+                             "groupedResult": result.grouped_generation.text}
+    return rows
 
 
 def _row(item: ResultObject, result: SearchResult) -> Row:
@@ -40,6 +46,7 @@ def _row(item: ResultObject, result: SearchResult) -> Row:
 def _group_row(index: int, group: ResultGroup, result: SearchResult, path: str) -> Row:
     """Weaviate answers a group as its first object carrying the group (with every hit) in `_additional`."""
     row = _row(group.objects[0], result)
+    row["_additional"].update(_module_fields(group.rerank_score, group.generation))
     hits = []
     for item in group.objects:
         hit = result.projection.select(item.obj.properties)
@@ -72,6 +79,18 @@ def _additional(item: ResultObject, projection: Projection, metric: str | None) 
         out["score"] = go_float32(hit.score or 0.0)
     if projection.explain_score:
         out["explainScore"] = hit.explain_score
+    out.update(_module_fields(item.rerank_score, item.generation))
+    return out
+
+
+def _module_fields(rerank_score: float | None, generation: Generation | None) -> Row:
+    """`rerank { score }` (a list, as Weaviate's) and `generate { singleResult error }` of one result; the
+    grouped task's text goes on the first result only (get_rows)."""
+    out: Row = {}
+    if rerank_score is not None:
+        out["rerank"] = [{"score": rerank_score}]
+    if generation is not None:
+        out["generate"] = {"singleResult": generation.text, "error": None}
     return out
 
 

@@ -40,12 +40,14 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def graphql(request: Request) -> Response:
         query, variables, operation = _request(await read_json(request))
-        return json_response(await run_in_threadpool(service().run, query, variables, operation))
+        return json_response(await run_in_threadpool(service().run, query, variables, operation,
+                                                     dict(request.headers)))
 
     @rest_errors
     async def graphql_batch(request: Request) -> Response:
         batch = [_request(item) for item in await read_json(request, list)]
-        return json_response(await run_in_threadpool(lambda: [service().run(*item) for item in batch]))
+        headers = dict(request.headers)
+        return json_response(await run_in_threadpool(lambda: [service().run(*item, headers) for item in batch]))
 
     return [Route("/v1/graphql", graphql, methods=["POST"]),
             Route("/v1/graphql/batch", graphql_batch, methods=["POST"])]

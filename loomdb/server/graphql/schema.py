@@ -2,6 +2,7 @@
 names, and the resolver of each class field (ONE search / aggregate use-case call each)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from graphql import (
@@ -25,7 +26,7 @@ from .explore import EXPLORE, explore_requests, explore_rows
 from .get_parse import parse_get
 from .get_reply import get_rows
 from .get_types import ClassDoc, GetTypes, module_additional_fields
-from .selection import Fragments
+from .selection import Call
 
 
 class SchemaSource(Protocol):
@@ -35,8 +36,8 @@ class SchemaSource(Protocol):
 class SearchUseCase(Protocol):
     default_limit: int
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
-    def aggregate(self, params: AggregateParams) -> AggregateResult: ...
+    def search(self, request: SearchRequest, headers: Mapping[str, str] | None = None) -> SearchResult: ...
+    def aggregate(self, params: AggregateParams, headers: Mapping[str, str] | None = None) -> AggregateResult: ...
 
 
 def _get_args(name: str) -> dict[str, GraphQLArgument]:
@@ -58,21 +59,22 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
     get_types = GetTypes(docs, module_additional_fields())
 
     def get_resolver(name: str) -> Resolver:
-        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, fragments: Fragments) -> Any:
-            request = parse_get(name, by_name, args, selection, fragments)
+        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, call: Call) -> Any:
+            request = parse_get(name, by_name, args, selection, call)
             group = request.params.group_by
-            return get_rows(search.search(request), group.property if group is not None else None)
+            return get_rows(search.search(request, call.headers), group.property if group is not None else None)
         return resolve
 
     def aggregate_resolver(name: str) -> Resolver:
-        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, fragments: Fragments) -> Any:
-            return aggregate_rows(search.aggregate(parse_aggregate(by_name[name], args, selection, fragments)))
+        def resolve(args: dict[str, Any], selection: SelectionSetNode | None, call: Call) -> Any:
+            return aggregate_rows(search.aggregate(parse_aggregate(by_name[name], args, selection, call.fragments),
+                                                   call.headers))
         return resolve
 
-    def explore(args: dict[str, Any], _selection: SelectionSetNode | None, _fragments: Fragments) -> Any:
-        names = [d["class"] for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
-        requests = explore_requests(names, args, search.default_limit)
-        return explore_rows([search.search(r) for r in requests], args, search.default_limit)
+    def explore(args: dict[str, Any], _selection: SelectionSetNode | None, call: Call) -> Any:
+        single_space = [d for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
+        requests = explore_requests(single_space, args, search.default_limit)
+        return explore_rows([search.search(r, call.headers) for r in requests], args, search.default_limit)
 
     resolvers: Resolvers = {("Explore", ""): explore}
     root: dict[str, GraphQLField] = {}
@@ -93,7 +95,8 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
 
 def _core_resolver(resolver: Resolver):
     def resolve(_root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
-        return resolver(args, info.field_nodes[0].selection_set, info.fragments)
+        call = Call(info.fragments, info.variable_values.coerced, info.context or {})
+        return resolver(args, info.field_nodes[0].selection_set, call)
     return resolve
 
 

@@ -3,10 +3,34 @@ for reference fields the selections per `... on Target`."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+    value_from_ast_untyped,
+)
 
 Fragments = Mapping[str, FragmentDefinitionNode]
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a resolver needs of its request besides its own arguments: the document's fragments, the coerced
+    variables (arguments of `_additional` fields are read from the selection) and the HTTP headers (lower-cased
+    names; the modules' API keys)."""
+
+    fragments: Fragments
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def arguments(self, node: FieldNode) -> dict[str, Any]:
+        """A selected field's arguments as plain values (the document is validated: their types are right)."""
+        return {arg.name.value: value_from_ast_untyped(arg.value, dict(self.variables)) for arg in node.arguments or ()}
 
 
 def fields(selection_set: SelectionSetNode | None, fragments: Fragments) -> Iterator[FieldNode]:
@@ -43,7 +67,10 @@ def names(selection_set: SelectionSetNode | None, fragments: Fragments) -> set[s
 
 def child(selection_set: SelectionSetNode | None, name: str, fragments: Fragments) -> SelectionSetNode | None:
     """The selection set under the (first) field `name`, None when it is not selected."""
-    for f in fields(selection_set, fragments):
-        if f.name.value == name:
-            return f.selection_set
-    return None
+    node = field_node(selection_set, name, fragments)
+    return node.selection_set if node is not None else None
+
+
+def field_node(selection_set: SelectionSetNode | None, name: str, fragments: Fragments) -> FieldNode | None:
+    """The (first) field `name` selected, None when it is not."""
+    return next((f for f in fields(selection_set, fragments) if f.name.value == name), None)

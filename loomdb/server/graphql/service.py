@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,11 +98,13 @@ class GraphQLService:
         assert prepared is not None
         return prepared, {}
 
-    def run(self, query: str, variables: dict[str, Any] | None = None,
-            operation_name: str | None = None) -> dict[str, Any]:
-        """One GraphQL request -> Weaviate's response body {"data": ..., "errors": [...]} (errors only if any)."""
+    def run(self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None,
+            headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """One GraphQL request -> Weaviate's response body {"data": ..., "errors": [...]} (errors only if any).
+        `headers`: the HTTP request's (lower-cased names), which carry the modules' API keys."""
         version = self._current()
         document, vectors = self._document(version, query)
         if isinstance(document, list):
             return {"data": None, "errors": [_weaviate_wording(e) for e in document]}
-        return execute(version.schema, version.resolvers, document, {**(variables or {}), **vectors}, operation_name)
+        return execute(version.schema, version.resolvers, document, {**(variables or {}), **vectors}, operation_name,
+                       headers or {})
