@@ -41,6 +41,31 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k.endswith(("_APIKEY", "_INFERENCE_API")) or k.startswith("MODULES_")}
 
 
+# Weaviate settings loomdb does not honour yet, and the value that asks for what is missing. Serving without them
+# would be silently less than the operator configured (above all without authentication), so the server refuses to
+# start instead: (variable, value that turns it on, what loomdb lacks).
+_NOT_HONOURED = (
+    ("AUTHENTICATION_APIKEY_ENABLED", True, "API-key authentication"),
+    ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
+    ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
+    ("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", False, "authentication (anonymous access disabled)"),
+    ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
+    ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
+    ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
+    ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
+)
+
+
+def not_honoured(env: Mapping[str, str]) -> list[str]:
+    """One line per Weaviate setting in `env` that asks for something loomdb does not provide yet."""
+    problems = []
+    for name, turned_on, what in _NOT_HONOURED:
+        raw = env.get(name)
+        if raw is not None and raw.strip() != "" and _bool_env(dict(env), name, not turned_on) == turned_on:
+            problems.append(f"{name}={raw}: {what} is not supported by loomdb yet")
+    return problems
+
+
 @dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("loomdb-data")
@@ -57,6 +82,7 @@ class Settings:
     default_vectorizer_module: str = "none"           # DEFAULT_VECTORIZER_MODULE: for classes created without one
     lowercase_vectorization_input: bool = False       # LOWERCASE_VECTORIZATION_INPUT: lower-case embedded text
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
+    not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -79,6 +105,7 @@ class Settings:
             lowercase_vectorization_input=_bool_env(env, "LOWERCASE_VECTORIZATION_INPUT",
                                                     base.lowercase_vectorization_input),
             module_env=_module_env(env),
+            not_honoured=tuple(not_honoured(env)),
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -54,6 +54,9 @@ class LoomServer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        if settings.not_honoured:       # never serve less than configured (e.g. no authentication): refuse to start
+            raise ValueError("refusing to start: " + "; ".join(settings.not_honoured) +
+                             ". Unset these variables to run loomdb without them.")
         ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
         module_config = ModuleConfig(modules)

@@ -1,6 +1,7 @@
 """`loomdb serve`: clean shutdown on SIGTERM, data directory lock, Weaviate environment variables."""
 from __future__ import annotations
 
+import pytest
 from weaviate.classes.config import Configure
 
 
@@ -43,3 +44,28 @@ def test_weaviate_environment_variables(server_process, tmp_path):
         except Exception as exc:  # noqa: BLE001
             assert "query maximum results exceeded" in str(exc)
     assert (tmp_path / "data" / "collections" / "env").is_dir()   # --data wins over the env var
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "secret"},
+     "AUTHENTICATION_APIKEY_ENABLED=true: API-key authentication is not supported by loomdb yet"),
+    ({"AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false"},
+     "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false: authentication (anonymous access disabled) is not supported"),
+    ({"AUTHORIZATION_RBAC_ENABLED": "true"}, "RBAC authorization is not supported by loomdb yet"),
+    ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),
+])
+def test_security_settings_not_honoured_refuse_to_start(server_process, tmp_path, env, says):
+    """A compose file asking for authentication must not get an open server: loomdb refuses to start."""
+    sp = server_process(tmp_path / "d", env=env, wait=False)
+    code = sp.proc.wait(60)
+    err = sp.proc.stderr.read()
+    assert code != 0
+    assert says in err and "refusing to start" in err
+    assert not (tmp_path / "d" / "loomdb.lock").exists()     # refused before the data directory was touched
+
+
+def test_settings_that_ask_for_nothing_missing_start(server_process, tmp_path):
+    sp = server_process(tmp_path / "d", env={"AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "true",
+                                             "AUTHENTICATION_APIKEY_ENABLED": "false"})
+    with sp.client() as c:
+        assert c.is_ready()
