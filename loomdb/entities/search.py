@@ -247,6 +247,18 @@ class Rerank:
 
 
 @dataclass(frozen=True)
+class FeatureProjection:
+    """`_additional { featureProjection(...) }`: the page's vectors reduced by t-SNE; None = Weaviate's default
+    (usecases/projection.py fills them from the number of results)."""
+
+    algorithm: str | None = None
+    dimensions: int | None = None
+    perplexity: int | None = None
+    iterations: int | None = None
+    learning_rate: int | None = None
+
+
+@dataclass(frozen=True)
 class ProviderChoice:
     """A generative provider named in the request (GenerativeProvider): its Weaviate module name, its per-call
     options under the class config's names (camelCase, e.g. "maxTokens", "baseURL"), and whether the provider's
@@ -305,6 +317,7 @@ class SearchRequest:
     near_text: NearText | None = None      # embedded by the use case into `params.near_vector`
     rerank: Rerank | None = None
     generative: GenerativeSearch | None = None
+    feature_projection: FeatureProjection | None = None
 
 
 @dataclass
@@ -317,6 +330,7 @@ class ResultObject:
     references: dict[str, list[ResolvedRef]] = field(default_factory=dict)
     rerank_score: float | None = None
     generation: Generation | None = None
+    feature_projection: list[float] | None = None
 
 
 @dataclass

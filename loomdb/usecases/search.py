@@ -37,6 +37,7 @@ from .multi_target import (
 )
 from .object_ttl import unexpired
 from .ports import SearchCollection, SearchDatabase
+from .projection import project_features
 from .query_modules import NO_MODULES, QueryModules
 from .query_vectors import check_query_vectors
 from .vectorize import Vectorization, no_vectorizer
@@ -69,14 +70,15 @@ class SearchService:
         near_vector, hybrid, metric = _vector_search(collection, params.near_vector, params.hybrid,
                                                      request.near_object, params.tenant, projection.certainty)
         profile = QueryProfile() if projection.query_profile else None
+        read = replace(projection, vector=True) if request.feature_projection is not None else projection
         params = self._paged(replace(params, near_vector=near_vector, hybrid=hybrid, profile=profile))
         groups = None
         if params.group_by is None:
-            objects = _objects(collection, collection.search(params), params.tenant, projection, profile)
+            objects = _objects(collection, collection.search(params), params.tenant, read, profile)
         else:
             found = collection.search_groups(params)
             unique = list({id(h): h for g in found for h in g.hits}.values())   # a hit may sit in several groups
-            objects = _objects(collection, unique, params.tenant, projection, profile)
+            objects = _objects(collection, unique, params.tenant, read, profile)
             by_hit = {id(o.hit): o for o in objects}
             groups = [ResultGroup(g.name, g.min_distance, g.max_distance,
                                   [by_hit[id(h)] for h in g.hits if id(h) in by_hit]) for g in found]
@@ -84,6 +86,8 @@ class SearchService:
             shape=collection_shape(collection.doc), projection=projection, objects=objects, groups=groups,
             metric=metric if projection.distance or projection.certainty else None,
             referenced=self._referenced_shapes(objects), profile=profile.shards if profile is not None else None)
+        if request.feature_projection is not None:
+            project_features(objects, request.feature_projection)
         return run_module_steps(result, request, collection.doc, self.modules, headers or {})
 
     def aggregate(self, params: AggregateParams, headers: Mapping[str, str] | None = None) -> AggregateResult:

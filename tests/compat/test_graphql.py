@@ -185,13 +185,6 @@ def test_bad_filter_value_is_a_graphql_error_with_path(rest, articles):
     assert "words" in error["message"]
 
 
-def test_feature_projection_answers_not_supported_yet(rest, articles):
-    col, *_ = articles
-    body = rest.post("/v1/graphql", json={"query": f"""{{ Get {{ {col.name} {{ title
-        _additional {{ featureProjection(dimensions: 2) {{ vector }} }} }} }} }}"""}).json()
-    assert body["errors"][0]["message"] == "_additional { featureProjection } is not supported by loomdb yet"
-
-
 def test_batch_and_variables(rest, articles):
     col, *_ = articles
     query = f"query($n: Int) {{ Get {{ {col.name}(limit: $n) {{ title }} }} }}"

@@ -13,6 +13,7 @@ from ...entities.errors import InvalidInput, Unsupported
 from ...entities.projection import Projection, RefQuery
 from ...entities.search import (
     Bm25,
+    FeatureProjection,
     GenerativeSearch,
     GroupBy,
     GroupedTask,
@@ -28,7 +29,6 @@ from ...entities.search import (
 )
 from .filters import parse_where
 from .get_types import is_reference
-from .modules_pending import refuse_pending
 from .selection import Call, Fragments, child, field_node, fields, names, on_types
 
 ClassDocs = dict[str, dict[str, Any]]
@@ -40,7 +40,6 @@ def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection:
               call: Call) -> SearchRequest:
     fragments = call.fragments
     additional = child(selection, "_additional", fragments)
-    refuse_pending(names(additional, fragments))
     searches = [name for name in _SEARCHES if args.get(name) is not None]
     if len(searches) > 1:
         raise InvalidInput(f"parameters which are conflicting: {', '.join(searches)}")
@@ -63,10 +62,13 @@ def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection:
         explain_score=projection.explain_score, tenant=args.get("tenant") or "")
     rerank = field_node(additional, "rerank", fragments)
     generate = field_node(additional, "generate", fragments)
+    projected = field_node(additional, "featureProjection", fragments)
     return SearchRequest(params, projection, near_object,
                          near_text_arg(args["nearText"]) if args.get("nearText") is not None else None,
                          rerank=_rerank(call.arguments(rerank)) if rerank is not None else None,
-                         generative=_generative(call.arguments(generate)) if generate is not None else None)
+                         generative=_generative(call.arguments(generate)) if generate is not None else None,
+                         feature_projection=(_feature_projection(call.arguments(projected))
+                                             if projected is not None else None))
 
 
 def _target(spec: dict[str, Any]) -> str | None:
@@ -135,6 +137,12 @@ def _generative(args: dict[str, Any]) -> GenerativeSearch:
     return GenerativeSearch(
         SinglePrompt(single.get("prompt") or "") if single else None,
         GroupedTask(grouped.get("task") or "", tuple(grouped.get("properties") or ())) if grouped else None)
+
+
+def _feature_projection(args: dict[str, Any]) -> FeatureProjection:
+    """`_additional { featureProjection(algorithm:, dimensions:, perplexity:, iterations:, learningRate:) }`."""
+    return FeatureProjection(args.get("algorithm"), args.get("dimensions"), args.get("perplexity"),
+                             args.get("iterations"), args.get("learningRate"))
 
 
 def _operator(spec: dict[str, Any] | None) -> tuple[str, int]:

@@ -80,6 +80,8 @@ def _additional(item: ResultObject, projection: Projection, metric: str | None) 
     if projection.explain_score:
         out["explainScore"] = hit.explain_score
     out.update(_module_fields(item.rerank_score, item.generation))
+    if item.feature_projection is not None:
+        out["featureProjection"] = {"vector": item.feature_projection}
     return out
 
 

@@ -132,7 +132,7 @@ def _unwrap(kind: Any) -> Any:
 
 def module_additional_fields() -> dict[str, GraphQLField]:
     """`_additional` fields served by modules (rerank, generate) and featureProjection, with Weaviate's arguments
-    (get_parse.py reads them; modules_pending.py refuses featureProjection when selected)."""
+    (get_parse.py reads them)."""
     rerank = GraphQLField(GraphQLList(_object("RerankAdditionalObj", {"score": GraphQLFloat})), args={
         "property": GraphQLArgument(GraphQLString), "query": GraphQLArgument(GraphQLString)})
     generate = GraphQLField(_object("GenerateAdditionalObj", {
