@@ -277,3 +277,21 @@ def test_aggregate_near_vector_object_limit_equals_grpc(client, articles):
                                      return_metrics=Metrics("words").integer(sum_=True))
     assert res.aggregate[col.name] == [{"meta": {"count": grpc.total_count},
                                         "words": {"sum": grpc.properties["words"].sum_}}]
+
+
+def test_near_vector_over_several_target_vectors_equals_grpc(client, collection_factory):
+    """`targetVectors: ["a", "b"]` joins by minimum (Weaviate's default), exactly as the gRPC target_vector list."""
+    col = collection_factory(properties=[Property(name="title", data_type=TEXT)],
+                             vector_config=[Configure.Vectors.self_provided(name="a"),
+                                            Configure.Vectors.self_provided(name="b")])
+    for i, title in enumerate(["one", "two", "three", "four"]):
+        col.data.insert({"title": title}, vector={"a": [1.0, i * 0.3, 0.0], "b": [0.0, 1.0 - i * 0.2, i * 0.5]})
+    res = gql(client, f"""{{ Get {{ {col.name}(nearVector: {{vector: [1, 0.5, 0], targetVectors: ["a", "b"]}},
+        limit: 4) {{ title _additional {{ id distance }} }} }} }}""")
+    assert res.errors is None
+    rows = res.get[col.name]
+    grpc = col.query.near_vector([1.0, 0.5, 0.0], target_vector=["a", "b"], limit=4,
+                                 return_metadata=MetadataQuery(distance=True))
+    assert [r["_additional"]["id"] for r in rows] == [str(o.uuid) for o in grpc.objects]
+    assert [r["_additional"]["distance"] for r in rows] == pytest.approx([o.metadata.distance for o in grpc.objects],
+                                                                          abs=1e-6)

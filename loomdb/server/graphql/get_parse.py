@@ -9,7 +9,7 @@ import numpy as np
 from graphql import SelectionSetNode
 
 from ...entities import beacons
-from ...entities.errors import InvalidInput, Unsupported
+from ...entities.errors import InvalidInput
 from ...entities.projection import Projection, RefQuery
 from ...entities.search import (
     Bm25,
@@ -26,6 +26,7 @@ from ...entities.search import (
     SearchRequest,
     SinglePrompt,
     SortBy,
+    TargetVectors,
 )
 from .filters import parse_where
 from .get_types import is_reference
@@ -71,11 +72,13 @@ def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection:
                                              if projected is not None else None))
 
 
-def _target(spec: dict[str, Any]) -> str | None:
-    targets = spec.get("targetVectors") or []
-    if len(targets) > 1:
-        raise Unsupported("multi-target vector search is not supported by loomdb yet")
-    return targets[0] if targets else None
+def _target(spec: dict[str, Any]) -> tuple[str | None, TargetVectors | None]:
+    """`targetVectors`: (the one target, None), or with several (None, their TargetVectors joined by minimum,
+    Weaviate's default join)."""
+    names = tuple(spec.get("targetVectors") or ())
+    if len(names) > 1:
+        return None, TargetVectors(names)
+    return (names[0] if names else None), None
 
 
 def _thresholds(name: str, spec: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -90,7 +93,8 @@ def near_vector_arg(spec: dict[str, Any]) -> NearVector:
     if vector is None or not len(vector):
         raise InvalidInput("nearVector: a vector is required")
     distance, certainty = _thresholds("nearVector", spec)
-    return NearVector(np.asarray(vector, dtype=np.float32), _target(spec), distance, certainty)
+    target, targets = _target(spec)
+    return NearVector(np.asarray(vector, dtype=np.float32), target, distance, certainty, targets)
 
 
 def near_object_arg(spec: dict[str, Any]) -> tuple[NearVector, str]:
@@ -101,16 +105,19 @@ def near_object_arg(spec: dict[str, Any]) -> tuple[NearVector, str]:
     if not uuid:
         raise InvalidInput("nearObject: id or beacon needs to be set")
     distance, certainty = _thresholds("nearObject", spec)
-    return NearVector(np.empty(0, np.float32), _target(spec), distance, certainty), uuid
+    target, targets = _target(spec)
+    return NearVector(np.empty(0, np.float32), target, distance, certainty, targets), uuid
 
 
-def near_text_arg(spec: dict[str, Any], target: str | None = None) -> NearText:
-    """nearText {concepts, distance | certainty, moveTo, moveAwayFrom, targetVectors}; `target`: the target of
+def near_text_arg(spec: dict[str, Any], outer: tuple[str | None, TargetVectors | None] = (None, None)
+                  ) -> NearText:
+    """nearText {concepts, distance | certainty, moveTo, moveAwayFrom, targetVectors}; `outer`: the targets of
     the hybrid search it sits in, when it names none itself."""
     distance, certainty = _thresholds("nearText", spec)
-    return NearText(tuple(spec.get("concepts") or ()), _target(spec) or target, distance, certainty,
+    target, targets = _target(spec) if spec.get("targetVectors") else outer
+    return NearText(tuple(spec.get("concepts") or ()), target, distance, certainty,
                     _move(spec["moveTo"]) if spec.get("moveTo") is not None else None,
-                    _move(spec["moveAwayFrom"]) if spec.get("moveAwayFrom") is not None else None)
+                    _move(spec["moveAwayFrom"]) if spec.get("moveAwayFrom") is not None else None, targets)
 
 
 def _move(spec: dict[str, Any]) -> Move:
@@ -168,14 +175,14 @@ def hybrid_arg(spec: dict[str, Any]) -> Hybrid:
     near_vector = near_vector_arg(vector_search) if vector_search is not None else None
     if near_vector is not None and vector is not None:
         raise InvalidInput("cannot combine nearVector and vector in hybrid search")
-    target = _target(spec)
+    target, targets = _target(spec)
     operator, minimum = _operator(spec.get("bm25SearchOperator"))
     return Hybrid(query=spec.get("query") or "", alpha=float(alpha),
                   fusion=spec.get("fusionType") or "relativeScoreFusion",
                   properties=tuple(spec.get("properties") or ()), vector=vector, near_vector=near_vector,
-                  target=target, max_vector_distance=spec.get("maxVectorDistance"),
+                  target=target, targets=targets, max_vector_distance=spec.get("maxVectorDistance"),
                   operator=operator, minimum_or_tokens_match=minimum,
-                  near_text=near_text_arg(text_search, target) if text_search is not None else None)
+                  near_text=near_text_arg(text_search, (target, targets)) if text_search is not None else None)
 
 
 def _sort(i: int, spec: dict[str, Any]) -> SortBy:
