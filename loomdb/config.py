@@ -83,6 +83,7 @@ class Settings:
     lowercase_vectorization_input: bool = False       # LOWERCASE_VECTORIZATION_INPUT: lower-case embedded text
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
+    blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -106,6 +107,7 @@ class Settings:
                                                     base.lowercase_vectorization_input),
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
+            blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
         )
 
     def with_overrides(self, **changes) -> Settings:

@@ -37,6 +37,16 @@ def settle_allocator() -> None:
         _LIBC.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
 
 
+def limit_blas_threads(threads: int) -> None:
+    """For a dedicated server process: BLAS (numpy's matrix products, flat vector search) runs on `threads`
+    threads. The server already runs requests in parallel; BLAS's own threads on top of them oversubscribe the
+    cores: 4 concurrent 100k x 128 scans on 2 cores give 104 qps with OpenBLAS's default threads and 361 qps with
+    one (one query alone: 4.6 -> 5.7 ms). Not applied in embedded mode: the process belongs to the user."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")      # process-wide until exit
+
+
 def release_free_memory() -> None:
     if _TRIM is not None:
         _TRIM(0)

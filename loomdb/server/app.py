@@ -14,7 +14,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
 from ..config import Settings
 from ..engine.database import Database
-from ..engine.heap import settle_allocator
+from ..engine.heap import limit_blas_threads, settle_allocator
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
@@ -160,6 +160,7 @@ def start_server_process(settings: Settings) -> LoomServer:
     """`loomdb serve`: the process-wide allocator settings first (they matter only for a process that is the
     server), then the server. StartupError when the data directory is in use or a port is taken."""
     settle_allocator()
+    limit_blas_threads(settings.blas_threads)
     try:
         return LoomServer(settings).start()
     except DataDirLocked as exc:
