@@ -295,3 +295,16 @@ def test_near_vector_over_several_target_vectors_equals_grpc(client, collection_
     assert [r["_additional"]["id"] for r in rows] == [str(o.uuid) for o in grpc.objects]
     assert [r["_additional"]["distance"] for r in rows] == pytest.approx([o.metadata.distance for o in grpc.objects],
                                                                           abs=1e-6)
+
+
+def test_query_vector_as_a_float_list_variable(client, rest, articles):
+    """Clients declare a query vector as Weaviate's schema types it (`[Float]`, `[Float!]!`): same hits as inline."""
+    col, _, _, _ = articles
+    inline = gql(client, f"""{{ Get {{ {col.name}(nearVector: {{vector: [1, 0, 0]}}, limit: 3) {{
+        title _additional {{ id distance }} }} }} }}""")
+    for declared in ("[Float]", "[Float!]!", "[Float]!"):
+        body = {"query": f"""query Near($v: {declared}) {{ Get {{ {col.name}(nearVector: {{vector: $v}}, limit: 3) {{
+            title _additional {{ id distance }} }} }} }}""", "variables": {"v": [1.0, 0.0, 0.0]}}
+        reply = rest.post("/v1/graphql", json=body).json()
+        assert "errors" not in reply, reply
+        assert reply["data"]["Get"][col.name] == inline.get[col.name]

@@ -17,7 +17,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from .executor import Resolvers, execute
 from .get_types import ClassDoc
 from .schema import SchemaSource, SearchUseCase, build_schema
-from .vector_literals import declare, lift_vectors
+from .vector_literals import declare, float_lists_as_vectors, lift_vectors
 
 _DOCUMENT_CACHE_SIZE = 256
 
@@ -40,7 +40,7 @@ def _prepare(schema: GraphQLSchema, text: str, lifted: list[str]) -> Prepared:
         parsed = parse(text)
     except GraphQLError as exc:
         return [exc]
-    document = declare(parsed, lifted)
+    document = declare(float_lists_as_vectors(parsed), lifted)
     if document is None:
         return None
     return validate(schema, document) or document

@@ -14,9 +14,12 @@ import numpy as np
 import orjson
 from graphql import (
     DocumentNode,
+    ListTypeNode,
     NamedTypeNode,
     NameNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
+    TypeNode,
     VariableDefinitionNode,
     VariableNode,
 )
@@ -76,6 +79,35 @@ def lift_vectors(query: str) -> LiftedQuery:
     parts.append(query[last:])
     keys.append(query[last:])
     return LiftedQuery("".join(parts), "".join(keys), variables)
+
+
+def _float_list_as_vector(node: TypeNode) -> TypeNode:
+    """`[Float]`, `[Float!]!`, `[[Float]]` (a multi-vector) ... -> `Vector` (`Vector!` when the list was
+    non-null); any other type unchanged. Every list-of-floats position in Weaviate's schema is a query vector."""
+    inner = node.type if isinstance(node, NonNullTypeNode) else node
+    item: TypeNode = inner
+    while isinstance(item, (ListTypeNode, NonNullTypeNode)):
+        item = item.type
+    if not isinstance(inner, ListTypeNode) or not isinstance(item, NamedTypeNode) or item.name.value != "Float":
+        return node
+    vector = NamedTypeNode(name=NameNode(value="Vector"))
+    return NonNullTypeNode(type=vector) if isinstance(node, NonNullTypeNode) else vector
+
+
+def float_lists_as_vectors(document: DocumentNode) -> DocumentNode:
+    """Variables a client declares as Weaviate's GraphQL types them (`$v: [Float]!`) re-declared `Vector`, the
+    scalar loomdb's schema reads query vectors with (one numpy call instead of per-element coercion)."""
+    definitions = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and definition.variable_definitions:
+            variables = tuple(VariableDefinitionNode(
+                variable=v.variable, type=_float_list_as_vector(v.type), default_value=v.default_value,
+                directives=v.directives, loc=v.loc) for v in definition.variable_definitions)
+            definition = OperationDefinitionNode(
+                operation=definition.operation, name=definition.name, directives=definition.directives,
+                selection_set=definition.selection_set, variable_definitions=variables, loc=definition.loc)
+        definitions.append(definition)
+    return DocumentNode(definitions=tuple(definitions), loc=document.loc)
 
 
 def declare(document: DocumentNode, names: list[str]) -> DocumentNode | None:
