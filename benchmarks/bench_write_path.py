@@ -42,7 +42,8 @@ def run_once(objects: list[IncomingObject], batch: int, index: str) -> tuple[flo
             service = ObjectService(db, query_maximum_results=10_000, autoschema=True)
             started, cpu = time.perf_counter(), time.process_time()
             for start in range(0, len(objects), batch):
-                errors = service.batch_put({"Bench": list(enumerate(objects[start:start + batch], start))})
+                entries = [(pos, "Bench", obj) for pos, obj in enumerate(objects[start:start + batch], start)]
+                errors = service.batch_put(entries, {})
                 assert not errors, next(iter(errors.values()))
             return time.perf_counter() - started, time.process_time() - cpu
         finally:

@@ -28,11 +28,16 @@ class NestedSelection:
         return value
 
     def _pick(self, obj: dict[str, Any]) -> dict[str, Any]:
-        out = {k: obj[k] for k in self.properties if k in obj}
-        for sub in self.nested:
-            if sub.name in obj:
-                out[sub.name] = sub.apply(obj[sub.name])
-        return out
+        return _selected(obj, self.properties, self.nested)
+
+
+def _selected(obj: dict[str, Any], names: tuple[str, ...], nested: tuple[NestedSelection, ...]) -> dict[str, Any]:
+    """The named keys of `obj`, each nested selection applied to its own key."""
+    out = {k: obj[k] for k in names if k in obj}
+    for sub in nested:
+        if sub.name in obj:
+            out[sub.name] = sub.apply(obj[sub.name])
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,7 @@ class Projection:
         """The requested subset of an object's properties."""
         if self.properties is None:
             return properties
-        selected = {k: properties[k] for k in self.properties if k in properties}
-        for sub in self.nested:
-            if sub.name in selected:
-                selected[sub.name] = sub.apply(selected[sub.name])
-        return selected
+        return _selected(properties, self.properties, self.nested)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class ObjectListService:
         params = SearchParams(collection=name, limit=limit, offset=offset, after=after, sort=query.sort,
                               tenant=query.tenant)
         projection = Projection(uuid=True, creation_time=True, update_time=True, vector=query.with_vector)
-        result = self.search.search(SearchRequest(params, projection))
+        result = self.search.search(SearchRequest(params, projection), {})     # a listing calls no module
         return [ObjectView(result.shape, o.obj) for o in result.objects]
 
 

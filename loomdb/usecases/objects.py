@@ -92,7 +92,7 @@ class ObjectService:
                 pass   # created concurrently by another writer
         return self.db.collection(name)
 
-    def _vectorize(self, collection: ObjectCollection, obj: IncomingObject, headers: Headers | None) -> None:
+    def _vectorize(self, collection: ObjectCollection, obj: IncomingObject, headers: Headers) -> None:
         """One object's module vectors; a provider failure fails the write (UpstreamFailure, nothing stored)."""
         if self.vectorization is not None:
             errors = self.vectorization.fill(collection.doc, [obj], headers)
@@ -100,7 +100,7 @@ class ObjectService:
                 raise UpstreamFailure(errors[0])
 
     def _revectorize(self, collection: ObjectCollection, obj: IncomingObject, merged: bool,
-                     headers: Headers | None) -> None:
+                     headers: Headers) -> None:
         """Replace / patch of an object of a class with vectorizer modules: a vector space whose embedded text did
         not change keeps its stored vector (no module call); the others are vectorised again from the new
         properties (a patch's: the stored ones merged with the given ones). Classes without modules read
@@ -129,7 +129,7 @@ class ObjectService:
         if problem:
             raise InvalidInput(f"invalid object: {problem}")
 
-    def insert(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> ObjectView:
+    def insert(self, collection: str, obj: IncomingObject, headers: Headers) -> ObjectView:
         """Store a new object (its module vectors first); returns it as stored (vectors included), as Weaviate's
         create answers."""
         self._check_names(obj)
@@ -138,7 +138,7 @@ class ObjectService:
         target.insert(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def replace(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> ObjectView:
+    def replace(self, collection: str, obj: IncomingObject, headers: Headers) -> ObjectView:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
         self._check_names(obj)
         target = self.db.collection(collection)
@@ -146,7 +146,7 @@ class ObjectService:
         target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def merge(self, collection: str, obj: IncomingObject, headers: Headers | None = None) -> None:
+    def merge(self, collection: str, obj: IncomingObject, headers: Headers) -> None:
         """PATCH: the merged properties' module vectors are computed again only where the embedded text changed."""
         self._check_names(obj)
         target = self.db.collection(collection)
@@ -172,7 +172,7 @@ class ObjectService:
     def delete(self, collection: str, uuid: str, tenant: str = "") -> bool:
         return self.db.collection(collection).delete([uuid], tenant=tenant)[0]
 
-    def batch_put(self, entries: list[BatchEntry], headers: Headers | None = None) -> dict[int, str]:
+    def batch_put(self, entries: list[BatchEntry], headers: Headers) -> dict[int, str]:
         """Upsert objects, one engine call per collection; returns {request position: error} for failed ones.
         Module vectors are computed per collection in one call per vector space.
 
@@ -207,7 +207,7 @@ class ObjectService:
         return errors
 
     def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None],
-                    references: ReferenceBatch | None = None, headers: Headers | None = None) -> StreamSession:
+                    headers: Headers, references: ReferenceBatch | None = None) -> StreamSession:
         """A BatchStream session: items submitted are stored in order through `batch_put` (objects) and
         `references` (reference items, after the objects of the same group); `on_results` gets a StreamResults per
         stored group, `on_done` is called once everything submitted before `finish` is stored."""
@@ -273,8 +273,8 @@ class StreamSession:
     TARGET_SECONDS = 0.5
 
     def __init__(self, service: ObjectService, on_results: Callable[[StreamResults], None],
-                 on_done: Callable[[], None], capacity: int = 4000, max_batch: int = 1000,
-                 references: ReferenceBatch | None = None, headers: Headers | None = None) -> None:
+                 on_done: Callable[[], None], headers: Headers, capacity: int = 4000, max_batch: int = 1000,
+                 references: ReferenceBatch | None = None) -> None:
         self.service = service
         self.headers = headers
         self.references = references

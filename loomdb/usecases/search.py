@@ -54,7 +54,7 @@ class SearchService:
         self.vectorization = vectorization      # near_text and text-only hybrid: the target vector's module
         self.modules = modules      # rerankers and generative modules for the steps after the search
 
-    def search(self, request: SearchRequest, headers: Mapping[str, str] | None = None) -> SearchResult:
+    def search(self, request: SearchRequest, headers: Mapping[str, str]) -> SearchResult:
         """The page (or the groups) of a search with their objects, their requested references, and the shapes
         of every collection among them. Objects deleted meanwhile are dropped. `headers` carry module API keys."""
         params, projection = request.params, request.projection
@@ -88,9 +88,9 @@ class SearchService:
             referenced=self._referenced_shapes(objects), profile=profile.shards if profile is not None else None)
         if request.feature_projection is not None:
             project_features(objects, request.feature_projection)
-        return run_module_steps(result, request, collection.doc, self.modules, headers or {})
+        return run_module_steps(result, request, collection.doc, self.modules, headers)
 
-    def aggregate(self, params: AggregateParams, headers: Mapping[str, str] | None = None) -> AggregateResult:
+    def aggregate(self, params: AggregateParams, headers: Mapping[str, str]) -> AggregateResult:
         """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector;
         near_text: the concepts' vector)."""
         collection = self.db.collection(params.collection)
@@ -107,13 +107,13 @@ class SearchService:
 
     # ---- module-embedded queries (usecases/modulecomponents/arguments/nearText in Weaviate) --------------------
     def _embed(self, collection: SearchCollection, target: str, texts: tuple[str, ...],
-               headers: Mapping[str, str] | None, search_type: str) -> np.ndarray:
+               headers: Mapping[str, str], search_type: str) -> np.ndarray:
         if self.vectorization is None or not self.vectorization.has_module(collection.doc, target):
             raise InvalidInput(no_vectorizer(collection.doc["class"], search_type))
         return self.vectorization.query_vector(collection.doc, target, texts, headers, search_type)
 
     def _near_text(self, collection: SearchCollection, near_text: NearText, tenant: str,
-                   headers: Mapping[str, str] | None, search_type: str = "nearText") -> NearVector:
+                   headers: Mapping[str, str], search_type: str = "nearText") -> NearVector:
         """The NearVector a near_text means: its concepts' vector in the target space, or with several targets
         one such vector per target (each space's own module), joined like near_vector's vectors per target."""
         if near_text.targets is not None:
@@ -126,7 +126,7 @@ class SearchService:
         return NearVector(vector, target, near_text.distance, near_text.certainty)
 
     def _concepts_vector(self, collection: SearchCollection, target: str, near_text: NearText, tenant: str,
-                         headers: Mapping[str, str] | None, search_type: str) -> np.ndarray:
+                         headers: Mapping[str, str], search_type: str) -> np.ndarray:
         """The mean of the concepts' vectors (one module call), moved towards moveTo (v(1 - f/2) + t f/2) and
         then away from moveAwayFrom (v + (v - t) f/2), where t is the mean of the move's concepts vector and its
         objects' stored vectors."""
@@ -141,7 +141,7 @@ class SearchService:
         return vector.astype(np.float32)
 
     def _move_target(self, collection: SearchCollection, target: str, move: Move, tenant: str,
-                     headers: Mapping[str, str] | None, search_type: str) -> np.ndarray | None:
+                     headers: Mapping[str, str], search_type: str) -> np.ndarray | None:
         if move.force <= 0 or not (move.concepts or move.uuids):
             return None
         parts = [self._embed(collection, target, move.concepts, headers, search_type)] if move.concepts else []
@@ -150,7 +150,7 @@ class SearchService:
         return mean
 
     def _embedded_hybrid(self, collection: SearchCollection, hybrid: Hybrid | None, tenant: str,
-                         headers: Mapping[str, str] | None) -> Hybrid | None:
+                         headers: Mapping[str, str]) -> Hybrid | None:
         """A hybrid without a vector embeds its near_text, or else its query, with the target vector's module."""
         if hybrid is None or hybrid.alpha <= 0 or hybrid.vector is not None or hybrid.near_vector is not None:
             return hybrid

@@ -106,9 +106,9 @@ class Vectorization:
         self.env = dict(env or {})
         self.lowercase_all = lowercase_all
 
-    def request(self, headers: Mapping[str, str] | None) -> ModuleRequest:
+    def request(self, headers: Mapping[str, str]) -> ModuleRequest:
         """Headers (REST headers or gRPC metadata) and the server's environment, as modules read them."""
-        return ModuleRequest({k.lower(): v for k, v in (headers or {}).items()}, self.env)
+        return ModuleRequest({k.lower(): v for k, v in headers.items()}, self.env)
 
     def sources(self, doc: JsonObject) -> list[VectorSource]:
         return list(vector_sources(doc))
@@ -117,7 +117,7 @@ class Vectorization:
         """Vector space -> the text embedded for these properties."""
         return {s.space: object_text(doc["class"], properties, s, self.lowercase_all) for s in self.sources(doc)}
 
-    def fill(self, doc: JsonObject, objects: Sequence[IncomingObject], headers: Mapping[str, str] | None
+    def fill(self, doc: JsonObject, objects: Sequence[IncomingObject], headers: Mapping[str, str]
              ) -> dict[int, str]:
         """Set the module vectors of `objects` (positions -> error for those whose vectorisation failed). Objects
         with a vector of their own for a space are left alone there. One vectorize() call per vector space for
@@ -151,7 +151,7 @@ class Vectorization:
                 objects[pos].vectors[source.space] = np.asarray(vector, dtype=np.float32)
         return errors
 
-    def query_vector(self, doc: JsonObject, space: str, texts: Sequence[str], headers: Mapping[str, str] | None,
+    def query_vector(self, doc: JsonObject, space: str, texts: Sequence[str], headers: Mapping[str, str],
                      search_type: str) -> np.ndarray:
         """The element-wise mean of the query texts' vectors (one batched module call) in vector space `space`."""
         source = next((s for s in self.sources(doc) if s.space == space), None)

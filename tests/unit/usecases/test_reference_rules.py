@@ -19,8 +19,8 @@ def db(tmp_path):
     database.create_collection({"class": "Book", "properties": [{"name": "title", "dataType": ["text"]},
                                                                 {"name": "writtenBy", "dataType": ["Author"]}]})
     objects = ObjectService(database, query_maximum_results=100, autoschema=False)
-    objects.insert("Author", IncomingObject(A, {"name": "a"}))
-    objects.insert("Book", IncomingObject(B, {"title": "b"}))
+    objects.insert("Author", IncomingObject(A, {"name": "a"}), {})
+    objects.insert("Book", IncomingObject(B, {"title": "b"}), {})
     yield database
     database.close()
 
@@ -61,7 +61,7 @@ def test_object_writes_validate_reference_values_through_the_use_case(db):
     objects = ObjectService(db, query_maximum_results=100, autoschema=True)
     errors = objects.batch_put([
         (0, "Book", IncomingObject(MISSING, {"writtenBy": [{"beacon": f"weaviate://localhost/{A}"}]})),
-        (1, "Book", IncomingObject(B, {"writtenBy": [{"beacon": f"weaviate://localhost/Author/{MISSING}"}]}))])
+        (1, "Book", IncomingObject(B, {"writtenBy": [{"beacon": f"weaviate://localhost/Author/{MISSING}"}]}))], {})
     assert errors == {1: f"invalid cref: 'cref' Book:writtenBy: no object with id {MISSING} found"}
     assert _refs(db, MISSING) == [{"beacon": f"weaviate://localhost/Author/{A}"}]
 
