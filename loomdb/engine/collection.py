@@ -475,6 +475,6 @@ class Collection:
                 out[k] = obj
         return out
 
-    def resolve_references(self, objects: list[StoredObject], queries, tenant: str = "") -> list[dict]:
+    def resolve_references(self, objects: list[StoredObject], queries, tenant: str) -> list[dict]:
         """Referenced objects of a page's objects (of `tenant`), per reference property (query/references.py)."""
         return resolve_refs(self._lookup, objects, queries, tenant)

@@ -130,7 +130,7 @@ def beacons_of(obj: StoredObject, prop: str) -> list[tuple[str, str]]:
 
 
 def resolve(lookup: Lookup, objects: list[StoredObject], queries: tuple[RefQuery, ...] | list[RefQuery],
-            tenant: str = "") -> list[dict[str, list[ResolvedRef]]]:
+            tenant: str) -> list[dict[str, list[ResolvedRef]]]:
     """Per object: reference property -> the referenced objects that exist (in beacon order), each with its own
     requested references resolved in turn; a property the object has no value for is left out. Objects of
     `tenant` point into the same tenant of multi-tenant targets (without one, those resolve to nothing). One fetch
