@@ -19,6 +19,11 @@ class ModuleRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, headers: Mapping[str, str], env: Mapping[str, str]) -> ModuleRequest:
+        """A request's headers as given (REST or gRPC, any case) and the server's environment."""
+        return cls({name.lower(): value for name, value in headers.items()}, env)
+
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 

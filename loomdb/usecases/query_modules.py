@@ -17,7 +17,7 @@ class QueryModules:
     env: Mapping[str, str] = field(default_factory=dict)
 
     def request(self, headers: Mapping[str, str]) -> ModuleRequest:
-        return ModuleRequest(headers=dict(headers), env=self.env)
+        return ModuleRequest.of(headers, self.env)
 
     def enabled_of_kind(self, prefix: str) -> list[str]:
         """The enabled module names of one kind ("generative-", "reranker-")."""

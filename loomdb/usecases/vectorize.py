@@ -108,7 +108,7 @@ class Vectorization:
 
     def request(self, headers: Mapping[str, str]) -> ModuleRequest:
         """Headers (REST headers or gRPC metadata) and the server's environment, as modules read them."""
-        return ModuleRequest({k.lower(): v for k, v in headers.items()}, self.env)
+        return ModuleRequest.of(headers, self.env)
 
     def sources(self, doc: JsonObject) -> list[VectorSource]:
         return list(vector_sources(doc))
