@@ -52,3 +52,12 @@ class DataDirLocked(LoomError):
 class UpstreamFailure(LoomError):
     """A module's model or provider failed or refused (401, 429, 5xx, unreachable); `message` carries the
     provider's own text so the user sees why."""
+
+
+class Unauthenticated(LoomError):
+    """No valid credentials where they are required (REST 401, gRPC UNAUTHENTICATED)."""
+
+
+class Forbidden(LoomError):
+    """The principal lacks a permission (REST 403, gRPC PERMISSION_DENIED); the message names the user, the verb
+    and the resource as Weaviate's does."""
