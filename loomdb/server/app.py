@@ -12,6 +12,7 @@ import grpc
 import uvicorn
 from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
+from .. import WEAVIATE_VERSION
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
@@ -19,6 +20,7 @@ from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
+from ..usecases.backup import BackupService
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.module_config import ModuleConfig
@@ -58,7 +60,7 @@ class LoomServer:
             raise ValueError("refusing to start: " + "; ".join(settings.not_honoured) +
                              ". Unset these variables to run loomdb without them.")
         ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
-        modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
+        modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module, env=settings.module_env)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         self.db = Database(settings.data_path)
@@ -72,7 +74,8 @@ class LoomServer:
             settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
             cluster=ClusterService(self.db, objects.batch_stats), references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
-            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
+            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references),
+            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -149,6 +152,7 @@ class LoomServer:
         if done is not None:
             done.wait(grace)
         self._ttl_sweeper.stop()
+        self.ctx.backups.close()
         self.db.close()
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..modules.registry import ModuleRegistry
+from ..usecases.backup import BackupService
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.object_list import ObjectListService
@@ -27,5 +28,6 @@ class ServerContext:
     modules: ModuleRegistry
     listing: ObjectListService          # GET /v1/objects
     classless: ClasslessObjects         # the deprecated object paths without a class name
+    backups: BackupService              # /v1/backups
     rest_port: int = 0
     grpc_port: int = 0
