@@ -24,9 +24,18 @@ class BackupStatus(str, Enum):
 
 
 @dataclass(frozen=True)
+class SnapshotFile:
+    """One copied file: its path relative to the staging folder (POSIX separators), size and SHA-256 (hex),
+    computed while it was copied."""
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class CollectionSnapshot:
-    """A collection copied at one point in time per shard into a staging folder: `files` are paths relative to
-    that folder (POSIX separators), `doc` the class document the copy was taken with."""
+    """A collection copied at one point in time per shard into a staging folder; `doc` is the class document
+    the copy was taken with."""
     name: str
     doc: dict[str, Any]
-    files: tuple[str, ...]
+    files: tuple[SnapshotFile, ...]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from ..entities.backup import BackupStatus
+from ..entities.backup import BackupStatus, SnapshotFile
 from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound
 from ..modules.capabilities import BackupBackend
 from .ports import BackupDatabasePort, JsonObject
@@ -270,12 +270,10 @@ class BackupService:
 
     @staticmethod
     def _upload(job: _Job, store: BackupBackend, settings: TransferConfig, staging: Path, name: str,
-                rel: str) -> JsonObject:
+                file: SnapshotFile) -> JsonObject:
         job.check_cancel()
-        path = staging / name / rel
-        size, digest = file_digest(path)
-        store.put_file(job.backup_id, f"{name}/{rel}", path, settings.chunk_size)
-        return {"key": rel, "size": size, "sha256": digest}
+        store.put_file(job.backup_id, f"{name}/{file.path}", staging / name / file.path, settings.chunk_size)
+        return {"key": file.path, "size": file.size, "sha256": file.sha256}
 
     def create_status(self, backend: str, backup_id: str) -> JsonObject:
         store = self._backend(backend, "provider")
