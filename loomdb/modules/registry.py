@@ -47,6 +47,9 @@ NOT_AVAILABLE = {
     "reranker-transformers": "no packaged cross-encoder model exists to run offline; use reranker-cohere, "
                              "reranker-voyageai or reranker-jinaai",
     "text2vec-aws": "AWS SigV4 request signing is not built yet",
+    "backup-gcs": "Google Cloud Storage backups are not built; use backup-s3 (GCS serves the S3 API through its "
+                  "interoperability endpoint) or backup-filesystem",
+    "backup-azure": "Azure Blob Storage backups are not built; use backup-s3 or backup-filesystem",
 }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import orjson
 
 from ..entities.backup import BackupStatus, SnapshotFile
-from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound
+from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound, Unsupported
 from ..modules.capabilities import BackupBackend
 from .ports import BackupDatabasePort, JsonObject
 
@@ -111,6 +111,11 @@ def transfer_config(config: JsonObject | None, restore: bool = False) -> Transfe
     """Weaviate's BackupConfig / RestoreConfig checks (CPUPercentage 1-80, ChunkSize 2-512 MB, CompressionLevel
     one of its enum) with its go-openapi messages; zero or absent means the default."""
     config = config or {}
+    if any(config.get(key) for key in ("Bucket", "Path", "Endpoint")):
+        raise Unsupported("backup locations given per request (config Bucket / Path / Endpoint) are not supported by "
+                          "loomdb yet; the backend's BACKUP_* settings decide where backups go")
+    if any(config.get(key) not in (None, "noRestore") for key in ("rolesOptions", "usersOptions")):
+        raise Unsupported("restoring RBAC roles and users is not supported by loomdb yet (it has no RBAC)")
     cpu = _ranged(config, "CPUPercentage", 1, 80) or DEFAULT_CPU_PERCENTAGE
     if restore:
         return TransferConfig(cpu)

@@ -96,3 +96,9 @@ def test_enabling_backup_s3_without_a_bucket_is_refused_at_start(tmp_path):
 def test_enabling_backup_filesystem_without_a_path_is_refused_at_start(tmp_path):
     with pytest.raises(ValueError, match="backup-filesystem: BACKUP_FILESYSTEM_PATH must be set"):
         loomdb.start_embedded(tmp_path, enable_modules=("backup-filesystem",), module_env={})
+
+
+def test_backup_backends_loomdb_lacks_are_refused_at_start_with_the_reason(tmp_path):
+    with pytest.raises(ValueError, match="ENABLE_MODULES names backup-gcs, which is not available in loomdb: Google "
+                                         "Cloud Storage backups are not built; use backup-s3"):
+        loomdb.start_embedded(tmp_path, enable_modules=("backup-gcs",))

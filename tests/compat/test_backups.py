@@ -159,6 +159,10 @@ def test_weaviates_errors(node):
              "BestSpeed BestCompression ZstdDefaultCompression ZstdBestSpeed ZstdBestCompression NoCompression]")):
         reply = rest.post("/v1/backups/filesystem", json={"id": "e-3", "config": config})
         assert (reply.status_code, reply.json()) == (422, {"code": code, "message": message})
+    for body, what in (({"id": "e-5", "config": {"Path": "/elsewhere"}}, "backup locations given per request"),
+                       ({"id": "e-5", "incremental_base_backup_id": "e-0"}, "incremental backups")):
+        reply = rest.post("/v1/backups/filesystem", json=body)
+        assert reply.status_code == 501 and reply.json()["error"][0]["message"].startswith(what)
     c.backup.create("e-4", BACKEND, include_collections="BackupErrors", wait_for_completion=True)
     reply = rest.post("/v1/backups/filesystem", json={"id": "e-4", "include": ["BackupErrors"]})
     assert reply.status_code == 422

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import InvalidInput
+from ...entities.errors import InvalidInput, Unsupported
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
@@ -36,6 +36,8 @@ def routes(ctx: ServerContext) -> list[Route]:
         backup_id = body.get("id")
         if not isinstance(backup_id, str):
             raise InvalidInput("id in body is required")
+        if body.get("incremental_base_backup_id"):
+            raise Unsupported("incremental backups are not supported by loomdb yet")
         return json_response(await run_in_threadpool(
             backups.create, request.path_params["backend"], backup_id, _names(body, "include"),
             _names(body, "exclude"), _config(body)))
