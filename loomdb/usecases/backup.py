@@ -150,6 +150,16 @@ class _Job:
             out["error"] = self.error
         return out
 
+    def final_report(self, status: BackupStatus, error: str = "") -> JsonObject:
+        """The job's report once it ends so: written to the backend first, then adopted by finish()."""
+        report = {**self.report(), "status": status.value, "completedAt": _now()}
+        return {**report, "error": error} if error else report
+
+    def finish(self, report: JsonObject) -> None:
+        """Adopt a final report; the status last, as it is what pollers watch."""
+        self.error, self.completed_at = report.get("error", ""), report["completedAt"]
+        self.status = BackupStatus(report["status"])
+
     def check_cancel(self) -> None:
         if self.cancel.is_set():
             raise Cancelled()
@@ -172,8 +182,8 @@ class BackupService:
     def _backend(self, backend: str, what: str = "backend") -> BackupBackend:
         found = self._backends(f"backup-{backend}")
         if found is None:
-            raise InvalidInput(f"no backup {what} \"{backend}\": backup: backup-{backend} not found, did you enable "
-                               "the right module?")
+            raise InvalidInput(f"no backup {what} \"{backend}\": backup: {backend} not found, did you enable the "
+                               "right module?")
         return found
 
     @staticmethod
@@ -209,7 +219,8 @@ class BackupService:
         classes = list(include) or [c.name for c in self.db.collections()]
         if not classes:
             raise InvalidInput("no available classes to backup, there's nothing to do here")
-        classes = [c for c in classes if c not in set(exclude)]
+        excluded = set(exclude)
+        classes = [c for c in classes if c not in excluded]
         if not classes:
             raise InvalidInput(f"empty class list: please choose from : {_go_list(classes)}")
         found = [(c, self.db.find_collection(c)) for c in classes]
@@ -238,15 +249,18 @@ class BackupService:
                 "status": BackupStatus.STARTED.value}
 
     def _write_descriptor(self, store: BackupBackend, job: _Job, settings: TransferConfig,
-                          classes: dict[str, JsonObject]) -> None:
-        descriptor = {**job.report(), "version": FORMAT_VERSION, "serverVersion": self._server_version,
+                          classes: dict[str, JsonObject], report: JsonObject | None = None) -> None:
+        descriptor = {**(report or job.report()), "version": FORMAT_VERSION, "serverVersion": self._server_version,
                       "compressionLevel": settings.compression_level, "chunkSize": settings.chunk_mb,
                       "classes": [classes.get(name, {"name": name}) for name in job.classes]}
         store.put_bytes(job.backup_id, BACKUP_FILE, orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
     def _run_create(self, job: _Job, store: BackupBackend, settings: TransferConfig) -> None:
+        """Snapshot and upload class by class; the descriptor is written with the final state BEFORE the job
+        reports it, so a restore started on SUCCESS finds a complete backup."""
         staging = self.db.staging_folder("backup")
         described: dict[str, JsonObject] = {}
+        status, error = BackupStatus.SUCCESS, ""
         try:
             with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-backup-io") as pool:
                 for name in job.classes:
@@ -261,17 +275,19 @@ class BackupService:
             job.status = BackupStatus.TRANSFERRED
             job.check_cancel()
             job.status = BackupStatus.FINALIZING
-            job.status, job.completed_at = BackupStatus.SUCCESS, _now()
-            self._write_descriptor(store, job, settings, described)
         except Cancelled:
             store.delete(job.backup_id)
-            job.status, job.error, job.completed_at = BackupStatus.CANCELED, "operation cancelled by user", _now()
-            self._write_descriptor(store, job, settings, {})
+            described, status, error = {}, BackupStatus.CANCELED, "operation cancelled by user"
         except Exception as exc:  # noqa: BLE001 - any failure is the job's FAILED state, reported by status
-            job.status, job.error, job.completed_at = BackupStatus.FAILED, _message(exc), _now()
-            self._write_descriptor(store, job, settings, described)
+            status, error = BackupStatus.FAILED, _message(exc)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        report = job.final_report(status, error)
+        try:
+            self._write_descriptor(store, job, settings, described, report)
+        except Exception as exc:  # noqa: BLE001 - the backend failed at the last step: the backup is not usable
+            report = job.final_report(BackupStatus.FAILED, f"coordinator: put_meta: {_message(exc)}")
+        job.finish(report)
 
     @staticmethod
     def _upload(job: _Job, store: BackupBackend, settings: TransferConfig, staging: Path, name: str,
@@ -389,18 +405,19 @@ class BackupService:
                 for alias in described.get("aliases") or []:
                     if self.db.replace_alias(alias, described["name"]) is None:
                         self.db.create_alias(alias, described["name"])
-            job.status = BackupStatus.SUCCESS
+            status, error = BackupStatus.SUCCESS, ""
         except Cancelled:
-            job.status, job.error = BackupStatus.CANCELED, "operation cancelled by user"
+            status, error = BackupStatus.CANCELED, "operation cancelled by user"
         except Exception as exc:  # noqa: BLE001 - any failure is the job's FAILED state, reported by status
-            job.status, job.error = BackupStatus.FAILED, _message(exc)
+            status, error = BackupStatus.FAILED, _message(exc)
         finally:
-            job.completed_at = _now()
             shutil.rmtree(staging, ignore_errors=True)
-            try:
-                store.put_bytes(job.backup_id, RESTORE_FILE, orjson.dumps(job.report()))
-            except Exception:  # noqa: BLE001 - the in-memory status still answers
-                pass
+        report = job.final_report(status, error)
+        try:
+            store.put_bytes(job.backup_id, RESTORE_FILE, orjson.dumps(report))
+        except Exception:  # noqa: BLE001 - the in-memory status still answers; the data is restored
+            pass
+        job.finish(report)
 
     def _refuse_existing(self, classes: list[JsonObject], overwrite_alias: bool) -> None:
         """Weaviate fails a restore whose class exists ('could not restore classes: [...]'); an alias in use
