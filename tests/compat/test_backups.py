@@ -111,11 +111,12 @@ def test_multi_tenant_collection_keeps_tenant_states_and_aliases_come_back(node)
     c = node.client
     col = c.collections.create("BackupTenants", vector_config=Configure.Vectors.self_provided(),
                                multi_tenancy_config=Configure.multi_tenancy(enabled=True))
-    col.tenants.create([Tenant(name="hot"), Tenant(name="cold")])
-    for tenant in ("hot", "cold"):
-        count = 5 if tenant == "hot" else 3
+    col.tenants.create([Tenant(name="hot"), Tenant(name="cold"), Tenant(name="Frozen")])
+    counts = {"hot": 5, "cold": 3, "Frozen": 2}
+    for tenant, count in counts.items():
         col.with_tenant(tenant).data.insert_many([{"name": f"{tenant}-{i}"} for i in range(count)])
-    col.tenants.update([Tenant(name="cold", activity_status=TenantActivityStatus.INACTIVE)])
+    col.tenants.update([Tenant(name="cold", activity_status=TenantActivityStatus.INACTIVE),
+                        Tenant(name="Frozen", activity_status=TenantActivityStatus.OFFLOADED)])
     c.alias.create(alias_name="BackupTenantsAlias", target_collection="BackupTenants")
     assert c.backup.create("tenants-1", BACKEND, include_collections="BackupTenants",
                            wait_for_completion=True).status.value == "SUCCESS"
@@ -124,10 +125,12 @@ def test_multi_tenant_collection_keeps_tenant_states_and_aliases_come_back(node)
     assert c.backup.restore("tenants-1", BACKEND, wait_for_completion=True).status.value == "SUCCESS"
     col = c.collections.get("BackupTenants")
     states = {name: t.activity_status for name, t in col.tenants.get().items()}
-    assert states == {"hot": TenantActivityStatus.ACTIVE, "cold": TenantActivityStatus.INACTIVE}
+    assert states == {"hot": TenantActivityStatus.ACTIVE, "cold": TenantActivityStatus.INACTIVE,
+                      "Frozen": TenantActivityStatus.OFFLOADED}
     assert len(col.with_tenant("hot")) == 5
-    col.tenants.update([Tenant(name="cold", activity_status=TenantActivityStatus.ACTIVE)])
-    assert len(col.with_tenant("cold")) == 3
+    col.tenants.update([Tenant(name="cold", activity_status=TenantActivityStatus.ACTIVE),
+                        Tenant(name="Frozen", activity_status=TenantActivityStatus.ACTIVE)])
+    assert {t: len(col.with_tenant(t)) for t in counts} == counts
     assert c.alias.get(alias_name="BackupTenantsAlias").collection == "BackupTenants"
     assert len(c.collections.get("BackupTenantsAlias").with_tenant("hot")) == 5
     c.collections.delete("BackupTenants")
