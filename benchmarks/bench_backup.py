@@ -4,8 +4,9 @@ plain copy of the same bytes (shutil.copyfile + fsync: the floor any backup pays
     python benchmarks/bench_backup.py                 # 1M objects (about 0.8 GB of SQLite)
     python benchmarks/bench_backup.py --n 100000
 
-Backup = consistent SQLite snapshot (online backup API) + SHA-256 + rename/fsync into the backup directory.
-Restore = copy out of the backup directory + SHA-256 check of every file + move into place + open the collection
+Backup = consistent SQLite snapshot (main file + WAL under a pinned read transaction, kernel copy) checksummed as
+it is copied (SHA-256 of 8 MiB blocks, CPUPercentage of the cores) + rename/fsync into the backup directory.
+Restore = copy out of the backup directory + checksum check of every file + move into place + open the collection
 (the flat index reads every vector back into memory); "files" is restore without that last open.
 Page caches are warm for both loomdb and the plain copy (nothing here can drop them)."""
 from __future__ import annotations
@@ -110,7 +111,7 @@ def main() -> None:
         print(f"restore: {restore_s:6.2f} s  {mb / restore_s:7.0f} MB/s  {args.n / restore_s:9.0f} objects/s   "
               f"plain copy {copy_back_s:6.2f} s {mb / copy_back_s:7.0f} MB/s  -> {copy_back_s / restore_s:4.0%} "
               "of copy speed (includes opening the restored collection)")
-        print(f"restore files only (copy out + SHA-256 check): {files_s:6.2f} s  {mb / files_s:7.0f} MB/s  -> "
+        print(f"restore files only (copy out + checksum check): {files_s:6.2f} s  {mb / files_s:7.0f} MB/s  -> "
               f"{copy_back_s / files_s:4.0%} of copy speed; opening the collection {restore_s - files_s:.2f} s")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -155,10 +155,12 @@ class Database:
         folder.mkdir()
         return folder
 
-    def snapshot_collection(self, name: str, dest: Path) -> CollectionSnapshot:
-        """Copy the collection's files into `dest`, each shard as of one commit, while writes go on."""
+    def snapshot_collection(self, name: str, dest: Path, workers: int = 1) -> CollectionSnapshot:
+        """Copy the collection's files into `dest`, each shard as of one commit, while writes go on; `workers`
+        threads checksum the copies."""
         collection = self.collection(name)
-        files = backup.snapshot_collection(collection.path, self.data_dir / OFFLOAD_DIR / collection.path.name, dest)
+        files = backup.snapshot_collection(collection.path, self.data_dir / OFFLOAD_DIR / collection.path.name, dest,
+                                           workers)
         return CollectionSnapshot(collection.name, collection.doc, tuple(files))
 
     def restore_collection(self, staged: Path) -> dict:

@@ -2,32 +2,33 @@
 and their wording, the asynchronous job and its states, and what a backup holds.
 
 A backup `<id>` in a backend is: `backup_config.json` (the descriptor: status, times, per class its class
-document, aliases and files with size and SHA-256) plus `<Class>/<file>` for each file of each class's
+document, aliases and files with size and checksum: SHA-256 of each 8 MiB block, then of the block digests)
+plus `<Class>/<file>` for each file of each class's
 consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a staging
 folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial backup
 fails the restore with nothing restored; then each class is moved into place and opened."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import orjson
 
-from ..entities.backup import BackupStatus, SnapshotFile
+from ..entities.backup import CHECKSUM_BLOCK, BackupStatus, BlockChecksum, SnapshotFile
 from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound, Unsupported
 from ..modules.capabilities import BackupBackend
 from .ports import BackupDatabasePort, JsonObject
 
 BACKUP_FILE = "backup_config.json"      # Weaviate's GlobalBackupFile
+CHECKSUM_KIND = "sha256-8MiB-blocks"    # recorded in the descriptor, so another scheme can come later
 RESTORE_FILE = "restore_config.json"    # Weaviate's GlobalRestoreFile
 FORMAT_VERSION = "loomdb-1"
 _ID = re.compile(r"^[a-z0-9_-]+$")
@@ -36,7 +37,6 @@ DEFAULT_CHUNK_MB = 128
 COMPRESSION_LEVELS = ("DefaultCompression", "BestSpeed", "BestCompression", "ZstdDefaultCompression",
                       "ZstdBestSpeed", "ZstdBestCompression", "NoCompression")
 _MAX_FAIL, _MIN_FAIL, _ENUM_FAIL = 607, 608, 605     # go-openapi/errors codes
-_READ_BLOCK = 1 << 20
 
 BackendLookup = Callable[[str], "BackupBackend | None"]
 
@@ -64,17 +64,13 @@ def _go_list(items: Sequence[str]) -> str:
     return "[" + " ".join(items) + "]"
 
 
-def file_digest(path: Path) -> tuple[int, str]:
-    """(size, SHA-256 hex) of a file, read in 1 MiB blocks into one buffer."""
-    digest = hashlib.sha256()
-    buffer = bytearray(_READ_BLOCK)
-    view = memoryview(buffer)
-    size = 0
+def file_checksum(path: Path, pool: Executor, workers: int) -> tuple[int, str]:
+    """(size, BlockChecksum hex) of a file, as backups record it."""
+    checksum = BlockChecksum(pool, workers)
     with open(path, "rb", buffering=0) as src:
-        while n := src.readinto(buffer):
-            digest.update(view[:n])
-            size += n
-    return size, digest.hexdigest()
+        while block := src.read(CHECKSUM_BLOCK):
+            checksum.update(block)
+    return checksum.size, checksum.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -252,6 +248,7 @@ class BackupService:
                           classes: dict[str, JsonObject], report: JsonObject | None = None) -> None:
         descriptor = {**(report or job.report()), "version": FORMAT_VERSION, "serverVersion": self._server_version,
                       "compressionLevel": settings.compression_level, "chunkSize": settings.chunk_mb,
+                      "checksum": CHECKSUM_KIND,
                       "classes": [classes.get(name, {"name": name}) for name in job.classes]}
         store.put_bytes(job.backup_id, BACKUP_FILE, orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
@@ -265,7 +262,7 @@ class BackupService:
             with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-backup-io") as pool:
                 for name in job.classes:
                     job.check_cancel()
-                    snapshot = self.db.snapshot_collection(name, staging / name)
+                    snapshot = self.db.snapshot_collection(name, staging / name, settings.workers)
                     job.status = BackupStatus.TRANSFERRING
                     files = list(pool.map(partial(self._upload, job, store, settings, staging, name),
                                           snapshot.files))
@@ -294,7 +291,7 @@ class BackupService:
                 file: SnapshotFile) -> JsonObject:
         job.check_cancel()
         store.put_file(job.backup_id, f"{name}/{file.path}", staging / name / file.path, settings.chunk_size)
-        return {"key": file.path, "size": file.size, "sha256": file.sha256}
+        return {"key": file.path, "size": file.size, "checksum": file.checksum}
 
     def create_status(self, backend: str, backup_id: str) -> JsonObject:
         store = self._backend(backend, "provider")
@@ -389,13 +386,14 @@ class BackupService:
         try:
             self._refuse_existing(classes, overwrite_alias)
             job.status = BackupStatus.TRANSFERRING
-            with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-restore-io") as pool:
+            with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-checksum") as pool:
                 for described in classes:
                     files = described.get("files") or []
                     if not files:
                         raise BackupCorrupted(f"corrupted backup file: class {described['name']} has no files")
-                    list(pool.map(partial(self._download, job, store, settings, staging, described["name"]),
-                                  files))
+                    for file in files:
+                        self._download(job, store, settings, staging / described["name"], described["name"], file,
+                                       pool)
             job.status = BackupStatus.TRANSFERRED
             job.check_cancel()
             job.status = BackupStatus.FINALIZING
@@ -434,11 +432,12 @@ class BackupService:
                                        "overwriteAlias to point it at the restored class")
 
     @staticmethod
-    def _download(job: _Job, store: BackupBackend, settings: TransferConfig, staging: Path, name: str,
-                  described: JsonObject) -> None:
+    def _download(job: _Job, store: BackupBackend, settings: TransferConfig, folder: Path, name: str,
+                  described: JsonObject, pool: Executor) -> None:
+        """Fetch one file into the class's staging folder and check it against the descriptor."""
         job.check_cancel()
         rel = str(described.get("key", ""))
-        target = staging / name / rel
+        target = folder / rel
         if rel.startswith("/") or ".." in Path(rel).parts:
             raise BackupCorrupted(f"corrupted backup file: unexpected file name {rel!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -446,11 +445,11 @@ class BackupService:
             store.get_file(job.backup_id, f"{name}/{rel}", target, settings.chunk_size)
         except FileNotFoundError:
             raise BackupCorrupted(f"backup {job.backup_id} is incomplete: file {name}/{rel} is missing") from None
-        size, digest = file_digest(target)
-        if size != described.get("size") or digest != described.get("sha256"):
+        size, digest = file_checksum(target, pool, settings.workers)
+        if size != described.get("size") or digest != described.get("checksum"):
             raise BackupCorrupted(f"backup {job.backup_id} is corrupted: file {name}/{rel} has {size} bytes with "
-                                  f"sha256 {digest}, the backup recorded {described.get('size')} bytes with sha256 "
-                                  f"{described.get('sha256')}")
+                                  f"checksum {digest}, the backup recorded {described.get('size')} bytes with "
+                                  f"checksum {described.get('checksum')}")
 
     def restore_status(self, backend: str, backup_id: str) -> JsonObject:
         store = self._backend(backend, "provider")

@@ -141,7 +141,8 @@ def test_weaviates_errors(node):
     _articles(c, "BackupErrors", 3)
     with pytest.raises(UnexpectedStatusCodeError) as info:       # a backend whose module is not enabled
         c.backup.create("e-1", "gcs")
-    assert info.value.status_code == 422 and "backup: gcs not found, did you enable the right module?" in str(info.value)
+    assert info.value.status_code == 422
+    assert "backup: gcs not found, did you enable the right module?" in str(info.value)
     reply = rest.get("/v1/backups/gcs/e-1")
     assert (reply.status_code, reply.json()["error"][0]["message"]) == (
         422, 'no backup provider "gcs": backup: gcs not found, did you enable the right module?')
