@@ -106,3 +106,15 @@ def read_config_file(path: Path) -> dict[str, str]:
         raise ConfigFileError(f"config file {path}: {', '.join(unknown)}: not supported by loomdb; remove them "
                               "(the README's configuration section lists the keys loomdb reads)")
     return {env: _as_env_value(flat[key]) for key, env in _KEYS.items() if env is not None and key in flat}
+
+
+def markdown_keys() -> str:
+    """The README's list of config file keys and the variable each stands for."""
+    lines = ["| Config file key | Same as |", "|---|---|"]
+    lines += [f"| `{key}` | {f'`{env}`' if env else 'accepted, no effect'} |" for key, env in _KEYS.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_keys())
+

@@ -20,7 +20,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; env LOOMDB_HOST].")
+@click.option("--host", default=None,
+              help="Address REST and gRPC listen on [default: 127.0.0.1; env LOOMDB_HOST; 0.0.0.0 in the image].")
 @click.option("--port", type=int, default=None, help="REST port [default: 8080; env LOOMDB_PORT].")
 @click.option("--grpc-port", type=int, default=None, help="gRPC port [default: 50051; env GRPC_PORT].")
 @click.option("--data", "data_path", type=click.Path(file_okay=False, path_type=Path), default=None,

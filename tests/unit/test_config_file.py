@@ -67,3 +67,10 @@ def test_broken_yaml_and_empty_file(tmp_path):
         read_config_file(path)
     path.write_text("")
     assert read_config_file(path) == {}
+
+
+def test_every_key_stands_for_a_variable_of_the_inventory():
+    from loomdb import config_file
+    from loomdb.config_inventory import entry
+    assert all(entry(env) is not None for env in config_file._KEYS.values() if env is not None)
+    assert "| `persistence.dataPath` | `PERSISTENCE_DATA_PATH` |" in config_file.markdown_keys()
