@@ -71,8 +71,9 @@ INVENTORY: tuple[EnvVar, ...] = (
     _h("OBJECTS_TTL_DELETE_SCHEDULE", "when expired objects are deleted"),
     _h("*_APIKEY", "module API keys (OPENAI_APIKEY, COHERE_APIKEY, ...), used when a request sends none"),
     _h("*_INFERENCE_API", "inference URLs of modules (TRANSFORMERS_INFERENCE_API, ...)"),
-    _h("ASYNC_INDEXING", "accepted: loomdb indexes every write before acknowledging it, so a write is searchable "
-                         "at once, shards are READY (never INDEXING) and the vector queue is always empty"),
+    _h("ASYNC_INDEXING", "as Weaviate, a `dynamic` vector index can be created only with it on; loomdb indexes "
+                         "every write before acknowledging it either way (searchable at once, shards READY, "
+                         "vector queue empty)"),
     _h("DISK_USE_WARNING_PERCENTAGE", "logs Weaviate's warning when the data directory's disk passes it (default 80)"),
     _h("DISK_USE_READONLY_PERCENTAGE", "turns every shard READONLY past it (default 90; 0 = off); back to READY "
                                        "when usage drops or with config.update_shards"),

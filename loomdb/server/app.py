@@ -72,8 +72,9 @@ class LoomServer:
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env))
         references = ReferenceService(self.db)
+        schema = SchemaService(self.db, module_config, settings.async_indexing)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
+            settings=settings, schema=schema, objects=objects, search=search,
             cluster=ClusterService(self.db, objects.batch_stats), references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
             listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))

@@ -10,7 +10,9 @@ import pytest
 import weaviate
 from weaviate.classes.config import Configure
 from weaviate.classes.query import MetadataQuery
+from weaviate.exceptions import UnexpectedStatusCodeError
 
+import loomdb
 from loomdb.config_inventory import ONE_NODE, entry
 
 
@@ -96,7 +98,7 @@ def test_disk_guard_turns_shards_readonly_instead_of_dying(server_process, tmp_p
         with pytest.raises(weaviate.exceptions.WeaviateInsertManyAllFailedError,
                            match="store is read-only due to: resource pressure"):
             col.data.insert_many([{"a": "b"}])
-        with pytest.raises(weaviate.exceptions.UnexpectedStatusCodeError,
+        with pytest.raises(UnexpectedStatusCodeError,
                            match="store is read-only due to: resource pressure"):
             col.data.insert({"a": "b"})
         assert col.query.fetch_objects().objects == []              # reads go on
@@ -106,3 +108,23 @@ def test_disk_guard_turns_shards_readonly_instead_of_dying(server_process, tmp_p
     code, _, err = sp.terminate()
     assert code == 0
     assert "Set READONLY, disk usage currently at" in err and "threshold set to 1.00%" in err
+
+
+def test_dynamic_index_needs_async_indexing_as_in_weaviate(tmp_path):
+    """Without ASYNC_INDEXING Weaviate refuses to create a dynamic index (class-level or a named vector); with it,
+    loomdb creates one as before."""
+    dynamic = Configure.Vectors.self_provided(name="d", vector_index_config=Configure.VectorIndex.dynamic())
+    with loomdb.connect_embedded(tmp_path / "off") as c:
+        with pytest.raises(UnexpectedStatusCodeError, match='target vector "d": the dynamic index can only be '
+                                                           "created when async indexing is enabled") as caught:
+            c.collections.create("Dyn", vector_config=dynamic)
+        assert caught.value.status_code == 422
+        col = c.collections.create("Dyn", vector_config=Configure.Vectors.self_provided(name="h"))
+        with pytest.raises(UnexpectedStatusCodeError, match="the dynamic index can only be created"):
+            col.config.add_vector(vector_config=dynamic)
+        col.config.add_vector(vector_config=Configure.Vectors.self_provided(
+            name="f", vector_index_config=Configure.VectorIndex.flat()))
+    with loomdb.connect_embedded(tmp_path / "on", async_indexing=True) as c:
+        c.collections.create("Dyn", vector_config=dynamic)
+        assert c.collections.get("Dyn").config.get().vector_config["d"].vector_index_config.vector_index_type() \
+            == "dynamic"
