@@ -46,8 +46,6 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
     ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
-    ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
-    ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
     ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
     ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
@@ -74,6 +72,12 @@ class AuthSettings:
     apikey_enabled: bool = False
     apikey_allowed_keys: tuple[str, ...] = field(default=(), repr=False)     # secrets: never printed
     apikey_users: tuple[str, ...] = ()
+    db_users_enabled: bool = False                       # /v1/users/db and their keys
+    adminlist_enabled: bool = False
+    adminlist_users: tuple[str, ...] = ()
+    adminlist_readonly_users: tuple[str, ...] = ()
+    adminlist_groups: tuple[str, ...] = ()
+    adminlist_readonly_groups: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str]) -> AuthSettings:
@@ -82,6 +86,12 @@ class AuthSettings:
             apikey_enabled=_bool_env(env, "AUTHENTICATION_APIKEY_ENABLED", False),
             apikey_allowed_keys=_list_env(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS") or (),
             apikey_users=_list_env(env, "AUTHENTICATION_APIKEY_USERS") or (),
+            db_users_enabled=_bool_env(env, "AUTHENTICATION_DB_USERS_ENABLED", False),
+            adminlist_enabled=_bool_env(env, "AUTHORIZATION_ADMINLIST_ENABLED", False),
+            adminlist_users=_list_env(env, "AUTHORIZATION_ADMINLIST_USERS") or (),
+            adminlist_readonly_users=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_USERS") or (),
+            adminlist_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_GROUPS") or (),
+            adminlist_readonly_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_GROUPS") or (),
         )
 
 

@@ -17,12 +17,13 @@ from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
 from ..engine.schedule import Schedule
+from ..engine.storage.json_records import JsonRecords
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
-from ..usecases.authz import AllowAll, Authorizer
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.db_users import DbUsers
 from ..usecases.module_config import ModuleConfig
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
@@ -32,13 +33,14 @@ from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
-from .auth import AuthInterceptor, AuthMiddleware, build_authenticator
+from .auth import AuthInterceptor, AuthMiddleware, build_authenticator, build_authorizer, static_keys
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
+DB_USERS_FILE = "users/db_users.json"      # database users: names, key hashes, states
 
 
 def _health_handler() -> grpc.GenericRpcHandler:
@@ -64,12 +66,15 @@ class LoomServer:
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
-        try:
-            self.authenticator = build_authenticator(settings.auth)       # before the data directory is locked
+        try:                                    # configuration errors before the data directory is locked
+            static = static_keys(settings.auth)
+            authz = build_authorizer(settings.auth)
         except ValueError as exc:
             raise ValueError(f"refusing to start: {exc}") from None
-        authz: Authorizer = AllowAll()
         self.db = Database(settings.data_path)
+        db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
+                           settings.auth.apikey_users if static is not None else (), authz=authz)
+        self.authenticator = build_authenticator(settings.auth, static, db_users)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config, authz=authz)
@@ -82,7 +87,7 @@ class LoomServer:
             search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
             property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
-            classless=ClasslessObjects(self.db, objects, references, authz=authz))
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
