@@ -45,7 +45,6 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # would be silently less than the operator configured (above all without authentication), so the server refuses to
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
-    ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
     ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
     ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
@@ -78,6 +77,13 @@ class AuthSettings:
     adminlist_readonly_users: tuple[str, ...] = ()
     adminlist_groups: tuple[str, ...] = ()
     adminlist_readonly_groups: tuple[str, ...] = ()
+    oidc_enabled: bool = False
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_username_claim: str = ""
+    oidc_groups_claim: str = ""
+    oidc_scopes: tuple[str, ...] = ()
+    oidc_skip_client_id_check: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str]) -> AuthSettings:
@@ -92,6 +98,13 @@ class AuthSettings:
             adminlist_readonly_users=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_USERS") or (),
             adminlist_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_GROUPS") or (),
             adminlist_readonly_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_GROUPS") or (),
+            oidc_enabled=_bool_env(env, "AUTHENTICATION_OIDC_ENABLED", False),
+            oidc_issuer=(env.get("AUTHENTICATION_OIDC_ISSUER") or "").strip(),
+            oidc_client_id=(env.get("AUTHENTICATION_OIDC_CLIENT_ID") or "").strip(),
+            oidc_username_claim=(env.get("AUTHENTICATION_OIDC_USERNAME_CLAIM") or "").strip(),
+            oidc_groups_claim=(env.get("AUTHENTICATION_OIDC_GROUPS_CLAIM") or "").strip(),
+            oidc_scopes=_list_env(env, "AUTHENTICATION_OIDC_SCOPES") or (),
+            oidc_skip_client_id_check=_bool_env(env, "AUTHENTICATION_OIDC_SKIP_CLIENT_ID_CHECK", False),
         )
 
 

@@ -33,7 +33,14 @@ from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
-from .auth import AuthInterceptor, AuthMiddleware, build_authenticator, build_authorizer, static_keys
+from .auth import (
+    AuthInterceptor,
+    AuthMiddleware,
+    build_authenticator,
+    build_authorizer,
+    oidc_tokens,
+    static_keys,
+)
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
@@ -68,13 +75,14 @@ class LoomServer:
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         try:                                    # configuration errors before the data directory is locked
             static = static_keys(settings.auth)
+            oidc = oidc_tokens(settings.auth)
             authz = build_authorizer(settings.auth)
         except ValueError as exc:
             raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
         db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
                            settings.auth.apikey_users if static is not None else (), authz=authz)
-        self.authenticator = build_authenticator(settings.auth, static, db_users)
+        self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config, authz=authz)
