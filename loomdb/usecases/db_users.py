@@ -17,6 +17,7 @@ import hmac
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -55,8 +56,12 @@ class DbUser:
     key_revoked: bool = False
 
 
+def _rfc3339(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _rfc3339(time.time())
 
 
 def _new_key() -> tuple[str, str, str]:
@@ -91,7 +96,7 @@ class DbUsers:
         self._lock = threading.Lock()
         self._users = {name: DbUser(**fields) for name, fields in records.load().items()}
         self._by_identifier = {u.identifier: u.user_id for u in self._users.values()}
-        self._last_used: dict[str, str] = {}
+        self._last_used: dict[str, float] = {}
 
     # ---- authentication (TokenScheme) --------------------------------------------------------------------------
     def principal(self, token: str) -> Principal | None:
@@ -105,7 +110,7 @@ class DbUsers:
             raise Unauthenticated("user deactivated")
         if user.key_revoked:
             raise Unauthenticated("key is revoked")
-        self._last_used[user.user_id] = _now()
+        self._last_used[user.user_id] = time.time()         # formatted only when asked for
         return Principal(user.user_id, USER_TYPE_DB)
 
     # ---- the seam RBAC reads -----------------------------------------------------------------------------------
@@ -236,7 +241,7 @@ class DbUsers:
         if root:
             info["apiKeyFirstLetters"] = user.first_letters
         if include_last_used and user.user_id in self._last_used:
-            info["lastUsedAt"] = self._last_used[user.user_id]
+            info["lastUsedAt"] = _rfc3339(self._last_used[user.user_id])
         return info
 
     def _info_static(self, user_id: str) -> dict[str, Any]:

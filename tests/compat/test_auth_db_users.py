@@ -61,6 +61,7 @@ def test_lifecycle_of_a_database_user(tmp_path):
             assert len(dana.collections.get("Ledger").query.fetch_objects().objects) == 1
 
         with _connect(srv, "root-key") as root:
+            assert root.users.db.get(user_id="dana", include_last_used_time=True).last_used_time is not None
             assert root.users.db.deactivate(user_id="dana") is True
             assert root.users.db.deactivate(user_id="dana") is False          # 409: already inactive
         assert _refused(srv, key) == {"code": 401, "message": "user deactivated"}
