@@ -48,7 +48,7 @@ def wait(read, backup_id: str) -> tuple[str, float]:
     """(final status, seconds until the job left TRANSFERRING/TRANSFERRED: files moved and checked)."""
     started = time.perf_counter()
     moved = None
-    while (status := read(BACKEND, backup_id)["status"]) not in ("SUCCESS", "FAILED", "CANCELED"):
+    while (status := read(None, BACKEND, backup_id)["status"]) not in ("SUCCESS", "FAILED", "CANCELED"):
         if moved is None and status == "FINALIZING":
             moved = time.perf_counter() - started
         time.sleep(0.002)
@@ -84,7 +84,7 @@ def main() -> None:
         service = BackupService(db, lambda name: backend, "1.36.9")
 
         started = time.perf_counter()
-        service.create(BACKEND, "bench", [], [], None)
+        service.create(None, BACKEND, "bench", [], [], None)
         assert wait(service.create_status, "bench")[0] == "SUCCESS"
         backup_s = time.perf_counter() - started
         stored = [p for p in (root / "backups" / "bench").rglob("*") if p.is_file() and p.name != "backup_config.json"]
@@ -96,7 +96,7 @@ def main() -> None:
         fresh = Database(root / "fresh")
         service = BackupService(fresh, lambda name: backend, "1.36.9")
         started = time.perf_counter()
-        service.restore(BACKEND, "bench", [], [], None)
+        service.restore(None, BACKEND, "bench", [], [], None)
         status, files_s = wait(service.restore_status, "bench")
         restore_s = time.perf_counter() - started
         assert status == "SUCCESS"

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import config_inventory
+from .entities.resource_limits import ResourceLimits
+
 DEFAULT_GRPC_MAX_MESSAGE_SIZE = 104_858_000
 
 
@@ -47,11 +50,6 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # would be silently less than the operator configured (above all without authentication), so the server refuses to
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
-    ("AUTHENTICATION_APIKEY_ENABLED", True, "API-key authentication"),
-    ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
-    ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
-    ("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", False, "authentication (anonymous access disabled)"),
-    ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
     ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
     ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
@@ -65,7 +63,81 @@ def not_honoured(env: Mapping[str, str]) -> list[str]:
         raw = env.get(name)
         if raw is not None and raw.strip() != "" and _bool_env(dict(env), name, not turned_on) == turned_on:
             problems.append(f"{name}={raw}: {what} is not supported by loomdb yet")
-    return problems
+    return problems + list(config_inventory.refused(env))
+
+
+# Weaviate's LOG_LEVEL names -> Python's logging levels (trace is finer than debug; fatal/panic end the process)
+_LOG_LEVELS = {"trace": "DEBUG", "debug": "DEBUG", "info": "INFO", "warning": "WARNING", "warn": "WARNING",
+               "error": "ERROR", "fatal": "CRITICAL", "panic": "CRITICAL"}
+
+
+def _log_level(env: dict[str, str]) -> str:
+    raw = (env.get("LOG_LEVEL") or "info").strip().lower()
+    if raw not in _LOG_LEVELS:
+        raise SystemExit(f"LOG_LEVEL={raw!r} is not one of {', '.join(_LOG_LEVELS)}")
+    return _LOG_LEVELS[raw]
+
+
+def _percentage_env(env: dict[str, str], name: str, default: int) -> int:
+    value = _int_env(env, name, default)
+    if value < 0:
+        raise SystemExit(f"{name}={value} must be a percentage from 0 (off) to 100")
+    return value
+
+
+def _resource_limits(env: dict[str, str]) -> ResourceLimits:
+    base = ResourceLimits()
+    return ResourceLimits(_percentage_env(env, "DISK_USE_WARNING_PERCENTAGE", base.disk_warning),
+                          _percentage_env(env, "DISK_USE_READONLY_PERCENTAGE", base.disk_readonly),
+                          _percentage_env(env, "MEMORY_WARNING_PERCENTAGE", base.memory_warning),
+                          _percentage_env(env, "MEMORY_READONLY_PERCENTAGE", base.memory_readonly))
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Weaviate's AUTHENTICATION_* / AUTHORIZATION_ADMINLIST_* variables (usecases/authn.py, usecases/adminlist.py).
+    Anonymous access stays on by default, as loomdb has always served; a compose file that turns it off and
+    configures keys gets exactly that."""
+
+    anonymous_access: bool = True
+    apikey_enabled: bool = False
+    apikey_allowed_keys: tuple[str, ...] = field(default=(), repr=False)     # secrets: never printed
+    apikey_users: tuple[str, ...] = ()
+    db_users_enabled: bool = False                       # /v1/users/db and their keys
+    adminlist_enabled: bool = False
+    adminlist_users: tuple[str, ...] = ()
+    adminlist_readonly_users: tuple[str, ...] = ()
+    adminlist_groups: tuple[str, ...] = ()
+    adminlist_readonly_groups: tuple[str, ...] = ()
+    oidc_enabled: bool = False
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_username_claim: str = ""
+    oidc_groups_claim: str = ""
+    oidc_scopes: tuple[str, ...] = ()
+    oidc_skip_client_id_check: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> AuthSettings:
+        return cls(
+            anonymous_access=_bool_env(env, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", True),
+            apikey_enabled=_bool_env(env, "AUTHENTICATION_APIKEY_ENABLED", False),
+            apikey_allowed_keys=_list_env(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS") or (),
+            apikey_users=_list_env(env, "AUTHENTICATION_APIKEY_USERS") or (),
+            db_users_enabled=_bool_env(env, "AUTHENTICATION_DB_USERS_ENABLED", False),
+            adminlist_enabled=_bool_env(env, "AUTHORIZATION_ADMINLIST_ENABLED", False),
+            adminlist_users=_list_env(env, "AUTHORIZATION_ADMINLIST_USERS") or (),
+            adminlist_readonly_users=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_USERS") or (),
+            adminlist_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_GROUPS") or (),
+            adminlist_readonly_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_GROUPS") or (),
+            oidc_enabled=_bool_env(env, "AUTHENTICATION_OIDC_ENABLED", False),
+            oidc_issuer=(env.get("AUTHENTICATION_OIDC_ISSUER") or "").strip(),
+            oidc_client_id=(env.get("AUTHENTICATION_OIDC_CLIENT_ID") or "").strip(),
+            oidc_username_claim=(env.get("AUTHENTICATION_OIDC_USERNAME_CLAIM") or "").strip(),
+            oidc_groups_claim=(env.get("AUTHENTICATION_OIDC_GROUPS_CLAIM") or "").strip(),
+            oidc_scopes=_list_env(env, "AUTHENTICATION_OIDC_SCOPES") or (),
+            oidc_skip_client_id_check=_bool_env(env, "AUTHENTICATION_OIDC_SKIP_CLIENT_ID_CHECK", False),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +158,10 @@ class Settings:
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
+    async_indexing: bool = False    # ASYNC_INDEXING: accepted; loomdb indexes before acknowledging either way
+    resource_limits: ResourceLimits = field(default_factory=ResourceLimits)   # DISK_USE_* / MEMORY_* guard
+    log_level: str = "INFO"         # LOG_LEVEL (Weaviate's names) as a Python logging level
+    auth: AuthSettings = field(default_factory=AuthSettings)     # authentication and the admin list
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -110,7 +186,20 @@ class Settings:
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
+            async_indexing=_bool_env(env, "ASYNC_INDEXING", base.async_indexing),
+            resource_limits=_resource_limits(env),
+            log_level=_log_level(env),
+            auth=AuthSettings.from_env(env),
         )
+
+    @classmethod
+    def load(cls, config_file: Path | None = None) -> Settings:
+        """`loomdb serve`: the environment over Weaviate's YAML config file (a variable set in the environment
+        wins over the file's key, as in Weaviate)."""
+        if config_file is None:
+            return cls.from_env()
+        from .config_file import read_config_file
+        return cls.from_env({**read_config_file(config_file), **os.environ})
 
     def with_overrides(self, **changes) -> Settings:
         """Apply CLI flags (None means 'not given')."""

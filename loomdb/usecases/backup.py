@@ -22,9 +22,12 @@ from pathlib import Path
 
 import orjson
 
+from ..entities import permissions as perm
 from ..entities.backup import CHECKSUM_BLOCK, BackupStatus, BlockChecksum, SnapshotFile
 from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound, Unsupported
+from ..entities.principal import Principal
 from ..modules.capabilities import BackupBackend
+from .authz import AllowAll, Authorizer
 from .ports import BackupDatabasePort, JsonObject
 
 BACKUP_FILE = "backup_config.json"      # Weaviate's GlobalBackupFile
@@ -166,8 +169,10 @@ class BackupService:
     coordinator). Jobs run in a thread each; a job's state lives in memory while it runs and in the backend's
     descriptor files afterwards, so status survives a restart."""
 
-    def __init__(self, db: BackupDatabasePort, backends: BackendLookup, server_version: str) -> None:
+    def __init__(self, db: BackupDatabasePort, backends: BackendLookup, server_version: str,
+                 authz: Authorizer | None = None) -> None:
         self.db = db
+        self.authz = authz or AllowAll()
         self._backends = backends
         self._server_version = server_version
         self._lock = threading.Lock()
@@ -204,9 +209,10 @@ class BackupService:
         return found if isinstance(found, dict) else None
 
     # ---- create ---------------------------------------------------------------------------------------------------
-    def create(self, backend: str, backup_id: str, include: list[str], exclude: list[str],
-               config: JsonObject | None) -> JsonObject:
+    def create(self, principal: Principal | None, backend: str, backup_id: str, include: list[str],
+               exclude: list[str], config: JsonObject | None) -> JsonObject:
         """Validate as Weaviate's Scheduler.Backup does, start the job, answer STARTED."""
+        self._authorize(principal, perm.CREATE, include)
         settings = transfer_config(config)
         store = self._backend(backend)
         if not _ID.match(backup_id):
@@ -293,7 +299,12 @@ class BackupService:
         store.put_file(job.backup_id, f"{name}/{file.path}", staging / name / file.path, settings.chunk_size)
         return {"key": file.path, "size": file.size, "checksum": file.checksum}
 
-    def create_status(self, backend: str, backup_id: str) -> JsonObject:
+    def _authorize(self, principal: Principal | None, verb: str, collections: list[str] | None = None) -> None:
+        """Weaviate's backups permission: on the named collections, or on all."""
+        self.authz.authorize(principal, verb, *([perm.backups(c) for c in collections or []] or [perm.backups()]))
+
+    def create_status(self, principal: Principal | None, backend: str, backup_id: str) -> JsonObject:
+        self._authorize(principal, perm.READ)
         store = self._backend(backend, "provider")
         job = self._creating
         if job is not None and job.backup_id == backup_id and job.backend == backend:
@@ -308,9 +319,10 @@ class BackupService:
         keys = ("id", "path", "status", "error", "startedAt", "completedAt")
         return {"backend": backend, **{k: found[k] for k in keys if found.get(k)}}
 
-    def cancel(self, backend: str, backup_id: str) -> None:
+    def cancel(self, principal: Principal | None, backend: str, backup_id: str) -> None:
         """Weaviate's Scheduler.Cancel: a running backup stops (CANCELED, its files removed); cancelling a
         cancelled or unknown one is a no-op; a finished one is an error."""
+        self._authorize(principal, perm.DELETE)
         store = self._backend(backend, "provider")
         if not _ID.match(backup_id):
             raise InvalidInput("invalid backup id: allowed characters are lowercase, 0-9, _, -")
@@ -323,9 +335,10 @@ class BackupService:
         if found is not None and found.get("status") == BackupStatus.SUCCESS.value:
             raise AlreadySucceeded("backup already succeeded")
 
-    def list_backups(self, backend: str, ascending: bool = False) -> list[JsonObject]:
+    def list_backups(self, principal: Principal | None, backend: str, ascending: bool = False) -> list[JsonObject]:
         """Every backup in the backend with its classes, status and times, by start time (newest first unless
         `ascending`)."""
+        self._authorize(principal, perm.READ)
         store = self._backend(backend)
         found = []
         for backup_id in store.backup_ids():
@@ -341,9 +354,10 @@ class BackupService:
         return sorted(found, key=lambda b: b.get("startedAt", ""), reverse=not ascending)
 
     # ---- restore --------------------------------------------------------------------------------------------------
-    def restore(self, backend: str, backup_id: str, include: list[str], exclude: list[str],
-                config: JsonObject | None, overwrite_alias: bool = False) -> JsonObject:
+    def restore(self, principal: Principal | None, backend: str, backup_id: str, include: list[str],
+                exclude: list[str], config: JsonObject | None, overwrite_alias: bool = False) -> JsonObject:
         """Validate as Weaviate's Scheduler.Restore does, start the job, answer STARTED."""
+        self._authorize(principal, perm.CREATE, include)
         settings = transfer_config(config, restore=True)
         store = self._backend(backend)
         self._selection(include, exclude)
@@ -451,15 +465,17 @@ class BackupService:
                                   f"checksum {digest}, the backup recorded {described.get('size')} bytes with "
                                   f"checksum {described.get('checksum')}")
 
-    def restore_status(self, backend: str, backup_id: str) -> JsonObject:
+    def restore_status(self, principal: Principal | None, backend: str, backup_id: str) -> JsonObject:
+        self._authorize(principal, perm.READ)
         store = self._backend(backend, "provider")
         job = self._restoring
         if job is not None and job.backup_id == backup_id and job.backend == backend:
             return job.report()
         return self._stored_status(store, backend, backup_id, RESTORE_FILE)
 
-    def cancel_restore(self, backend: str, backup_id: str) -> bool:
+    def cancel_restore(self, principal: Principal | None, backend: str, backup_id: str) -> bool:
         """Stop a running restore before it puts anything in place; False when none runs with that id."""
+        self._authorize(principal, perm.DELETE)
         self._backend(backend, "provider")
         job = self._restoring
         if job is None or job.backup_id != backup_id or job.status.finished:

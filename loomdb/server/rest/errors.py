@@ -11,9 +11,11 @@ from starlette.responses import Response
 from ...entities.errors import (
     AlreadyExists,
     BodyValidation,
+    Forbidden,
     InvalidInput,
     LoomError,
     NotFound,
+    Unauthenticated,
     Unsupported,
     UpstreamFailure,
 )
@@ -21,7 +23,8 @@ from ...entities.errors import (
 log = logging.getLogger("loomdb.rest")
 
 _STATUS: list[tuple[type[LoomError], int]] = [
-    (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501),
+    (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501), (Forbidden, 403),
+    (Unauthenticated, 401),
     (UpstreamFailure, 500),     # a module's provider failed (Weaviate answers vectorisation errors with 500)
 ]
 

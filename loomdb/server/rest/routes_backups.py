@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import InvalidInput, Unsupported
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
@@ -39,40 +40,45 @@ def routes(ctx: ServerContext) -> list[Route]:
         if body.get("incremental_base_backup_id"):
             raise Unsupported("incremental backups are not supported by loomdb yet")
         return json_response(await run_in_threadpool(
-            backups.create, request.path_params["backend"], backup_id, _names(body, "include"),
-            _names(body, "exclude"), _config(body)))
+            backups.create, rest_principal(request), request.path_params["backend"], backup_id,
+            _names(body, "include"), _names(body, "exclude"), _config(body)))
 
     @rest_errors
     async def listing(request: Request) -> Response:
-        return json_response(await run_in_threadpool(backups.list_backups, request.path_params["backend"],
-                                                     request.query_params.get("order") == "asc"))
+        return json_response(await run_in_threadpool(
+            backups.list_backups, rest_principal(request), request.path_params["backend"],
+            request.query_params.get("order") == "asc"))
 
     @rest_errors
     async def create_status(request: Request) -> Response:
-        return json_response(await run_in_threadpool(backups.create_status, request.path_params["backend"],
-                                                     request.path_params["id"]))
+        return json_response(await run_in_threadpool(
+            backups.create_status, rest_principal(request), request.path_params["backend"],
+            request.path_params["id"]))
 
     @rest_errors
     async def cancel(request: Request) -> Response:
-        await run_in_threadpool(backups.cancel, request.path_params["backend"], request.path_params["id"])
+        await run_in_threadpool(backups.cancel, rest_principal(request), request.path_params["backend"],
+                                request.path_params["id"])
         return Response(status_code=204)
 
     @rest_errors
     async def restore(request: Request) -> Response:
         body = await read_json(request)
         return json_response(await run_in_threadpool(
-            backups.restore, request.path_params["backend"], request.path_params["id"], _names(body, "include"),
-            _names(body, "exclude"), _config(body), bool(body.get("overwriteAlias"))))
+            backups.restore, rest_principal(request), request.path_params["backend"], request.path_params["id"],
+            _names(body, "include"), _names(body, "exclude"), _config(body), bool(body.get("overwriteAlias"))))
 
     @rest_errors
     async def restore_status(request: Request) -> Response:
-        return json_response(await run_in_threadpool(backups.restore_status, request.path_params["backend"],
-                                                     request.path_params["id"]))
+        return json_response(await run_in_threadpool(
+            backups.restore_status, rest_principal(request), request.path_params["backend"],
+            request.path_params["id"]))
 
     @rest_errors
     async def cancel_restore(request: Request) -> Response:
         backup_id = request.path_params["id"]
-        if await run_in_threadpool(backups.cancel_restore, request.path_params["backend"], backup_id):
+        if await run_in_threadpool(backups.cancel_restore, rest_principal(request), request.path_params["backend"],
+                                   backup_id):
             return Response(status_code=204)
         return error_response(404, f"no restore of backup {backup_id} is running")
 

@@ -48,7 +48,7 @@ def setup(tmp_path):
 
 def _wait_finished(read, backup_id: str) -> str:
     for _ in range(500):
-        status = read("filesystem", backup_id)["status"]
+        status = read(None, "filesystem", backup_id)["status"]
         if status in ("SUCCESS", "FAILED", "CANCELED"):
             return status
         time.sleep(0.01)
@@ -57,32 +57,32 @@ def _wait_finished(read, backup_id: str) -> str:
 
 def test_cancel_a_running_backup(setup, tmp_path):
     db, backend, service = setup
-    assert service.create("filesystem", "held-1", [], [], None)["status"] == "STARTED"
+    assert service.create(None, "filesystem", "held-1", [], [], None)["status"] == "STARTED"
     assert backend.waiting.wait(5)
-    assert service.create_status("filesystem", "held-1")["status"] == "TRANSFERRING"
+    assert service.create_status(None, "filesystem", "held-1")["status"] == "TRANSFERRING"
     with pytest.raises(InvalidInput, match="^backup held-1 already in progress$"):
-        service.create("filesystem", "held-2", [], [], None)
-    service.cancel("filesystem", "held-1")
+        service.create(None, "filesystem", "held-2", [], [], None)
+    service.cancel(None, "filesystem", "held-1")
     backend.release.set()
     assert _wait_finished(service.create_status, "held-1") == "CANCELED"
-    assert service.create_status("filesystem", "held-1")["error"] == "operation cancelled by user"
+    assert service.create_status(None, "filesystem", "held-1")["error"] == "operation cancelled by user"
     assert [p.name for p in (tmp_path / "backups" / "held-1").iterdir()] == ["backup_config.json"]
-    service.create("filesystem", "held-1", [], [], None)        # a cancelled id may be used again
+    service.create(None, "filesystem", "held-1", [], [], None)        # a cancelled id may be used again
     assert _wait_finished(service.create_status, "held-1") == "SUCCESS"
 
 
 def test_cancel_a_running_restore_restores_nothing(setup):
     db, backend, service = setup
     backend.release.set()
-    service.create("filesystem", "held-3", [], [], None)
+    service.create(None, "filesystem", "held-3", [], [], None)
     assert _wait_finished(service.create_status, "held-3") == "SUCCESS"
     db.delete_collection("Held")
     backend.release.clear()
     backend.waiting.clear()
-    service.restore("filesystem", "held-3", [], [], None)
+    service.restore(None, "filesystem", "held-3", [], [], None)
     assert backend.waiting.wait(5)
-    assert service.cancel_restore("filesystem", "held-3") is True
+    assert service.cancel_restore(None, "filesystem", "held-3") is True
     backend.release.set()
     assert _wait_finished(service.restore_status, "held-3") == "CANCELED"
     assert db.find_collection("Held") is None
-    assert service.cancel_restore("filesystem", "held-3") is False
+    assert service.cancel_restore(None, "filesystem", "held-3") is False
