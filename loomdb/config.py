@@ -50,8 +50,6 @@ _NOT_HONOURED = (
     ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
     ("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", False, "authentication (anonymous access disabled)"),
     ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
-    ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
-    ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
 )
 
@@ -64,6 +62,43 @@ def not_honoured(env: Mapping[str, str]) -> list[str]:
         if raw is not None and raw.strip() != "" and _bool_env(dict(env), name, not turned_on) == turned_on:
             problems.append(f"{name}={raw}: {what} is not supported by loomdb yet")
     return problems
+
+
+def _names_env(env: dict[str, str], *names: str) -> tuple[str, ...]:
+    """The first of `names` that is set, as a comma-separated list (Weaviate reads the fallbacks only when unset)."""
+    for name in names:
+        if name in env:
+            return tuple(part.strip() for part in env[name].split(",") if part.strip())
+    return ()
+
+
+@dataclass(frozen=True)
+class RbacSettings:
+    """AUTHORIZATION_RBAC_ENABLED (or AUTHORIZATION_ENABLE_RBAC) and who holds the built-in roles from the start:
+    root users (AUTHORIZATION_RBAC_ROOT_USERS, else AUTHORIZATION_ADMIN_USERS), viewer users, root and viewer
+    (read-only) OIDC groups."""
+
+    enabled: bool = False
+    root_users: tuple[str, ...] = ()
+    viewer_users: tuple[str, ...] = ()
+    root_groups: tuple[str, ...] = ()
+    viewer_groups: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> RbacSettings:
+        enabled = _bool_env(env, "AUTHORIZATION_ENABLE_RBAC", False) or _bool_env(env, "AUTHORIZATION_RBAC_ENABLED",
+                                                                                  False)
+        if not enabled:
+            return cls()
+        return cls(
+            enabled=True,
+            root_users=_names_env(env, "AUTHORIZATION_RBAC_ROOT_USERS", "AUTHORIZATION_ADMIN_USERS"),
+            viewer_users=_names_env(env, "AUTHORIZATION_VIEWER_USERS", "AUTHORIZATION_RBAC_VIEWER_USERS",
+                                    "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_USERS"),
+            root_groups=_names_env(env, "AUTHORIZATION_RBAC_ROOT_GROUPS"),
+            viewer_groups=_names_env(env, "AUTHORIZATION_RBAC_READONLY_GROUPS",
+                                     "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_ROOT_GROUPS"),
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,7 @@ class Settings:
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
+    rbac: RbacSettings = field(default_factory=RbacSettings)     # AUTHORIZATION_RBAC_*: roles and their holders
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -108,6 +144,7 @@ class Settings:
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
+            rbac=RbacSettings.from_env(env),
         )
 
     def with_overrides(self, **changes) -> Settings:

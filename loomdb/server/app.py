@@ -15,6 +15,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
+from ..engine.rbac_store import JsonPolicyStore
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
@@ -26,6 +27,7 @@ from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
+from ..usecases.rbac import ConfiguredAssignments, ConfiguredUsers, RbacAuthorizer, RbacService, RoleBook
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -47,6 +49,16 @@ def _health_handler() -> grpc.GenericRpcHandler:
         "Check": grpc.unary_unary_rpc_method_handler(
             check, request_deserializer=health_weaviate_pb2.WeaviateHealthCheckRequest.FromString,
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
+
+
+def _rbac(settings: Settings) -> RbacService | None:
+    """AUTHORIZATION_RBAC_ENABLED: the role book persisted in the data directory and the /v1/authz use cases."""
+    if not settings.rbac.enabled:
+        return None
+    rbac = settings.rbac
+    configured = ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
+    book = RoleBook(JsonPolicyStore(settings.data_path), configured)
+    return RbacService(RbacAuthorizer(book), ConfiguredUsers((), False), configured)
 
 
 class LoomServer:
@@ -72,7 +84,8 @@ class LoomServer:
             settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
             cluster=ClusterService(self.db, objects.batch_stats), references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
-            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
+            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references),
+            rbac=_rbac(settings))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

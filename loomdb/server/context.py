@@ -10,6 +10,7 @@ from ..usecases.cluster import ClusterService
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
+from ..usecases.rbac import RbacService
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -27,5 +28,6 @@ class ServerContext:
     modules: ModuleRegistry
     listing: ObjectListService          # GET /v1/objects
     classless: ClasslessObjects         # the deprecated object paths without a class name
+    rbac: RbacService | None = None     # /v1/authz when AUTHORIZATION_RBAC_ENABLED
     rest_port: int = 0
     grpc_port: int = 0

@@ -51,7 +51,6 @@ def test_weaviate_environment_variables(server_process, tmp_path):
      "AUTHENTICATION_APIKEY_ENABLED=true: API-key authentication is not supported by loomdb yet"),
     ({"AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false"},
      "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false: authentication (anonymous access disabled) is not supported"),
-    ({"AUTHORIZATION_RBAC_ENABLED": "true"}, "RBAC authorization is not supported by loomdb yet"),
     ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),
 ])
 def test_security_settings_not_honoured_refuse_to_start(server_process, tmp_path, env, says):

@@ -7,7 +7,16 @@ import logging
 
 import grpc
 
-from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported, UpstreamFailure
+from ...entities.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidInput,
+    LoomError,
+    NotFound,
+    Unauthenticated,
+    Unsupported,
+    UpstreamFailure,
+)
 
 log = logging.getLogger("loomdb.grpc")
 
@@ -17,6 +26,8 @@ _CODES: list[tuple[type[LoomError], grpc.StatusCode]] = [
     (AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
     (Unsupported, grpc.StatusCode.UNIMPLEMENTED),
     (UpstreamFailure, grpc.StatusCode.UNKNOWN),     # a module's provider failed: Weaviate's plain error status
+    (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
+    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
 ]
 
 
