@@ -2,14 +2,16 @@
 
 A principal holds the roles assigned to its OIDC groups and to itself (`{user type}:{name}`); a request is allowed
 when one grant of one of those roles names the verb and its pattern matches the path. Patterns are Weaviate's
-glob-like names (`*` = any run of characters, everything else literal), compiled once per role set and cached
-with every decision until the role book changes (its `generation`), so a repeated decision is one dict lookup.
+glob-like names (`*` = any run of characters, everything else literal), compiled into ONE regex per role set and
+verb (a new decision is one match however many grants), cached with every decision until the role book changes
+(its `generation`), so a repeated decision is one dict lookup.
 
 Weaviate's one exception to plain matching: a tenant pattern ending in `/shards/*` does not grant the collection
 itself (`/shards/#`). Verbs on roles carry a scope (`R_ALL`, `U_MATCH`, ...): a roles grant matches its own scope
 only; the built-in roles and every other domain match any scope."""
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -20,20 +22,37 @@ from .permissions import Grant, describe
 from .roles import RoleBook
 
 _CACHE_LIMIT = 200_000
-_Compiled = tuple[str, "str | None", "re.Pattern[str]"]
+_TENANT_WILDCARD = "/shards/*"
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")))
+def _regex(pattern: str) -> str:
+    return ".*".join(re.escape(part) for part in pattern.split("*"))
 
 
-def _matches(compiled: _Compiled, verb: str, scope: str | None, resource: str) -> bool:
-    verbs, grant_scope, regex = compiled
-    if verb not in verbs or (grant_scope is not None and grant_scope != scope):
-        return False
-    if resource.endswith("/shards/#") and regex.pattern.endswith("/shards/.*"):
-        return False
-    return regex.fullmatch(resource) is not None
+@functools.lru_cache(maxsize=4096)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a set of patterns (a decision is one match, not one per grant); kept across role changes."""
+    return re.compile("|".join(f"(?:{_regex(p)})" for p in patterns)) if patterns else None
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """What a role set allows for one verb and scope: every pattern, split by Weaviate's collection exception."""
+
+    plain: re.Pattern[str] | None
+    tenant_wildcards: re.Pattern[str] | None      # ".../shards/*": any tenant, but never the collection ("/shards/#")
+
+    @classmethod
+    def of(cls, grants: list[Grant], verb: str, scope: str | None) -> _Matcher:
+        patterns = sorted({g.pattern for g in grants if verb in g.verbs and (g.scope is None or g.scope == scope)})
+        return cls(_combined(tuple(p for p in patterns if not p.endswith(_TENANT_WILDCARD))),
+                   _combined(tuple(p for p in patterns if p.endswith(_TENANT_WILDCARD))))
+
+    def matches(self, resource: str) -> bool:
+        if self.plain is not None and self.plain.fullmatch(resource):
+            return True
+        return (self.tenant_wildcards is not None and not resource.endswith("/shards/#")
+                and self.tenant_wildcards.fullmatch(resource) is not None)
 
 
 def forbidden(principal: Principal, verb: str, resource: str) -> Forbidden:
@@ -69,9 +88,10 @@ class RbacAuthorizer:
         key = (principal, verb, resource)
         decision = caches.decisions.get(key)
         if decision is None:
-            base, _, scope = verb.partition("_")
-            grants = self._compile(caches, self.roles_of(principal))
-            decision = any(_matches(c, base, scope.lower() or None, resource) for c in grants)
+            roles = caches.roles.get(principal)
+            if roles is None:
+                roles = caches.roles[principal] = self.roles_of(principal)
+            decision = self._matcher(caches, roles, verb).matches(resource)
             if len(caches.decisions) >= _CACHE_LIMIT:
                 caches.decisions.clear()
             caches.decisions[key] = decision
@@ -79,9 +99,7 @@ class RbacAuthorizer:
 
     def role_allows(self, role: str, verb: str, resource: str) -> bool:
         """Whether one role alone grants this (has-permission)."""
-        base, _, scope = verb.partition("_")
-        grants = self._compile(self._current(), (role,))
-        return any(_matches(c, base, scope.lower() or None, resource) for c in grants)
+        return self._matcher(self._current(), (role,), verb).matches(resource)
 
     def roles_of(self, principal: Principal) -> tuple[str, ...]:
         held: set[str] = set(self.book.roles_of_user(principal.username, principal.user_type))
@@ -89,13 +107,13 @@ class RbacAuthorizer:
             held.update(self.book.roles_of_group(group))
         return tuple(sorted(held))
 
-    def _compile(self, caches: _Caches, roles: tuple[str, ...]) -> tuple[_Compiled, ...]:
-        compiled = caches.compiled.get(roles)
-        if compiled is None:
-            grants: list[Grant] = [g for role in roles for g in self.book.grants(role)]
-            compiled = tuple((g.verbs, g.scope, compile_pattern(g.pattern)) for g in dict.fromkeys(grants))
-            caches.compiled[roles] = compiled
-        return compiled
+    def _matcher(self, caches: _Caches, roles: tuple[str, ...], verb: str) -> _Matcher:
+        matcher = caches.matchers.get((roles, verb))
+        if matcher is None:
+            base, _, scope = verb.partition("_")
+            grants = [g for role in roles for g in self.book.grants(role)]
+            matcher = caches.matchers[(roles, verb)] = _Matcher.of(grants, base, scope.lower() or None)
+        return matcher
 
     def _current(self) -> _Caches:
         """The caches of the book's current generation. A generation is read BEFORE the book, so a decision racing
@@ -113,5 +131,6 @@ class RbacAuthorizer:
 @dataclass
 class _Caches:
     generation: int
-    compiled: dict[tuple[str, ...], tuple[_Compiled, ...]] = field(default_factory=dict)
+    roles: dict[Principal, tuple[str, ...]] = field(default_factory=dict)
+    matchers: dict[tuple[tuple[str, ...], str], _Matcher] = field(default_factory=dict)
     decisions: dict[tuple, bool] = field(default_factory=dict)

@@ -71,6 +71,7 @@ class RoleBook:
             users={k: list(v) for k, v in loaded.get("users", {}).items()},
             groups={k: list(v) for k, v in loaded.get("groups", {}).items()})
         self._configured = configured
+        self._grants: dict[str, list[Grant]] = {}       # role -> its grants, until the next change
         self.generation = 0
 
     # ---- reading ------------------------------------------------------------------------------------------------
@@ -96,7 +97,10 @@ class RoleBook:
         if name == VIEWER:
             return [Grant("R", _EVERYTHING)]
         with self._lock:
-            return [grant_of(p) for p in self._state.roles.get(name, ())]
+            grants = self._grants.get(name)
+            if grants is None:
+                grants = self._grants[name] = [grant_of(p) for p in self._state.roles.get(name, ())]
+            return grants
 
     def roles_of_user(self, user_id: str, user_type: str) -> list[str]:
         with self._lock:
@@ -198,6 +202,7 @@ class RoleBook:
     def _commit(self) -> None:
         self._store.save({"version": 1, "roles": self._state.roles, "users": self._state.users,
                           "groups": self._state.groups})
+        self._grants = {}
         self.generation += 1
 
 
