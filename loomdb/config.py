@@ -45,10 +45,8 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # would be silently less than the operator configured (above all without authentication), so the server refuses to
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
-    ("AUTHENTICATION_APIKEY_ENABLED", True, "API-key authentication"),
     ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
     ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
-    ("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", False, "authentication (anonymous access disabled)"),
     ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
 )
@@ -102,6 +100,27 @@ class RbacSettings:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """Weaviate's AUTHENTICATION_* / AUTHORIZATION_ADMINLIST_* variables (usecases/authn.py, usecases/adminlist.py).
+    Anonymous access stays on by default, as loomdb has always served; a compose file that turns it off and
+    configures keys gets exactly that."""
+
+    anonymous_access: bool = True
+    apikey_enabled: bool = False
+    apikey_allowed_keys: tuple[str, ...] = field(default=(), repr=False)     # secrets: never printed
+    apikey_users: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> AuthSettings:
+        return cls(
+            anonymous_access=_bool_env(env, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", True),
+            apikey_enabled=_bool_env(env, "AUTHENTICATION_APIKEY_ENABLED", False),
+            apikey_allowed_keys=_list_env(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS") or (),
+            apikey_users=_list_env(env, "AUTHENTICATION_APIKEY_USERS") or (),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("loomdb-data")
     host: str = "127.0.0.1"
@@ -120,6 +139,7 @@ class Settings:
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
     rbac: RbacSettings = field(default_factory=RbacSettings)     # AUTHORIZATION_RBAC_*: roles and their holders
+    auth: AuthSettings = field(default_factory=AuthSettings)     # authentication and the admin list
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -145,6 +165,7 @@ class Settings:
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
             rbac=RbacSettings.from_env(env),
+            auth=AuthSettings.from_env(env),
         )
 
     def with_overrides(self, **changes) -> Settings:

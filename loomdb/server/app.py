@@ -10,6 +10,7 @@ from concurrent import futures
 
 import grpc
 import uvicorn
+from starlette.types import ASGIApp
 from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
 from ..config import Settings
@@ -20,6 +21,7 @@ from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
+from ..usecases.authz import AllowAll, Authorizer
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.module_config import ModuleConfig
@@ -32,6 +34,7 @@ from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
+from .auth import AuthInterceptor, AuthMiddleware, build_authenticator
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
@@ -58,7 +61,8 @@ def _rbac(settings: Settings) -> RbacService | None:
     rbac = settings.rbac
     configured = ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
     book = RoleBook(JsonPolicyStore(settings.data_path), configured)
-    return RbacService(RbacAuthorizer(book), ConfiguredUsers((), False), configured)
+    static_users = settings.auth.apikey_users if settings.auth.apikey_enabled else ()
+    return RbacService(RbacAuthorizer(book), ConfiguredUsers(static_users, False), configured)
 
 
 class LoomServer:
@@ -73,19 +77,26 @@ class LoomServer:
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
+        try:
+            self.authenticator = build_authenticator(settings.auth)       # before the data directory is locked
+        except ValueError as exc:
+            raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
+        rbac = _rbac(settings)
+        authz: Authorizer = rbac.authz if rbac is not None else AllowAll()
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
-                                vectorization, module_config)
+                                vectorization, module_config, authz=authz)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
-                               vectorization, QueryModules(modules.get, modules.names, settings.module_env))
-        references = ReferenceService(self.db)
+                               vectorization, QueryModules(modules.get, modules.names, settings.module_env),
+                               authz=authz)
+        references = ReferenceService(self.db, authz=authz)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
-            cluster=ClusterService(self.db, objects.batch_stats), references=references,
-            property_indexes=PropertyIndexService(self.db), modules=modules,
-            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references),
-            rbac=_rbac(settings))
+            settings=settings, schema=SchemaService(self.db, module_config, authz=authz), objects=objects,
+            search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
+            property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
+            listing=ObjectListService(self.db, search, authz=authz),
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), rbac=rbac)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -111,7 +122,9 @@ class LoomServer:
 
     def _start_grpc(self) -> None:
         size = self.settings.grpc_max_message_size
-        server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"), options=[
+        interceptors = () if self.authenticator.open else (AuthInterceptor(self.authenticator),)
+        server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"),
+                             interceptors=interceptors, options=[
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
             ("grpc.so_reuseport", 0)])
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
@@ -138,7 +151,10 @@ class LoomServer:
                           f"{exc.strerror}") from None
         sock.listen(1024)
         self.ctx.rest_port = sock.getsockname()[1]
-        config = uvicorn.Config(build_rest_app(self.ctx), log_level="warning", access_log=False,
+        app: ASGIApp = build_rest_app(self.ctx)
+        if not self.authenticator.open:
+            app = AuthMiddleware(app, self.authenticator)
+        config = uvicorn.Config(app, log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=10)
         self._uvicorn = uvicorn.Server(config)
         self._rest_thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]},

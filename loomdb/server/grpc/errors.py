@@ -25,6 +25,8 @@ _CODES: list[tuple[type[LoomError], grpc.StatusCode]] = [
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
     (Unsupported, grpc.StatusCode.UNIMPLEMENTED),
+    (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
+    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
     (UpstreamFailure, grpc.StatusCode.UNKNOWN),     # a module's provider failed: Weaviate's plain error status
     (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
     (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),

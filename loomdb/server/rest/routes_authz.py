@@ -12,17 +12,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import NotFound
-from ...entities.principal import Principal
 from ...usecases.rbac import RbacService
 from ...usecases.rbac.service import BadRequest, RoleConflict
+from ..auth import rest_principal
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
-
-PRINCIPAL_SCOPE_KEY = "loomdb.principal"      # where the authentication middleware leaves the request's principal
-
-
-def _principal(request: Request) -> Principal | None:
-    return request.scope.get(PRINCIPAL_SCOPE_KEY)
 
 
 def _authz_errors(handler):
@@ -50,7 +44,7 @@ def routes(rbac: RbacService | None) -> list[Route]:
         return []
 
     async def call(request: Request, method, *args):
-        return await run_in_threadpool(method, _principal(request), *args)
+        return await run_in_threadpool(method, rest_principal(request), *args)
 
     @_authz_errors
     async def list_roles(request: Request) -> Response:

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from ... import WEAVIATE_VERSION, __version__
 from ...usecases.cluster import NODE_NAME
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response
 from .errors import rest_errors
@@ -33,7 +34,8 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def nodes(request: Request) -> Response:
         only = request.path_params.get("collection")
         verbose = request.query_params.get("output") == "verbose"
-        status = await run_in_threadpool(ctx.cluster.node_status, only)
+        status = await run_in_threadpool(ctx.cluster.node_status, rest_principal(request), only,
+                                         "verbose" if verbose else "minimal")
         counts = status.shards
         node = {
             "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
