@@ -133,4 +133,4 @@ class _Caches:
     generation: int
     roles: dict[Principal, tuple[str, ...]] = field(default_factory=dict)
     matchers: dict[tuple[tuple[str, ...], str], _Matcher] = field(default_factory=dict)
-    decisions: dict[tuple, bool] = field(default_factory=dict)
+    decisions: dict[tuple[Principal, str, str], bool] = field(default_factory=dict)

@@ -7,9 +7,12 @@ Weaviate answers, and remove-permissions finds what add-permissions stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...entities import permissions as paths
 from ...entities.errors import InvalidInput
+
+Json = dict[str, Any]        # a permission, a role, a request body as the client sends them
 
 # action prefix -> the verbs it grants ("manage" = all four of create/read/update/delete)
 _VERBS = {"create": "C", "read": "R", "update": "U", "delete": "D", "manage": "CRUD", "assign_and_revoke": "A"}
@@ -54,7 +57,7 @@ def split_action(action: object) -> tuple[str, str]:
     raise InvalidInput(f"invalid permission: unknown action {action!r}")
 
 
-def _text(section: dict, key: str, default: str = paths.ANY) -> str:
+def _text(section: Json, key: str, default: str = paths.ANY) -> str:
     value = section.get(key)
     if value is None or value == "":
         return default
@@ -63,12 +66,12 @@ def _text(section: dict, key: str, default: str = paths.ANY) -> str:
     return value
 
 
-def _collection(section: dict, key: str = "collection") -> str:
+def _collection(section: Json, key: str = "collection") -> str:
     name = _text(section, key)
     return name[0].upper() + name[1:]
 
 
-def normalise(permission: object) -> dict:
+def normalise(permission: object) -> Json:
     """The permission as stored and returned: action plus its own domain's fields, defaults filled in."""
     if not isinstance(permission, dict):
         raise InvalidInput("invalid permission: each permission must be an object")
@@ -77,7 +80,7 @@ def normalise(permission: object) -> dict:
     section = permission.get(domain) or {}
     if not isinstance(section, dict):
         raise InvalidInput(f"invalid permission: {domain} must be an object")
-    fields: dict
+    fields: Json
     if domain == "collections":
         fields = {"collection": _collection(section)}
     elif domain in ("tenants", "data"):
@@ -110,7 +113,7 @@ def normalise(permission: object) -> dict:
     return {"action": action, domain: fields}
 
 
-def grant_of(permission: dict) -> Grant:
+def grant_of(permission: Json) -> Grant:
     """The verbs and resource pattern of a normalised permission."""
     prefix, domain = split_action(permission["action"])
     verbs = _VERBS[prefix]
@@ -144,7 +147,7 @@ def every_action() -> list[str]:
             if prefix != "manage"]
 
 
-def all_of(action: str) -> dict:
+def all_of(action: str) -> Json:
     """The permission of `action` on everything in its domain (what the built-in roles hold)."""
     _, domain = split_action(action)
     everything = {"collections": {}, "tenants": {}, "data": {}, "backups": {}, "cluster": {},

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .permissions import Grant, all_of, every_action, grant_of, normalise
+from .permissions import Grant, Json, all_of, every_action, grant_of, normalise
 
 ADMIN = "admin"
 ROOT = "root"
@@ -23,9 +23,9 @@ _EVERYTHING = "*"
 class PolicyStore(Protocol):
     """Where roles and assignments persist (engine/rbac_store.py: <data>/rbac/policy.json)."""
 
-    def load(self) -> dict: ...
+    def load(self) -> Json: ...
 
-    def save(self, document: dict) -> None: ...
+    def save(self, document: Json) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def group_key(group_id: str, group_type: str = "oidc") -> str:
     return f"{group_type}:{group_id}"
 
 
-def _built_in_permissions(name: str) -> list[dict]:
+def _built_in_permissions(name: str) -> list[Json]:
     actions = every_action()
     if name == VIEWER:
         actions = [a for a in actions if a.startswith("read_")]
@@ -55,7 +55,7 @@ def _built_in_permissions(name: str) -> list[dict]:
 
 @dataclass
 class _State:
-    roles: dict[str, list[dict]] = field(default_factory=dict)
+    roles: dict[str, list[Json]] = field(default_factory=dict)
     users: dict[str, list[str]] = field(default_factory=dict)      # "db:alice" -> role names
     groups: dict[str, list[str]] = field(default_factory=dict)     # "oidc:team" -> role names
 
@@ -83,7 +83,7 @@ class RoleBook:
         with self._lock:
             return name in BUILT_IN or name in self._state.roles
 
-    def permissions(self, name: str) -> list[dict] | None:
+    def permissions(self, name: str) -> list[Json] | None:
         if name in BUILT_IN:
             return _built_in_permissions(name)
         with self._lock:
@@ -138,17 +138,17 @@ class RoleBook:
         return sorted(stored | set(self._configured.root_groups) | set(self._configured.viewer_groups))
 
     # ---- changing (each saved before it returns) ------------------------------------------------------------------
-    def create(self, name: str, permissions: Iterable[dict]) -> None:
+    def create(self, name: str, permissions: Iterable[Json]) -> None:
         with self._lock:
             self._state.roles[name] = _unique(permissions)
             self._commit()
 
-    def add(self, name: str, permissions: Iterable[dict]) -> None:
+    def add(self, name: str, permissions: Iterable[Json]) -> None:
         with self._lock:
             self._state.roles[name] = _unique([*self._state.roles[name], *permissions])
             self._commit()
 
-    def remove(self, name: str, permissions: Iterable[dict]) -> None:
+    def remove(self, name: str, permissions: Iterable[Json]) -> None:
         """Drop these permissions; a role left without any stays (Weaviate keeps empty roles)."""
         gone = list(permissions)
         with self._lock:
@@ -206,8 +206,8 @@ class RoleBook:
         self.generation += 1
 
 
-def _unique(permissions: Iterable[dict]) -> list[dict]:
-    kept: list[dict] = []
+def _unique(permissions: Iterable[Json]) -> list[Json]:
+    kept: list[Json] = []
     for permission in permissions:
         if permission not in kept:
             kept.append(permission)

@@ -10,7 +10,7 @@ from ...entities import permissions as paths
 from ...entities.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from ...entities.principal import Principal
 from .authorizer import RbacAuthorizer
-from .permissions import Grant, grant_of, normalise
+from .permissions import Grant, Json, grant_of, normalise
 from .roles import BUILT_IN, ROOT, ConfiguredAssignments, RoleBook
 
 _ROLE_NAME_MAX = 64
@@ -61,7 +61,7 @@ def _valid_role_name(name: str) -> bool:
             and all(c in _ROLE_NAME_REST for c in name))
 
 
-def _permissions(body: object, allow_empty: bool) -> list[dict]:
+def _permissions(body: object, allow_empty: bool) -> list[Json]:
     raw = body.get("permissions") if isinstance(body, dict) else None
     if raw is None:
         raw = []
@@ -110,7 +110,7 @@ class RbacService:
             for one in grant.verbs:
                 self.authz.authorize(principal, one, grant.pattern)
 
-    def _role(self, name: str) -> dict:
+    def _role(self, name: str) -> Json:
         return {"name": name, "permissions": self.book.permissions(name) or []}
 
     def _is_root(self, principal: Principal | None) -> bool:
@@ -118,7 +118,7 @@ class RbacService:
                                           or any(g in self.configured.root_groups for g in principal.groups))
 
     # ---- roles ----------------------------------------------------------------------------------------------------
-    def list_roles(self, principal: Principal | None) -> list[dict]:
+    def list_roles(self, principal: Principal | None) -> list[Json]:
         if principal is None:
             self.authz.authorize(principal, "R_ALL", paths.roles())
         names = [n for n in self.book.role_names() if n != ROOT or self._is_root(principal)]
@@ -128,7 +128,7 @@ class RbacService:
                 return [self._role(n) for n in visible]
         return []
 
-    def get_role(self, principal: Principal | None, name: str) -> dict | None:
+    def get_role(self, principal: Principal | None, name: str) -> Json | None:
         self._may_manage(principal, "R", name, [])
         return self._role(name) if self.book.exists(name) else None
 
@@ -179,7 +179,7 @@ class RbacService:
         return all(self.authz.role_allows(name, verb, grant.pattern) for verb in verbs)
 
     # ---- who holds a role -----------------------------------------------------------------------------------------
-    def user_assignments(self, principal: Principal | None, role: str) -> list[dict]:
+    def user_assignments(self, principal: Principal | None, role: str) -> list[Json]:
         if role == ROOT and not self._is_root(principal):
             raise Forbidden("modifying 'root' role or changing its assignments is not allowed")
         self._may_manage(principal, "R", role, [])
@@ -199,7 +199,7 @@ class RbacService:
         """The deprecated GET /v1/authz/roles/{id}/users: ids only, without duplicates."""
         return sorted({a["userId"] for a in self.user_assignments(principal, role)})
 
-    def group_assignments(self, principal: Principal | None, role: str) -> list[dict]:
+    def group_assignments(self, principal: Principal | None, role: str) -> list[Json]:
         self._may_manage(principal, "R", role, [])
         _, groups = self.book.holders(role)
         return [{"groupId": g, "groupType": t} for t, g in groups
@@ -211,7 +211,7 @@ class RbacService:
 
     # ---- users ----------------------------------------------------------------------------------------------------
     def roles_of_user(self, principal: Principal | None, user_id: str, user_type: str | None,
-                      full: bool) -> list[dict]:
+                      full: bool) -> list[Json]:
         """GET /v1/authz/users/{id}/roles/{userType}; user_type None = the deprecated path (both types)."""
         own = principal is not None and user_id == principal.username and (
             user_type is None or user_type == principal.user_type)
@@ -247,7 +247,7 @@ class RbacService:
             (self.book.revoke_user if revoke else self.book.assign_user)(user_id, one, roles)
 
     # ---- groups ---------------------------------------------------------------------------------------------------
-    def roles_of_group(self, principal: Principal | None, group_id: str, group_type: str, full: bool) -> list[dict]:
+    def roles_of_group(self, principal: Principal | None, group_id: str, group_type: str, full: bool) -> list[Json]:
         if group_type != "oidc":
             raise BadRequest(f"unknown groupType: {group_type}")
         own = principal is not None and group_id in principal.groups
@@ -281,12 +281,12 @@ class RbacService:
                 if principal is not None and self.authz.allowed(principal, "R", paths.groups(g, group_type))]
 
     # ---- oneself --------------------------------------------------------------------------------------------------
-    def own_roles(self, principal: Principal | None) -> list[dict]:
+    def own_roles(self, principal: Principal | None) -> list[Json]:
         if principal is None:
             self.authz.authorize(principal, "R", paths.users())
         return [self._role(n) for n in self.authz.roles_of(principal)]   # type: ignore[arg-type]
 
-    def own_info(self, principal: Principal | None) -> dict:
+    def own_info(self, principal: Principal | None) -> Json:
         roles = self.own_roles(principal)
         assert principal is not None
         return {"username": principal.username, "roles": roles, "groups": list(principal.groups)}
