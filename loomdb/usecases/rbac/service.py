@@ -187,9 +187,8 @@ class RbacService:
         out = []
         for user_type in ("oidc", "db"):
             for kind, user_id in users:
-                if kind != user_type or not self._may_read_user(principal, user_id):
-                    continue
-                if kind == "db" and not self.users.exists(user_id, "db"):
+                if kind != user_type or not self.users.exists(user_id, kind) \
+                        or not self._may_read_user(principal, user_id):
                     continue
                 out.append({"userId": user_id,
                             "userType": "oidc" if kind == "oidc" else self.users.db_user_type(user_id)})
