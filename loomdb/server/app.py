@@ -18,12 +18,13 @@ from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
 from ..engine.rbac_store import JsonPolicyStore
 from ..engine.schedule import Schedule
+from ..engine.storage.json_records import JsonRecords
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
-from ..usecases.authz import AllowAll, Authorizer
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.db_users import DbUsers
 from ..usecases.module_config import ModuleConfig
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
@@ -34,13 +35,21 @@ from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
-from .auth import AuthInterceptor, AuthMiddleware, build_authenticator
+from .auth import (
+    AuthInterceptor,
+    AuthMiddleware,
+    build_authenticator,
+    build_authorizer,
+    oidc_tokens,
+    static_keys,
+)
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
+DB_USERS_FILE = "users/db_users.json"      # database users: names, key hashes, states
 
 
 def _health_handler() -> grpc.GenericRpcHandler:
@@ -54,15 +63,17 @@ def _health_handler() -> grpc.GenericRpcHandler:
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
 
 
-def _rbac(settings: Settings) -> RbacService | None:
-    """AUTHORIZATION_RBAC_ENABLED: the role book persisted in the data directory and the /v1/authz use cases."""
+def _configured(settings: Settings) -> ConfiguredAssignments:
+    """Who holds the built-in roles from AUTHORIZATION_RBAC_* (nobody without RBAC)."""
+    rbac = settings.rbac
+    return ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
+
+
+def _rbac_authorizer(settings: Settings) -> RbacAuthorizer | None:
+    """AUTHORIZATION_RBAC_ENABLED: the role book persisted in the (locked) data directory, judged by RBAC."""
     if not settings.rbac.enabled:
         return None
-    rbac = settings.rbac
-    configured = ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
-    book = RoleBook(JsonPolicyStore(settings.data_path), configured)
-    static_users = settings.auth.apikey_users if settings.auth.apikey_enabled else ()
-    return RbacService(RbacAuthorizer(book), ConfiguredUsers(static_users, False), configured)
+    return RbacAuthorizer(RoleBook(JsonPolicyStore(settings.data_path), _configured(settings)))
 
 
 class LoomServer:
@@ -77,13 +88,25 @@ class LoomServer:
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
-        try:
-            self.authenticator = build_authenticator(settings.auth)       # before the data directory is locked
+        try:                                    # configuration errors before the data directory is locked
+            static = static_keys(settings.auth)
+            oidc = oidc_tokens(settings.auth)
+            authz = build_authorizer(settings.auth)
         except ValueError as exc:
             raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
-        rbac = _rbac(settings)
-        authz: Authorizer = rbac.authz if rbac is not None else AllowAll()
+        rbac_authz = _rbac_authorizer(settings)
+        if rbac_authz is not None:
+            authz = rbac_authz
+        static_users = settings.auth.apikey_users if static is not None else ()
+        configured = _configured(settings)
+        db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
+                           static_users, authz=authz, is_root=configured.is_root,
+                           roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [])
+        self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
+        rbac = None if rbac_authz is None else RbacService(rbac_authz, ConfiguredUsers(
+            static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)
+            and user_id not in static_users), configured)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config, authz=authz)
@@ -96,7 +119,7 @@ class LoomServer:
             search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
             property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
-            classless=ClasslessObjects(self.db, objects, references, authz=authz), rbac=rbac)
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

@@ -18,7 +18,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..config import AuthSettings
 from ..entities.errors import Unauthenticated
 from ..entities.principal import Principal
+from ..usecases.adminlist import AdminList
 from ..usecases.authn import Authenticator, StaticApiKeys, TokenScheme
+from ..usecases.authz import AllowAll, Authorizer
+from ..usecases.db_users import DbUsers
+from .oidc import OidcTokens
 
 OPEN_PATHS = frozenset({"/v1/.well-known/live", "/v1/.well-known/ready", "/v1/.well-known/openid-configuration"})
 OPEN_GRPC_METHODS = frozenset({"/grpc.health.v1.Health/Check"})
@@ -123,9 +127,29 @@ def _with_behavior(handler: grpc.RpcMethodHandler, behavior: Callable) -> grpc.R
         response_serializer=handler.response_serializer)
 
 
-def build_authenticator(auth: AuthSettings) -> Authenticator:
-    """The schemes AUTHENTICATION_* configures; ValueError (the server refuses to start) for an invalid set."""
-    schemes: list[TokenScheme] = []
-    if auth.apikey_enabled:
-        schemes.append(StaticApiKeys(auth.apikey_allowed_keys, auth.apikey_users))
-    return Authenticator(anonymous_allowed=auth.anonymous_access, api_keys=schemes)
+def static_keys(auth: AuthSettings) -> StaticApiKeys | None:
+    """AUTHENTICATION_APIKEY_*; ValueError (the server refuses to start) for an invalid configuration."""
+    return StaticApiKeys(auth.apikey_allowed_keys, auth.apikey_users) if auth.apikey_enabled else None
+
+
+def oidc_tokens(auth: AuthSettings) -> OidcTokens | None:
+    """AUTHENTICATION_OIDC_*: ValueError when misconfigured or the issuer's discovery cannot be read."""
+    if not auth.oidc_enabled:
+        return None
+    return OidcTokens(auth.oidc_issuer, auth.oidc_client_id, auth.oidc_username_claim, auth.oidc_groups_claim,
+                      auth.oidc_skip_client_id_check)
+
+
+def build_authenticator(auth: AuthSettings, static: StaticApiKeys | None, db_users: DbUsers,
+                        oidc: OidcTokens | None) -> Authenticator:
+    """The schemes AUTHENTICATION_* configures, API keys in Weaviate's order: static keys, then database users."""
+    schemes: list[TokenScheme] = [scheme for scheme in (static, db_users if db_users.enabled else None) if scheme]
+    return Authenticator(anonymous_allowed=auth.anonymous_access, api_keys=schemes, oidc=oidc)
+
+
+def build_authorizer(auth: AuthSettings) -> Authorizer:
+    """The admin list when AUTHORIZATION_ADMINLIST_ENABLED, else everyone may do everything (Weaviate's default)."""
+    if auth.adminlist_enabled:
+        return AdminList(auth.adminlist_users, auth.adminlist_readonly_users, auth.adminlist_groups,
+                         auth.adminlist_readonly_groups)
+    return AllowAll()

@@ -315,6 +315,7 @@ class ReferenceService:
         """One error message (None = stored) per item, in request order (usecases/objects/
         batch_references_add.go wording for what it validates). Existence of targets is not checked in batches,
         as in Weaviate; all changed objects of one source collection and tenant are written together."""
+        self._authz.authorize(principal, perm.UPDATE, *_batch_sources(items))
         if not items:
             raise InvalidInput("invalid params: length cannot be 0, need at least one reference for batching")
         results: list[str | None] = [None] * len(items)
@@ -331,8 +332,6 @@ class ReferenceService:
                     results[i] = problem
                 else:
                     grouped[(name, tenant)].append((i, uid, prop, beacon))
-        if grouped:        # every source collection and tenant the batch writes to (Weaviate: UPDATE ShardsData)
-            self._authz.authorize(principal, perm.UPDATE, *(perm.objects(name, tenant) for name, tenant in grouped))
         for (name, tenant), entries in grouped.items():
             for i, err in self._add_to_objects(name, tenant, entries):
                 results[i] = err
@@ -385,3 +384,17 @@ class ReferenceService:
             return [(i, exc.message) for i, _, _, _ in entries]
         return [(i, written[uid] if uid in written else f"source object {source.name}/{uid} not found")
                 for i, uid, _, _ in entries]
+
+
+def _batch_sources(items: list[Any]) -> list[str]:
+    """The data resources a batch of references writes to: each source collection in its tenant (Weaviate's
+    pathsData, checked before anything is validated); every collection when no source can be read."""
+    sources = set()
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        try:
+            _, cls, _, _ = beacons.parse_source(item.get("from"))
+        except InvalidInput:
+            continue
+        sources.add(perm.objects(cls, item.get("tenant") or ""))
+    return sorted(sources) or [perm.objects()]

@@ -47,7 +47,7 @@ def test_weaviate_environment_variables(server_process, tmp_path):
 
 
 @pytest.mark.parametrize("env, says", [
-    ({"AUTHENTICATION_OIDC_ENABLED": "true"}, "OIDC authentication is not supported by loomdb yet"),
+    ({"AUTHENTICATION_OIDC_ENABLED": "true"}, "oidc init: invalid config: missing required field 'issuer'"),
     ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "a,b",
       "AUTHENTICATION_APIKEY_USERS": "x,y,z"}, "length of users and keys must match"),
     ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ...entities.principal import Principal
 from .permissions import Grant, Json, all_of, every_action, grant_of, normalise
 
 ADMIN = "admin"
@@ -36,6 +37,11 @@ class ConfiguredAssignments:
     viewer_users: tuple[str, ...] = ()
     root_groups: tuple[str, ...] = ()
     viewer_groups: tuple[str, ...] = ()
+
+    def is_root(self, principal: Principal | None) -> bool:
+        """A root user, or a member of a root group (what only root may do: groups, the root role's holders)."""
+        return principal is not None and (principal.username in self.root_users
+                                          or any(g in self.root_groups for g in principal.groups))
 
 
 def user_key(user_id: str, user_type: str) -> str:

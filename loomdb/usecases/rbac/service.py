@@ -113,15 +113,11 @@ class RbacService:
     def _role(self, name: str) -> Json:
         return {"name": name, "permissions": self.book.permissions(name) or []}
 
-    def _is_root(self, principal: Principal | None) -> bool:
-        return principal is not None and (principal.username in self.configured.root_users
-                                          or any(g in self.configured.root_groups for g in principal.groups))
-
     # ---- roles ----------------------------------------------------------------------------------------------------
     def list_roles(self, principal: Principal | None) -> list[Json]:
         if principal is None:
             self.authz.authorize(principal, "R_ALL", paths.roles())
-        names = [n for n in self.book.role_names() if n != ROOT or self._is_root(principal)]
+        names = [n for n in self.book.role_names() if n != ROOT or self.configured.is_root(principal)]
         for scope in ("R_ALL", "R_MATCH"):
             visible = [n for n in names if self.authz.allowed(principal, scope, paths.roles(n))]  # type: ignore[arg-type]
             if visible:
@@ -180,7 +176,7 @@ class RbacService:
 
     # ---- who holds a role -----------------------------------------------------------------------------------------
     def user_assignments(self, principal: Principal | None, role: str) -> list[Json]:
-        if role == ROOT and not self._is_root(principal):
+        if role == ROOT and not self.configured.is_root(principal):
             raise Forbidden("modifying 'root' role or changing its assignments is not allowed")
         self._may_manage(principal, "R", role, [])
         users, _ = self.book.holders(role)
