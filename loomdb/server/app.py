@@ -102,7 +102,8 @@ class LoomServer:
         configured = _configured(settings)
         db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
                            static_users, authz=authz, is_root=configured.is_root,
-                           roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [])
+                           roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [],
+                           forget=lambda user_id: rbac_authz.book.forget_user(user_id, "db") if rbac_authz else None)
         self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
         rbac = None if rbac_authz is None else RbacService(rbac_authz, ConfiguredUsers(
             static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)

@@ -138,6 +138,26 @@ def test_built_in_viewer_reads_but_never_writes(server):
             carol.collections.use("Shared").query.fetch_objects()
 
 
+def test_database_users_hold_roles_until_deleted(server):
+    with client_of(server, "root-user") as root:
+        root.collections.create("Notes", vector_config=Configure.Vectors.self_provided())
+        root.roles.create(role_name="notes-reader", permissions=[
+            Permissions.data(collection="Notes", read=True), Permissions.collections(collection="Notes",
+                                                                                     read_config=True)])
+        key = root.users.db.create(user_id="dyn")
+        root.users.db.assign_roles(user_id="dyn", role_names="notes-reader")
+        assert root.users.db.get(user_id="dyn").role_names == ["notes-reader"]
+        assert [(a.user_id, a.user_type.value) for a in root.roles.get_user_assignments("notes-reader")] == [
+            ("dyn", "db_user")]
+        with client_of(server, None, key) as dyn:
+            assert dyn.collections.use("Notes").query.fetch_objects().objects == []
+            with pytest.raises(InsufficientPermissionsError):
+                dyn.collections.use("Notes").data.insert({"text": "no"})
+        root.users.db.delete(user_id="dyn")
+        root.users.db.create(user_id="dyn")                        # a new user of that name starts without roles
+        assert root.users.db.get_assigned_roles(user_id="dyn") == {}
+
+
 def test_roles_and_assignments_survive_a_restart(tmp_path):
     data = tmp_path / "data"
     first = start(data)

@@ -1,6 +1,6 @@
 """A loomdb started with Weaviate's API-key + RBAC settings, and official clients connected as its users: what the
 test_rbac_* files share. Users: root-user (AUTHORIZATION_RBAC_ROOT_USERS), viewer-user (viewer), alice, bob and
-carol (no role until a test assigns one); each one's API key is "<user>-key"."""
+carol (no role until a test assigns one); each one's API key is "<user>-key". Database users are on too."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -25,6 +25,7 @@ def rbac_env(users: tuple[str, ...] = USERS) -> dict[str, str]:
         "AUTHORIZATION_RBAC_ENABLED": "true",
         "AUTHORIZATION_RBAC_ROOT_USERS": "root-user",
         "AUTHORIZATION_VIEWER_USERS": "viewer-user",
+        "AUTHENTICATION_DB_USERS_ENABLED": "true",
     }
 
 
@@ -35,10 +36,11 @@ def start(data: Path, users: tuple[str, ...] = USERS) -> LoomServer:
 
 
 @contextmanager
-def client_of(server: LoomServer, user: str | None) -> Iterator[weaviate.WeaviateClient]:
-    """The official client authenticated as `user` (None: no key at all)."""
+def client_of(server: LoomServer, user: str | None, key: str | None = None) -> Iterator[weaviate.WeaviateClient]:
+    """The official client authenticated as `user` (its static key, or `key`; None: no key at all)."""
+    key = key or (f"{user}-key" if user else None)
     client = weaviate.connect_to_local(host="127.0.0.1", port=server.rest_port, grpc_port=server.grpc_port,
-                                       auth_credentials=Auth.api_key(f"{user}-key") if user else None,
+                                       auth_credentials=Auth.api_key(key) if key else None,
                                        skip_init_checks=True)
     try:
         yield client
