@@ -17,6 +17,7 @@ from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
 from ..engine.rbac_store import JsonPolicyStore
+from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
 from ..engine.storage.json_records import JsonRecords
 from ..engine.ttl_sweep import TtlSweeper
@@ -32,6 +33,7 @@ from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
 from ..usecases.rbac import ConfiguredAssignments, ConfiguredUsers, RbacAuthorizer, RbacService, RoleBook
 from ..usecases.references import ReferenceService
+from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
@@ -109,15 +111,18 @@ class LoomServer:
             static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)
             and user_id not in static_users), configured)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
+        self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
+                                             self.db.open_shards)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config, authz=authz)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env),
                                authz=authz)
         references = ReferenceService(self.db, authz=authz)
+        schema = SchemaService(self.db, module_config, authz=authz, async_indexing=settings.async_indexing)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config, authz=authz), objects=objects,
-            search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
+            settings=settings, schema=schema, objects=objects, search=search,
+            cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
             property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
             classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac)
@@ -139,6 +144,7 @@ class LoomServer:
             self._start_grpc()
             self._start_rest()
             self._ttl_sweeper.start()
+            self._resource_guard.start()
         except BaseException:
             self.stop()
             raise
@@ -202,6 +208,7 @@ class LoomServer:
         if done is not None:
             done.wait(grace)
         self._ttl_sweeper.stop()
+        self._resource_guard.stop()
         self.db.close()
 
 

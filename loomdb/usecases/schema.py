@@ -7,6 +7,7 @@ from ..entities import permissions as perm
 from ..entities.errors import AlreadyExists, InvalidInput, NameTaken, NotFound
 from ..entities.principal import Principal
 from .aliases import AliasService, capitalize
+from .async_indexing import check_dynamic_allowed
 from .authz import AllowAll, Authorizer, allowed
 from .module_config import ModuleConfig
 from .ports import JsonObject, SchemaDatabasePort
@@ -20,16 +21,18 @@ JsonObjects = list[JsonObject]
 
 class SchemaService:
     def __init__(self, db: SchemaDatabasePort, module_config: ModuleConfig | None = None,
-                 authz: Authorizer | None = None) -> None:
+                 authz: Authorizer | None = None, async_indexing: bool = True) -> None:
         self.db = db
         self._authz = authz or AllowAll()
         self.module_config = module_config      # vectorizer modules checked, their defaults written (create)
+        self.async_indexing = async_indexing    # ASYNC_INDEXING: without it a dynamic index is refused
         self.tenant_service = TenantService(db)
         self.alias_service = AliasService(db)
 
     def create(self, principal: Principal | None, body: JsonObject) -> JsonObject:
         name = body.get("class") if isinstance(body, dict) else None
         self._authz.authorize(principal, perm.CREATE, perm.collection_metadata(name if isinstance(name, str) else ""))
+        check_dynamic_allowed(body, self.async_indexing)
         if self.module_config is not None:
             body = self.module_config.prepare_class(body)
         try:
@@ -69,6 +72,7 @@ class SchemaService:
         """PUT /v1/schema/{C} (config.update, config.add_vector): the whole class; immutable changes -> 422."""
         self._authz.authorize(principal, perm.UPDATE, perm.collection_metadata(name))
         collection = self.db.collection(name)
+        check_dynamic_allowed(body, self.async_indexing, collection.doc)
         if self.module_config is not None:
             body = self.module_config.prepare_update(collection.doc, body)
         return collection.update_doc(body)
