@@ -3,6 +3,7 @@ compose file or manifest written for Weaviate configures loomdb; CLI flags overr
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,7 +53,6 @@ _NOT_HONOURED = (
     ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
     ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
     ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
-    ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
 )
 
 
@@ -84,6 +84,11 @@ class Settings:
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
+    cluster_hostname: str = field(default_factory=socket.gethostname)  # CLUSTER_HOSTNAME: the node name; as in
+    #                                                   Weaviate, the machine's host name when unset
+    metrics_enabled: bool = False       # PROMETHEUS_MONITORING_ENABLED: /metrics on its own port
+    metrics_port: int = 2112            # PROMETHEUS_MONITORING_PORT (0 = a free one)
+    metrics_group_classes: bool = False     # PROMETHEUS_MONITORING_GROUP: class_name="n/a" on every series
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -108,6 +113,10 @@ class Settings:
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
+            cluster_hostname=(env.get("CLUSTER_HOSTNAME") or "").strip() or base.cluster_hostname,
+            metrics_enabled=_bool_env(env, "PROMETHEUS_MONITORING_ENABLED", base.metrics_enabled),
+            metrics_port=_int_env(env, "PROMETHEUS_MONITORING_PORT", base.metrics_port),
+            metrics_group_classes=_bool_env(env, "PROMETHEUS_MONITORING_GROUP", base.metrics_group_classes),
         )
 
     def with_overrides(self, **changes) -> Settings:

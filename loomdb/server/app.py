@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 from concurrent import futures
+from typing import TYPE_CHECKING
 
 import grpc
 import uvicorn
@@ -34,6 +35,9 @@ from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
+if TYPE_CHECKING:
+    from .metrics import MetricsServer
+
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
 
@@ -47,6 +51,18 @@ def _health_handler() -> grpc.GenericRpcHandler:
         "Check": grpc.unary_unary_rpc_method_handler(
             check, request_deserializer=health_weaviate_pb2.WeaviateHealthCheckRequest.FromString,
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
+
+
+def _metrics_server(settings: Settings, cluster: ClusterService) -> MetricsServer | None:
+    """PROMETHEUS_MONITORING_ENABLED: the registry, with engine figures pulled from the cluster use case."""
+    if not settings.metrics_enabled:
+        return None
+    try:
+        from .metrics import MetricsServer
+    except ImportError:
+        raise ValueError("PROMETHEUS_MONITORING_ENABLED=true needs the Prometheus client library: "
+                         "pip install 'loomdb[metrics]'") from None
+    return MetricsServer(cluster.shard_stats, settings.metrics_group_classes)
 
 
 class LoomServer:
@@ -68,9 +84,11 @@ class LoomServer:
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env))
         references = ReferenceService(self.db)
+        cluster = ClusterService(self.db, objects.batch_stats, settings.cluster_hostname)
+        self.metrics = _metrics_server(settings, cluster)
         self.ctx = ServerContext(
             settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
-            cluster=ClusterService(self.db, objects.batch_stats), references=references,
+            cluster=cluster, references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
             listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
         self._grpc: grpc.Server | None = None
@@ -86,10 +104,17 @@ class LoomServer:
     def grpc_port(self) -> int:
         return self.ctx.grpc_port
 
+    @property
+    def metrics_port(self) -> int:
+        """Where /metrics answers (0 when PROMETHEUS_MONITORING_ENABLED is off)."""
+        return self.metrics.port if self.metrics is not None else 0
+
     def start(self) -> LoomServer:
         try:
             self._start_grpc()
             self._start_rest()
+            if self.metrics is not None:
+                self.metrics.start(self.settings.host, self.settings.metrics_port)
             self._ttl_sweeper.start()
         except BaseException:
             self.stop()
@@ -98,11 +123,13 @@ class LoomServer:
 
     def _start_grpc(self) -> None:
         size = self.settings.grpc_max_message_size
+        interceptors = [self.metrics.grpc_interceptor()] if self.metrics is not None else []
         server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"), options=[
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
-            ("grpc.so_reuseport", 0)])
+            ("grpc.so_reuseport", 0)], interceptors=interceptors)
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
-            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references), server)
+            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references,
+                            node_name=self.settings.cluster_hostname), server)
         server.add_generic_rpc_handlers((_health_handler(),))
         port = server.add_insecure_port(f"{self.settings.host}:{self.settings.grpc_port}")
         if port == 0:
@@ -125,7 +152,9 @@ class LoomServer:
                           f"{exc.strerror}") from None
         sock.listen(1024)
         self.ctx.rest_port = sock.getsockname()[1]
-        config = uvicorn.Config(build_rest_app(self.ctx), log_level="warning", access_log=False,
+        app = build_rest_app(self.ctx)
+        config = uvicorn.Config(self.metrics.rest_middleware(app) if self.metrics is not None else app,
+                                log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=10)
         self._uvicorn = uvicorn.Server(config)
         self._rest_thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]},
@@ -148,6 +177,8 @@ class LoomServer:
             self._rest_thread.join(grace)
         if done is not None:
             done.wait(grace)
+        if self.metrics is not None:
+            self.metrics.stop()
         self._ttl_sweeper.stop()
         self.db.close()
 
