@@ -84,40 +84,44 @@ class RequestMetrics:
 class EngineCollector(Collector):
     """Engine figures per shard, pulled through the cluster use case at scrape time."""
 
+    _SHARD_GAUGES = (    # (name, help, the ShardStats field), labels class_name and shard_name
+        ("object_count", "Number of objects in the shard", "object_count"),
+        ("vector_index_size", "The size of the vector index. Typically larger than number of vectors, as it grows "
+         "proactively.", "vector_index_size"),
+        ("vector_index_tombstones", "Number of active vector index tombstones", "tombstones"),
+        ("vector_dimensions_sum", "Total dimensions in a shard", "vector_dimensions"),
+        ("queue_size", "Number of records in the queue", "queue_length"),
+    )
+    _OPERATIONS = (("create", "vector_inserts"), ("delete", "vector_deletes"))
+
     def __init__(self, shard_stats: Callable[[], list[tuple[str, ShardStats]]], group_classes: bool) -> None:
         self._shard_stats = shard_stats
         self._group_classes = group_classes
 
     def collect(self) -> Iterator[Metric]:
-        shards = self._shard_stats()
-        labels = ["class_name", "shard_name"]
-        families = {
-            "object_count": GaugeMetricFamily("object_count", "Number of objects in the shard", labels=labels),
-            "vector_index_size": GaugeMetricFamily(
-                "vector_index_size", "The size of the vector index. Typically larger than number of vectors, as it "
-                "grows proactively.", labels=labels),
-            "vector_index_tombstones": GaugeMetricFamily(
-                "vector_index_tombstones", "Number of active vector index tombstones", labels=labels),
-            "vector_dimensions_sum": GaugeMetricFamily(
-                "vector_dimensions_sum", "Total dimensions in a shard", labels=labels),
-            "queue_size": GaugeMetricFamily("queue_size", "Number of records in the queue", labels=labels),
-        }
-        operations = GaugeMetricFamily("vector_index_operations", "Total number of mutating operations on the "
-                                       "vector index", labels=["operation", "class_name", "shard_name"])
+        # summed per label set: with PROMETHEUS_MONITORING_GROUP every shard is ("n/a", "n/a")
+        per_shard: dict[tuple[str, str], dict[str, int]] = {}
         states = dict.fromkeys(SHARD_STATES, 0)
-        for collection, shard in shards:
+        for collection, shard in self._shard_stats():
             states[shard.status] = states.get(shard.status, 0) + 1
             if not shard.loaded:
-                continue
-            key = [GROUPED if self._group_classes else collection, GROUPED if self._group_classes else shard.name]
-            for name, value in (("object_count", shard.object_count), ("vector_index_size", shard.vector_index_size),
-                                ("vector_index_tombstones", shard.tombstones),
-                                ("vector_dimensions_sum", shard.vector_dimensions),
-                                ("queue_size", shard.queue_length)):
-                families[name].add_metric(key, value)
-            operations.add_metric(["create", *key], shard.vector_inserts)
-            operations.add_metric(["delete", *key], shard.vector_deletes)
-        yield from families.values()
+                continue            # a tenant whose shard is not open: Weaviate exports nothing for it
+            key = (GROUPED, GROUPED) if self._group_classes else (collection, shard.name)
+            sums = per_shard.setdefault(key, {})
+            for _, _, field in self._SHARD_GAUGES:
+                sums[field] = sums.get(field, 0) + getattr(shard, field)
+            for _, field in self._OPERATIONS:
+                sums[field] = sums.get(field, 0) + getattr(shard, field)
+        for name, text, field in self._SHARD_GAUGES:
+            family = GaugeMetricFamily(name, text, labels=["class_name", "shard_name"])
+            for key, sums in per_shard.items():
+                family.add_metric(key, sums[field])
+            yield family
+        operations = GaugeMetricFamily("vector_index_operations", "Total number of mutating operations on the "
+                                       "vector index", labels=["operation", "class_name", "shard_name"])
+        for key, sums in per_shard.items():
+            for operation, field in self._OPERATIONS:
+                operations.add_metric([operation, *key], sums[field])
         yield operations
         shard_states = GaugeMetricFamily("weaviate_index_shards_total", "Total number of shards per index status",
                                          labels=["status"])

@@ -183,10 +183,11 @@ def test_group_classes_collapses_class_labels(tmp_path):
             col = _collection(c, "Grouped")
             col.data.insert({"a": 1}, vector=[1.0, 2.0, 3.0, 4.0])
             col.query.fetch_objects()
+            _collection(c, "GroupedToo").data.insert_many([{"a": 2}, {"a": 3}])
         text = httpx.get(f"http://127.0.0.1:{srv.metrics_port}/metrics").text
-        scraped = Scrape(text)
+        scraped = Scrape(text)              # the parser refuses a label set given twice
         assert "Grouped" not in text
-        assert scraped.value("object_count", class_name="n/a") == 1
+        assert scraped.value("object_count", class_name="n/a", shard_name="n/a") == 3      # summed over shards
         assert scraped.value("queries_durations_ms_count", class_name="n/a", query_type="get_graphql") == 1
     finally:
         srv.stop()
