@@ -16,6 +16,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
+from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
@@ -28,6 +29,7 @@ from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
 from ..usecases.references import ReferenceService
+from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
@@ -57,11 +59,8 @@ def _metrics_server(settings: Settings, cluster: ClusterService) -> MetricsServe
     """PROMETHEUS_MONITORING_ENABLED: the registry, with engine figures pulled from the cluster use case."""
     if not settings.metrics_enabled:
         return None
-    try:
-        from .metrics import MetricsServer
-    except ImportError:
-        raise ValueError("PROMETHEUS_MONITORING_ENABLED=true needs the Prometheus client library: "
-                         "pip install 'loomdb[metrics]'") from None
+    # prometheus-client is imported only by a server that exports metrics
+    from .metrics import MetricsServer
     return MetricsServer(cluster.shard_stats, settings.metrics_group_classes)
 
 
@@ -79,16 +78,18 @@ class LoomServer:
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         self.db = Database(settings.data_path)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
+        self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
+                                             self.db.open_shards)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env))
         references = ReferenceService(self.db)
+        schema = SchemaService(self.db, module_config, settings.async_indexing)
         cluster = ClusterService(self.db, objects.batch_stats, settings.cluster_hostname)
         self.metrics = _metrics_server(settings, cluster)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
-            cluster=cluster, references=references,
+            settings=settings, schema=schema, objects=objects, search=search, cluster=cluster, references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
             listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
         self._grpc: grpc.Server | None = None
@@ -116,6 +117,7 @@ class LoomServer:
             if self.metrics is not None:
                 self.metrics.start(self.settings.host, self.settings.metrics_port)
             self._ttl_sweeper.start()
+            self._resource_guard.start()
         except BaseException:
             self.stop()
             raise
@@ -180,6 +182,7 @@ class LoomServer:
         if self.metrics is not None:
             self.metrics.stop()
         self._ttl_sweeper.stop()
+        self._resource_guard.stop()
         self.db.close()
 
 

@@ -8,7 +8,7 @@ Two kinds of figures:
 - engine figures (objects, vector indexes, shard states), PULLED from the cluster use case when a scrape asks
   (`EngineCollector`); the engine never pushes anything.
 
-Imported only when metrics are enabled: prometheus-client is an optional dependency (the `metrics` extra)."""
+Imported only when metrics are enabled, so a server without them never loads prometheus-client."""
 from __future__ import annotations
 
 import threading
