@@ -191,3 +191,12 @@ def test_group_classes_collapses_class_labels(tmp_path):
         assert scraped.value("queries_durations_ms_count", class_name="n/a", query_type="get_graphql") == 1
     finally:
         srv.stop()
+
+
+def test_streamed_batches_pass_the_interceptor(client, scrape):
+    col = _collection(client, "Streamed")
+    with col.batch.stream() as batch:
+        for i in range(50):
+            batch.add_object({"i": i}, vector=[float(i), 1.0, 0.0, 0.0])
+    assert not col.batch.failed_objects and len(col) == 50
+    assert scrape().value("weaviate_grpc_server_request_duration_seconds_count", method="BatchStream") >= 1
