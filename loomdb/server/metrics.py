@@ -23,6 +23,7 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..entities.shard_stats import INDEXING, READONLY, READY, ShardStats
 
@@ -141,18 +142,18 @@ class RestMetricsMiddleware:
     a POST /v1/batch/objects is also batch_durations_ms{operation="total_api_level"}, as Weaviate records it.
     Runs on the event loop thread: no lock of its own."""
 
-    def __init__(self, app: Any, metrics: RequestMetrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         status = [500]
 
-        async def send_status(message: dict) -> None:
+        async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
             await send(message)
@@ -162,7 +163,7 @@ class RestMetricsMiddleware:
         finally:
             self._record(scope, status[0], time.perf_counter() - started)
 
-    def _record(self, scope: dict, status: int, elapsed: float) -> None:
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
         route = scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
         method = scope["method"]
@@ -287,7 +288,7 @@ class MetricsServer:
     def grpc_interceptor(self) -> GrpcMetricsInterceptor:
         return GrpcMetricsInterceptor(self.requests)
 
-    def rest_middleware(self, app: Any) -> RestMetricsMiddleware:
+    def rest_middleware(self, app: ASGIApp) -> RestMetricsMiddleware:
         return RestMetricsMiddleware(app, self.requests)
 
     def start(self, host: str, port: int) -> None:
