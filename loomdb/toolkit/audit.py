@@ -12,11 +12,14 @@ from typing import Any
 import numpy as np
 
 from . import queries
+from .index_config import IndexConfig
 from .recall import Estimate, distances, percentiles_ms, recall_at_k
 from .remote import inventory
 from .remote.metrics import scrape
+from .remote.reconfigure import set_ef
 from .remote.target import Target, as_target
 from .report import Finding, Report, Severity
+from .sizing import memory_estimate
 
 DYNAMIC_THRESHOLD = 10_000       # Weaviate's dynamic index switches flat -> hnsw here: flat's documented range
 RECALL_FLOOR = 0.90              # below: HIGH
@@ -35,38 +38,6 @@ class AuditOptions:
     ef_sweep: tuple[int, ...] = ()
     profile_rounds: int = 20
     seed: int = 0
-
-
-@dataclass(frozen=True)
-class IndexConfig:
-    """The facts of one vector index the review needs, from the collection's REST schema."""
-
-    vector_name: str | None
-    index_type: str
-    config: dict[str, Any]
-
-    @property
-    def hnsw(self) -> dict[str, Any]:
-        return self.config.get("hnsw", self.config) if self.index_type == "dynamic" else self.config
-
-    @property
-    def distance(self) -> str:
-        return str(self.config.get("distance") or "cosine")
-
-    @property
-    def compression(self) -> str | None:
-        for kind in ("pq", "bq", "sq", "rq"):
-            if (self.hnsw.get(kind) or {}).get("enabled") or (self.config.get(kind) or {}).get("enabled"):
-                return kind
-        return None
-
-    @classmethod
-    def first_of(cls, config: dict[str, Any]) -> IndexConfig:
-        named = config.get("vectorConfig") or {}
-        if named:
-            name, vc = next(iter(named.items()))
-            return cls(name, str(vc.get("vectorIndexType", "hnsw")), dict(vc.get("vectorIndexConfig") or {}))
-        return cls(None, str(config.get("vectorIndexType", "hnsw")), dict(config.get("vectorIndexConfig") or {}))
 
 
 def audit(target: Target | str | Any | None = None, collections: Sequence[str] = (),
@@ -164,7 +135,7 @@ def _audit_one(client: Any, http: Any, config: dict[str, Any], count: int, node_
     ids, matrix, texts = _fetch_vectors(handle, index.vector_name, opts.max_vectors, config)
     dims = int(matrix.shape[1]) if matrix.size else 0
     out["dims"] = dims
-    out["memory"] = _review_memory(name, index, count, dims, node_memory, report)
+    out["memory"] = review_memory(name, index, count, dims, node_memory, report)
     _review_index(name, index, count, report)
     if not matrix.size:
         return out
@@ -252,15 +223,13 @@ def _review_index(name: str, index: IndexConfig, count: int, report: Report) -> 
                 "Fine if the data is representative; otherwise retrain after more data arrives.", collection=name))
 
 
-def _review_memory(name: str, index: IndexConfig, count: int, dims: int, node_memory: float | None,
+def review_memory(name: str, index: IndexConfig, count: int, dims: int, node_memory: float | None,
                    report: Report) -> dict[str, Any]:
     """Weaviate's published formulas with the real count and dimensions (and the node's resident memory from
     /metrics, when exposed, to compare with)."""
-    m = int(index.hnsw.get("maxConnections") or 32)
-    vectors = count * dims * 4
-    graph = count * m * 10 if index.index_type != "flat" else 0
-    estimate = {"vectors_bytes": vectors, "graph_bytes": graph, "formula_bytes": vectors + graph,
-                "rule_of_thumb_bytes": 2 * vectors, "node_resident_bytes": node_memory}
+    estimate = {**memory_estimate(count, dims, index.hnsw.get("maxConnections"), index.index_type),
+                "node_resident_bytes": node_memory}
+    vectors, graph = estimate["vectors_bytes"], estimate["graph_bytes"]
     if index.compression is None and vectors > UNCOMPRESSED_BYTES:
         report.add(Finding(
             "config.compression", Severity.MEDIUM, f"{name}: {vectors / 2**30:.1f} GiB of uncompressed vectors",
@@ -320,19 +289,11 @@ def _ef_sweep(http: Any, handle: Any, index: IndexConfig, ids: list[Any], matrix
     points = []
     try:
         for ef in opts.ef_sweep:
-            _set_ef(http, name, index.vector_name, ef)
+            set_ef(http, name, index.vector_name, ef)
             points.append({"ef": ef, **_recall_run(handle, index, ids, matrix, opts, rng, None)})
     finally:
-        _set_ef(http, name, index.vector_name, original)
+        set_ef(http, name, index.vector_name, original)
     return points
-
-
-def _set_ef(http: Any, name: str, vector_name: str | None, ef: Any) -> None:
-    config = http.get(f"/v1/schema/{name}").json()
-    target = config["vectorConfig"][vector_name] if vector_name else config
-    index_config = target["vectorIndexConfig"]
-    (index_config["hnsw"] if target.get("vectorIndexType") == "dynamic" else index_config)["ef"] = ef
-    http.put(f"/v1/schema/{name}", json=config).raise_for_status()
 
 
 # --- query profile ---------------------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 
 from . import queries
+from .audit import review_memory
+from .index_config import IndexConfig
 from .remote import inventory, probes
 from .remote.inventory import Reply
-from .remote.metrics import scrape
+from .remote.metrics import Metrics, scrape
 from .remote.target import Target, as_target
 from .report import Finding, Report, Severity
 
@@ -37,14 +39,18 @@ def doctor(target: Target | str | Any | None = None, *, symptoms: tuple[str, ...
             schema_ok = _check_auth(tgt, http, report)
             _check_version(http, report)
             grpc_ok = _check_grpc(tgt, report)
-            _check_nodes(http, report)
+            nodes = _check_nodes(http, report)
+            metrics = _check_metrics(tgt, report)
             if schema_ok:
                 configs = inventory.collections(http)
                 report.measurements["collections"] = len(configs)
                 _check_shards(http, configs, report)
-                if grpc_ok:
-                    _smoke_collections(tgt, configs, report, started + budget_s, "slow-queries" in symptoms)
-            _check_metrics(tgt, report)
+                dims = _smoke_collections(tgt, configs, report, started + budget_s,
+                                          "slow-queries" in symptoms) if grpc_ok else {}
+                if "memory" in symptoms:
+                    _check_memory(configs, nodes, dims, metrics, report)
+            if "import" in symptoms:
+                _check_import(nodes, report)
         else:
             _check_grpc(tgt, report)
         if "connection" in symptoms:
@@ -229,7 +235,7 @@ def _check_round_trips(tgt: Target, http: Any, report: Report, rounds: int = 5) 
 
 # --- nodes and shards -------------------------------------------------------------------------------------------
 
-def _check_nodes(http: Any, report: Report) -> None:
+def _check_nodes(http: Any, report: Report) -> list[dict[str, Any]]:
     reply = inventory.get(http, "/v1/nodes", output="verbose")
     nodes = (reply.body or {}).get("nodes") if reply.status == 200 else None
     if not nodes:
@@ -237,7 +243,7 @@ def _check_nodes(http: Any, report: Report) -> None:
             report.add(Finding("nodes.unknown", Severity.MEDIUM, "node status unavailable",
                                f"GET /v1/nodes answered {reply.status}", "Node health cannot be judged.",
                                "Check the server log."))
-        return
+        return []
     report.measurements["nodes"] = len(nodes)
     report.measurements["objects"] = sum(int((n.get("stats") or {}).get("objectCount") or 0) for n in nodes)
     for node in nodes:
@@ -258,6 +264,7 @@ def _check_nodes(http: Any, report: Report) -> None:
                 "Objects in the queue are stored but not yet findable by vector search.",
                 "Normal right after an import; if it does not shrink over minutes, check CPU and the log.",
                 data={"queued": queued, "indexing_shards": len(indexing)}))
+    return list(nodes)
 
 
 def _check_shards(http: Any, configs: list[dict[str, Any]], report: Report) -> None:
@@ -289,9 +296,11 @@ def _check_shards(http: Any, configs: list[dict[str, Any]], report: Report) -> N
 # --- per-collection smoke queries -------------------------------------------------------------------------------
 
 def _smoke_collections(tgt: Target, configs: list[dict[str, Any]], report: Report, deadline: float,
-                       repeat: bool) -> None:
+                       repeat: bool) -> dict[str, int]:
+    """Smoke-test each collection; returns the vector dimensions seen, by collection."""
     client = tgt.connect()
     latencies: dict[str, dict[str, float]] = {}
+    dims: dict[str, int] = {}
     try:
         for index, config in enumerate(configs):
             if time.perf_counter() > deadline:
@@ -302,13 +311,16 @@ def _smoke_collections(tgt: Target, configs: list[dict[str, Any]], report: Repor
                     "doctor stays under 10 s; the rest is audit's job.",
                     "Run `loomdb audit URL COLLECTION` for the others."))
                 break
-            latencies[config["class"]] = _smoke_one(client, config, report, 5 if repeat else 1)
+            latencies[config["class"]], dims[config["class"]] = _smoke_one(client, config, report,
+                                                                           5 if repeat else 1)
     finally:
         client.close()
     report.measurements["smoke_ms"] = latencies
+    return dims
 
 
-def _smoke_one(client: Any, config: dict[str, Any], report: Report, rounds: int) -> dict[str, float]:
+def _smoke_one(client: Any, config: dict[str, Any], report: Report, rounds: int) -> tuple[dict[str, float], int]:
+    """Latency by query shape, and the dimensions of the vector fetched (0 when none)."""
     name = config["class"]
     measured: dict[str, float] = {}
 
@@ -335,10 +347,10 @@ def _smoke_one(client: Any, config: dict[str, Any], report: Report, rounds: int)
         report.add(Finding("collection.no_active_tenant", Severity.INFO, f"{name}: no active tenant to query",
                            "multi-tenant collection without a HOT tenant", "Nothing to smoke-test.", "",
                            collection=name))
-        return measured
+        return measured, 0
     page = run("fetch", lambda: queries.fetch(handle))
     if page is None or not page.objects:
-        return measured
+        return measured, 0
     obj = page.objects[0]
     vector_name = inventory.vector_names(config)[0]
     vector = queries.stored_vector(obj, vector_name)
@@ -349,7 +361,7 @@ def _smoke_one(client: Any, config: dict[str, Any], report: Report, rounds: int)
     word = queries.stored_word(obj, inventory.text_properties(config))
     if word:
         run("bm25", lambda: queries.bm25(handle, word))
-    return measured
+    return measured, len(vector or [])
 
 
 def _check_self_retrieval(found: Any, obj: Any, name: str, report: Report) -> None:
@@ -368,7 +380,7 @@ def _check_self_retrieval(found: Any, obj: Any, name: str, report: Report) -> No
 
 # --- /metrics ---------------------------------------------------------------------------------------------------
 
-def _check_metrics(tgt: Target, report: Report) -> None:
+def _check_metrics(tgt: Target, report: Report) -> Metrics | None:
     metrics, why_not = scrape(tgt.metrics_url)
     report.measurements["metrics_available"] = metrics is not None
     if metrics is None:
@@ -377,7 +389,7 @@ def _check_metrics(tgt: Target, report: Report) -> None:
             "Tombstone and async-indexing backlogs cannot be checked without them.",
             "Enable PROMETHEUS_MONITORING_ENABLED=true (port PROMETHEUS_MONITORING_PORT, default 2112), or pass "
             "--metrics-port."))
-        return
+        return None
     objects = metrics.total("object_count")
     tombstones = metrics.total("vector_index_tombstones")
     queued = metrics.total("queue_size")
@@ -402,6 +414,47 @@ def _check_metrics(tgt: Target, report: Report) -> None:
             f"lsm_bucket_wal_recovery_failure_count = {wal_failures:.0f}",
             "Data written just before the last crash may be missing.",
             "Read the start-up log for the bucket named; restore that collection from a backup if needed."))
+    return metrics
+
+
+# --- --symptom memory / import ----------------------------------------------------------------------------------
+
+def _check_memory(configs: list[dict[str, Any]], nodes: list[dict[str, Any]], dims: dict[str, int],
+                  metrics: Metrics | None, report: Report) -> None:
+    """Weaviate's memory formula per collection with the real object counts and the dims seen by the smoke test,
+    next to the server's resident memory when /metrics shows it."""
+    counts: dict[str, int] = {}
+    for node in nodes:
+        for shard in node.get("shards") or []:
+            counts[shard["class"]] = counts.get(shard["class"], 0) + int(shard.get("objectCount") or 0)
+    resident = metrics.total("process_resident_memory_bytes") if metrics else None
+    estimates = {c["class"]: review_memory(c["class"], IndexConfig.first_of(c), counts.get(c["class"], 0),
+                                           dims.get(c["class"], 0), resident, report)
+                 for c in configs if c["class"] in dims}
+    total = sum(e["formula_bytes"] for e in estimates.values())
+    report.measurements["memory_estimate_bytes"] = total
+    report.add(Finding(
+        "memory.estimate", Severity.INFO, f"vector memory estimate {total / 2**20:.1f} MiB",
+        f"objects x (dims x 4 + maxConnections x 10) over {len(estimates)} collection(s)"
+        + (f"; server resident memory {resident / 2**20:.1f} MiB" if resident else "; no resident-memory metric"),
+        "Vectors and graph must fit in memory with headroom (Weaviate: 2x the vectors) or the server is OOM-killed.",
+        "Give the node at least twice the estimate, or enable compression (`loomdb audit` measures its recall).",
+        data={"by_collection": estimates, "resident_bytes": resident}))
+
+
+def _check_import(nodes: list[dict[str, Any]], report: Report) -> None:
+    """Batch throughput and queue as the nodes report them (READONLY shards and indexing queues, the other
+    import blockers, are checked anyway)."""
+    stats = {n.get("name"): n.get("batchStats") or {} for n in nodes}
+    rate = sum(float(s.get("ratePerSecond") or 0) for s in stats.values())
+    queued = sum(int(s.get("queueLength") or 0) for s in stats.values())
+    report.measurements.update(batch_rate_per_second=rate, batch_queue_length=queued)
+    report.add(Finding(
+        "import.batch", Severity.INFO, f"batch rate {rate:.0f} objects/s, {queued} queued",
+        f"/v1/nodes batchStats over {len(stats)} node(s)",
+        "The client's dynamic batching sizes its batches from these figures.",
+        "If imports time out, lower the batch size or concurrency; a growing queue means the server is the "
+        "bottleneck.", data={"by_node": stats}))
 
 
 def _message(reply: Reply) -> str:

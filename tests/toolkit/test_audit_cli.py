@@ -74,3 +74,28 @@ def test_unknown_collection_exits_3(cli, url):
     run = cli("audit", url, "NoSuchCollection", "--json")
     assert run.code == 3
     assert run.json()["findings"][0]["check"] == "collection.missing"
+
+
+def test_fix_recall_plans_applies_after_yes_and_measures_again(cli, live_client, url):
+    rng = np.random.default_rng(11)
+    col = live_client.collections.create("FixMe", vector_config=Configure.Vectors.self_provided(
+        vector_index_config=Configure.VectorIndex.hnsw(ef=10, ef_construction=8, max_connections=4)))
+    ef_now = lambda: col.config.get().vector_config["default"].vector_index_config.ef  # noqa: E731
+    try:
+        col.data.insert_many([DataObject(properties={}, vector=v.tolist())
+                              for v in rng.normal(size=(1000, 24)).astype(np.float32)])
+        args = ("audit", url, "FixMe", "--json", "--fix", "recall", "--ef-sweep", "10,100,400", "--queries", "200",
+                "--target-recall", "0.8", "--profile-rounds", "3")
+        unconfirmed = cli(*args)                      # no terminal, no --yes: the plan is shown, not applied
+        assert "Planned changes:" in unconfirmed.err and "FixMe: ef 10 -> " in unconfirmed.err
+        assert unconfirmed.json()["measurements"]["fix"]["applied"] is False and ef_now() == 10
+        run = cli(*args, "--yes")
+        document = run.json()
+        jsonschema.validate(document, REPORT_SCHEMA)
+        fix = document["measurements"]["fix"]
+        assert fix["applied"] is True and fix["changes"][0]["before"] == 10
+        assert fix["changes"][0]["after"] in (100, 400) and ef_now() == fix["changes"][0]["after"]
+        assert fix["recall_after"]["FixMe"] > fix["recall_before"]["FixMe"]
+        assert document["measurements"]["collections"]["FixMe"]["ef"] == fix["changes"][0]["after"]
+    finally:
+        live_client.collections.delete("FixMe")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jsonschema
 from weaviate.classes.config import Configure, DataType, Property
+from weaviate.classes.data import DataObject
 
 from loomdb.toolkit.schema import REPORT_SCHEMA
 
@@ -88,3 +89,24 @@ def test_human_output_without_terminal_is_plain(cli, url):
     assert run.code in (0, 1)
     assert "\x1b[" not in run.out and "┃" not in run.out and "━" not in run.out
     assert run.out.startswith("loomdb doctor: http://127.0.0.1") and "(exit " in run.out
+
+
+def test_symptoms_add_their_checks(cli, live_client, url):
+    col = live_client.collections.create("Sized", vector_config=Configure.Vectors.self_provided())
+    try:
+        col.data.insert_many([DataObject(properties={"i": i}, vector=[float(i)] * 8) for i in range(1, 51)])
+        m = col.config.get().vector_config["default"].vector_index_config.max_connections
+        run = cli("doctor", url, "--json", "--symptom", "memory", "--symptom", "import", "--symptom", "connection",
+                  "--symptom", "slow-queries")
+        document = run.json()
+        jsonschema.validate(document, REPORT_SCHEMA)
+        found = _checks(document)
+        sized = found["memory.estimate"]["data"]["by_collection"]["Sized"]
+        assert (sized["objects"], sized["dims"]) == (50, 8)
+        assert sized["formula_bytes"] == 50 * (8 * 4 + m * 10)
+        assert found["import.batch"]["severity"] == "INFO"
+        measured = document["measurements"]
+        assert measured["rest_round_trip_p50_ms"] > 0 and measured["grpc_round_trip_p50_ms"] > 0
+        assert measured["smoke_ms"]["Sized"]["near_vector_ms"] > 0
+    finally:
+        live_client.collections.delete("Sized")
