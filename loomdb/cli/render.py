@@ -41,6 +41,12 @@ def _print_table(report: Report) -> None:
         table.add_row(f"[{_STYLE[finding.severity]}]{finding.severity.name}[/]", finding.title,
                       finding.evidence + (f"\n[dim]{finding.why}[/]" if finding.why else ""), finding.action)
     console.print(table)
+    measured = Table(title="measured", show_header=False)
+    measured.add_column("figure", style="bold")
+    measured.add_column("value")
+    for key, value in _flatten(report.measurements):
+        measured.add_row(key, value)
+    console.print(measured)
     console.print(_summary(report), style=_STYLE[report.worst] if report.findings else "green")
 
 
@@ -53,8 +59,24 @@ def _print_plain(report: Report) -> None:
             out.append(f"    why:  {finding.why}")
         if finding.action:
             out.append(f"    next: {finding.action}")
+    out.append("measured:")
+    out.extend(f"    {key}: {value}" for key, value in _flatten(report.measurements))
     out.append(_summary(report))
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Nested measurements as dotted keys; lists of records (an ef sweep) one line per record."""
+    if isinstance(value, dict):
+        return [row for key, inner in value.items() for row in _flatten(inner, f"{prefix}.{key}" if prefix else key)]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [(f"{prefix}[{i}]", ", ".join(f"{k}={_short(v)}" for k, v in item.items()))
+                for i, item in enumerate(value)]
+    return [(prefix, _short(value))]
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _summary(report: Report) -> str:
