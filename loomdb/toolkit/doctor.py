@@ -288,7 +288,9 @@ def _check_shards(http: Any, configs: list[dict[str, Any]], report: Report) -> N
                 "shards.readonly", Severity.HIGH, f"{len(shards)} READONLY shard(s) in {name}",
                 f"/v1/schema/{name}/shards: {', '.join(shards)} READONLY; {reason}",
                 "Every insert, update and delete on these shards fails with \"store is read-only\".",
-                ("Free disk or memory first (the error text of a write says which), then " if node_wide else "")
+                ("Free disk or memory (a write's error text says which: \"store is read-only due to: ...\"); shards "
+                 "the guard turned READONLY return to READY by themselves once usage is back under the thresholds "
+                 "(Weaviate since #10465, loomdb), otherwise " if node_wide else "")
                 + f"client.collections.use({name!r}).config.update_shards(\"READY\", shard_names={shards!r})",
                 collection=name, data={"shards": shards, "node_wide": node_wide}))
 

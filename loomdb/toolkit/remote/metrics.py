@@ -42,22 +42,11 @@ class Metrics:
             found.append(Sample(match.group(1), labels, value))
         return cls(found)
 
-    def names(self) -> set[str]:
-        return {s.name for s in self.samples}
-
-    def total(self, name: str, **labels: str) -> float | None:
-        """Sum of `name` over the samples matching `labels`; None when the metric is absent."""
-        chosen = [s.value for s in self.samples
-                  if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())]
+    def total(self, name: str) -> float | None:
+        """Sum of `name` over all its samples (every class and shard); None when the metric is absent."""
+        chosen = [s.value for s in self.samples if s.name == name]
         finite = [v for v in chosen if not math.isnan(v)]
         return sum(finite) if chosen else None
-
-    def by_label(self, name: str, label: str) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for s in self.samples:
-            if s.name == name and label in s.labels and not math.isnan(s.value):
-                out[s.labels[label]] = out.get(s.labels[label], 0.0) + s.value
-        return out
 
 
 def scrape(url: str, timeout_s: float = 2.0) -> tuple[Metrics | None, str]:
