@@ -134,13 +134,13 @@ def _network_exposure(tgt: Target) -> str:
         return tgt.host
     if not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         return tgt.host
-    outward = _outward_address()
+    outward = outward_address()
     if outward and probes.tcp_connect(outward, tgt.rest_port, 0.5).ok:
         return outward
     return ""
 
 
-def _outward_address() -> str | None:
+def outward_address() -> str | None:
     """This machine's address on its default route (no packet is sent: a UDP connect only picks a route)."""
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
