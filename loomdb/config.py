@@ -48,8 +48,6 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # would be silently less than the operator configured (above all without authentication), so the server refuses to
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
-    ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
-    ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
 )
 
@@ -89,6 +87,43 @@ def _resource_limits(env: dict[str, str]) -> ResourceLimits:
                           _percentage_env(env, "DISK_USE_READONLY_PERCENTAGE", base.disk_readonly),
                           _percentage_env(env, "MEMORY_WARNING_PERCENTAGE", base.memory_warning),
                           _percentage_env(env, "MEMORY_READONLY_PERCENTAGE", base.memory_readonly))
+
+
+def _names_env(env: dict[str, str], *names: str) -> tuple[str, ...]:
+    """The first of `names` that is set, as a comma-separated list (Weaviate reads the fallbacks only when unset)."""
+    for name in names:
+        if name in env:
+            return tuple(part.strip() for part in env[name].split(",") if part.strip())
+    return ()
+
+
+@dataclass(frozen=True)
+class RbacSettings:
+    """AUTHORIZATION_RBAC_ENABLED (or AUTHORIZATION_ENABLE_RBAC) and who holds the built-in roles from the start:
+    root users (AUTHORIZATION_RBAC_ROOT_USERS, else AUTHORIZATION_ADMIN_USERS), viewer users, root and viewer
+    (read-only) OIDC groups."""
+
+    enabled: bool = False
+    root_users: tuple[str, ...] = ()
+    viewer_users: tuple[str, ...] = ()
+    root_groups: tuple[str, ...] = ()
+    viewer_groups: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> RbacSettings:
+        enabled = _bool_env(env, "AUTHORIZATION_ENABLE_RBAC", False) or _bool_env(env, "AUTHORIZATION_RBAC_ENABLED",
+                                                                                  False)
+        if not enabled:
+            return cls()
+        return cls(
+            enabled=True,
+            root_users=_names_env(env, "AUTHORIZATION_RBAC_ROOT_USERS", "AUTHORIZATION_ADMIN_USERS"),
+            viewer_users=_names_env(env, "AUTHORIZATION_VIEWER_USERS", "AUTHORIZATION_RBAC_VIEWER_USERS",
+                                    "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_USERS"),
+            root_groups=_names_env(env, "AUTHORIZATION_RBAC_ROOT_GROUPS"),
+            viewer_groups=_names_env(env, "AUTHORIZATION_RBAC_READONLY_GROUPS",
+                                     "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_ROOT_GROUPS"),
+        )
 
 
 @dataclass(frozen=True)
@@ -159,6 +194,7 @@ class Settings:
     async_indexing: bool = False    # ASYNC_INDEXING: accepted; loomdb indexes before acknowledging either way
     resource_limits: ResourceLimits = field(default_factory=ResourceLimits)   # DISK_USE_* / MEMORY_* guard
     log_level: str = "INFO"         # LOG_LEVEL (Weaviate's names) as a Python logging level
+    rbac: RbacSettings = field(default_factory=RbacSettings)     # AUTHORIZATION_RBAC_*: roles and their holders
     auth: AuthSettings = field(default_factory=AuthSettings)     # authentication and the admin list
 
     @classmethod
@@ -187,6 +223,7 @@ class Settings:
             async_indexing=_bool_env(env, "ASYNC_INDEXING", base.async_indexing),
             resource_limits=_resource_limits(env),
             log_level=_log_level(env),
+            rbac=RbacSettings.from_env(env),
             auth=AuthSettings.from_env(env),
         )
 

@@ -16,6 +16,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
+from ..engine.rbac_store import JsonPolicyStore
 from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
 from ..engine.storage.json_records import JsonRecords
@@ -30,6 +31,7 @@ from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
+from ..usecases.rbac import ConfiguredAssignments, ConfiguredUsers, RbacAuthorizer, RbacService, RoleBook
 from ..usecases.references import ReferenceService
 from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
@@ -63,6 +65,19 @@ def _health_handler() -> grpc.GenericRpcHandler:
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
 
 
+def _configured(settings: Settings) -> ConfiguredAssignments:
+    """Who holds the built-in roles from AUTHORIZATION_RBAC_* (nobody without RBAC)."""
+    rbac = settings.rbac
+    return ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
+
+
+def _rbac_authorizer(settings: Settings) -> RbacAuthorizer | None:
+    """AUTHORIZATION_RBAC_ENABLED: the role book persisted in the (locked) data directory, judged by RBAC."""
+    if not settings.rbac.enabled:
+        return None
+    return RbacAuthorizer(RoleBook(JsonPolicyStore(settings.data_path), _configured(settings)))
+
+
 class LoomServer:
     """The database with its REST and gRPC listeners. Ports 0 mean 'pick free ones' (see .rest_port/.grpc_port)."""
 
@@ -82,9 +97,19 @@ class LoomServer:
         except ValueError as exc:
             raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
+        rbac_authz = _rbac_authorizer(settings)
+        if rbac_authz is not None:
+            authz = rbac_authz
+        static_users = settings.auth.apikey_users if static is not None else ()
+        configured = _configured(settings)
         db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
-                           settings.auth.apikey_users if static is not None else (), authz=authz)
+                           static_users, authz=authz, is_root=configured.is_root,
+                           roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [],
+                           forget=lambda user_id: rbac_authz.book.forget_user(user_id, "db") if rbac_authz else None)
         self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
+        rbac = None if rbac_authz is None else RbacService(rbac_authz, ConfiguredUsers(
+            static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)
+            and user_id not in static_users), configured)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
                                              self.db.open_shards)
@@ -94,12 +119,13 @@ class LoomServer:
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env),
                                authz=authz)
         references = ReferenceService(self.db, authz=authz)
+        schema = SchemaService(self.db, module_config, authz=authz, async_indexing=settings.async_indexing)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config, settings.async_indexing, authz=authz),
-            objects=objects, search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz),
-            references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
+            settings=settings, schema=schema, objects=objects, search=search,
+            cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
+            property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
-            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users)
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

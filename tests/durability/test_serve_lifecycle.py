@@ -50,7 +50,6 @@ def test_weaviate_environment_variables(server_process, tmp_path):
     ({"AUTHENTICATION_OIDC_ENABLED": "true"}, "oidc init: invalid config: missing required field 'issuer'"),
     ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "a,b",
       "AUTHENTICATION_APIKEY_USERS": "x,y,z"}, "length of users and keys must match"),
-    ({"AUTHORIZATION_RBAC_ENABLED": "true"}, "RBAC authorization is not supported by loomdb yet"),
     ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),
 ])
 def test_security_settings_not_honoured_refuse_to_start(server_process, tmp_path, env, says):
