@@ -8,8 +8,7 @@ LOG_LEVEL, GOMEMLIMIT, ...). Four kinds:
   loomdb node, so it changes nothing (a Weaviate manifest carrying it still starts);
 - REFUSED: asks for behaviour loomdb does not have; `loomdb serve` refuses to start when it is set to anything but
   the values listed in `accepts` (Weaviate's default, which asks for nothing) or, for a switch, when it is on;
-- ELSEWHERE: families owned by another part of the configuration (authentication, authorization, metrics,
-  backups); the switches they do not honour yet are refused by config.py's `_NOT_HONOURED`.
+- ELSEWHERE: families read by another part of loomdb (the backup modules), documented in its section.
 A row whose name ends in `*` covers a family (names listed on their own row take precedence)."""
 from __future__ import annotations
 
@@ -113,7 +112,12 @@ INVENTORY: tuple[EnvVar, ...] = (
     _h("AUTHORIZATION_RBAC_READONLY_GROUPS", "OIDC groups holding the viewer role"),
     _one("AUTHORIZATION_RBAC_IP_IN_AUDIT_LOG_DISABLED", "loomdb writes no authorization audit log"),
     _no("AUTHORIZATION_*", "other authorization settings"),
-    EnvVar("PROMETHEUS_*", ELSEWHERE, "metrics; switches not honoured yet refuse to start"),
+    _h("PROMETHEUS_MONITORING_ENABLED", "/metrics with Weaviate's metric names, types and labels"),
+    _h("PROMETHEUS_MONITORING_PORT", "the /metrics port (default 2112), on the REST listen address"),
+    _h("PROMETHEUS_MONITORING_GROUP", "class_name and shard_name labels collapsed to \"n/a\""),
+    _h("CLUSTER_HOSTNAME", "the node name in /v1/nodes, cluster statistics and query profiles (default: the host "
+                           "name)"),
+    _one("PROMETHEUS_*", "the other metrics switches (which LSM buckets are metered, ...): loomdb has no LSM store"),
     EnvVar("BACKUP_*", ELSEWHERE, "backup modules"),
     _h("BACKUP_FILESYSTEM_PATH", "backup-filesystem: the directory backups are written to (absolute)"),
     _h("BACKUP_S3_BUCKET", "backup-s3: the bucket (required when backup-s3 is enabled)"),
@@ -123,7 +127,6 @@ INVENTORY: tuple[EnvVar, ...] = (
     _h("AWS_ACCESS_KEY_ID", "backup-s3 credentials (else boto3's usual chain)"),
     _h("AWS_SECRET_ACCESS_KEY", "backup-s3 credentials (else boto3's usual chain)"),
     _h("AWS_REGION", "backup-s3 region (default us-east-1)"),
-    EnvVar("CLUSTER_HOSTNAME", ELSEWHERE, "the node name in /v1/nodes"),
     # ---- accepted, meaningless on one node ------------------------------------------------------------------------
     _one("CLUSTER_*", "memberlist gossip/data ports, join, advertise address, basic auth: one node has no peers"),
     _one("RAFT_*", "schema consensus between nodes"),

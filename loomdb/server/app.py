@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 from concurrent import futures
+from typing import TYPE_CHECKING
 
 import grpc
 import uvicorn
@@ -51,6 +52,9 @@ from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
+if TYPE_CHECKING:
+    from .metrics import MetricsServer
+
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
 DB_USERS_FILE = "users/db_users.json"      # database users: names, key hashes, states
@@ -78,6 +82,15 @@ def _rbac_authorizer(settings: Settings) -> RbacAuthorizer | None:
     if not settings.rbac.enabled:
         return None
     return RbacAuthorizer(RoleBook(JsonPolicyStore(settings.data_path), _configured(settings)))
+
+
+def _metrics_server(settings: Settings, cluster: ClusterService) -> MetricsServer | None:
+    """PROMETHEUS_MONITORING_ENABLED: the registry, with engine figures pulled from the cluster use case."""
+    if not settings.metrics_enabled:
+        return None
+    # prometheus-client is imported only by a server that exports metrics
+    from .metrics import MetricsServer
+    return MetricsServer(cluster.shard_stats, settings.metrics_group_classes)
 
 
 class LoomServer:
@@ -122,10 +135,11 @@ class LoomServer:
                                authz=authz)
         references = ReferenceService(self.db, authz=authz)
         schema = SchemaService(self.db, module_config, authz=authz, async_indexing=settings.async_indexing)
+        cluster = ClusterService(self.db, objects.batch_stats, settings.cluster_hostname, authz=authz)
+        self.metrics = _metrics_server(settings, cluster)
         self.ctx = ServerContext(
-            settings=settings, schema=schema, objects=objects, search=search,
-            cluster=ClusterService(self.db, objects.batch_stats, authz=authz), references=references,
-            property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
+            settings=settings, schema=schema, objects=objects, search=search, cluster=cluster,
+            references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
             classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac,
             backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz))
@@ -142,10 +156,17 @@ class LoomServer:
     def grpc_port(self) -> int:
         return self.ctx.grpc_port
 
+    @property
+    def metrics_port(self) -> int:
+        """Where /metrics answers (0 when PROMETHEUS_MONITORING_ENABLED is off)."""
+        return self.metrics.port if self.metrics is not None else 0
+
     def start(self) -> LoomServer:
         try:
             self._start_grpc()
             self._start_rest()
+            if self.metrics is not None:
+                self.metrics.start(self.settings.host, self.settings.metrics_port)
             self._ttl_sweeper.start()
             self._resource_guard.start()
         except BaseException:
@@ -155,13 +176,19 @@ class LoomServer:
 
     def _start_grpc(self) -> None:
         size = self.settings.grpc_max_message_size
-        interceptors = () if self.authenticator.open else (AuthInterceptor(self.authenticator),)
+        # the metrics interceptor outermost: it times and counts what authentication refuses too
+        interceptors: list[grpc.ServerInterceptor] = []
+        if self.metrics is not None:
+            interceptors.append(self.metrics.grpc_interceptor())
+        if not self.authenticator.open:
+            interceptors.append(AuthInterceptor(self.authenticator))
         server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"),
                              interceptors=interceptors, options=[
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
             ("grpc.so_reuseport", 0)])
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
-            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references), server)
+            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references,
+                            node_name=self.settings.cluster_hostname), server)
         server.add_generic_rpc_handlers((_health_handler(),))
         port = server.add_insecure_port(f"{self.settings.host}:{self.settings.grpc_port}")
         if port == 0:
@@ -187,6 +214,8 @@ class LoomServer:
         app: ASGIApp = build_rest_app(self.ctx)
         if not self.authenticator.open:
             app = AuthMiddleware(app, self.authenticator)
+        if self.metrics is not None:
+            app = self.metrics.rest_middleware(app)
         config = uvicorn.Config(app, log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=10)
         self._uvicorn = uvicorn.Server(config)
@@ -210,6 +239,8 @@ class LoomServer:
             self._rest_thread.join(grace)
         if done is not None:
             done.wait(grace)
+        if self.metrics is not None:
+            self.metrics.stop()
         self._ttl_sweeper.stop()
         self._resource_guard.stop()
         self.ctx.backups.close()
