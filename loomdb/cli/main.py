@@ -67,6 +67,8 @@ def _add_toolkit_commands() -> None:
 
     cli.add_command(doctor)
     cli.add_command(audit)
+    from .cmd_lint import lint
+    cli.add_command(lint)
 
 
 _add_toolkit_commands()
