@@ -229,7 +229,12 @@ def test_live_endpoint_planted_problems(cli, live_client, url, tmp_path):
     big = live_client.collections.create(
         "HnswBig", description="uncompressed", vector_config=Configure.Vectors.self_provided(),
         properties=[Property(name="n", data_type=DataType.INT, description="a number")])
+    dims = live_client.collections.create(          # declares 512-d vectors, stores 4-d ones
+        "DimsLive", description="vectors of the wrong size", properties=[
+            Property(name="n", data_type=DataType.INT, description="a number")],
+        vector_config=Configure.Vectors.text2vec_openai(model="text-embedding-3-small", dimensions=512))
     try:
+        dims.data.insert({"n": 1}, vector=[0.1, 0.2, 0.3, 0.4])
         for col in (flat, big):
             with col.batch.fixed_size(100) as batch:
                 for i in range(60):
@@ -242,9 +247,11 @@ def test_live_endpoint_planted_problems(cli, live_client, url, tmp_path):
         hits = _hits(document)
         assert ("WL015", "FlatBig") in hits and ("WL013", "HnswBig") in hits, hits
         assert ("WL013", "FlatBig") not in hits and ("WL015", "HnswBig") not in hits
+        sampled = next(f for f in document["findings"] if f["check"] == "WL006" and f["collection"] == "DimsLive")
+        assert sampled["data"]["sampled"] == 4 and sampled["data"]["expected"] == 512
         assert document["measurements"]["source"] == "endpoint"
-        assert document["measurements"]["rules"]["WL015"] == "failed" and run.code == 1
+        assert document["measurements"]["rules"]["WL015"] == "failed" and run.code == 2     # WL006 is HIGH
         quiet = cli("lint", url, "--json").json()                     # default thresholds: 60 objects are fine
         assert not {h for h in _hits(quiet) if h[0] in LIVE_ONLY}
     finally:
-        live_client.collections.delete(["FlatBig", "HnswBig"])
+        live_client.collections.delete(["FlatBig", "HnswBig", "DimsLive"])

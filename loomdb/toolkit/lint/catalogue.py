@@ -42,15 +42,16 @@ def _property_name(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
 
 def _collection_description(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
     for cls in ctx.classes:
-        if len((cls.get("description") or "").strip()) < params["min_length"]:
-            yield Hit(cls["class"], f"description {cls.get('description') or ''!r} is shorter than "
-                      f"{params['min_length']} characters")
+        text = facts.description(cls)
+        if len(text) < params["min_length"]:
+            yield Hit(cls["class"], f"description {text!r} is shorter than {params['min_length']} characters"
+                      if text else "no description")
 
 
 def _property_description(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
     for cls in ctx.classes:
         for prop in facts.properties(cls):
-            if len((prop.get("description") or "").strip()) < params["min_length"]:
+            if len(facts.description(prop)) < params["min_length"]:
                 yield Hit(cls["class"], f"property {prop['name']!r} has no description", prop["name"])
 
 

@@ -22,9 +22,9 @@ import yaml
 from ..report import Severity
 from .catalogue import BY_KEY, RULES
 from .rule import Rule
+from .schema_facts import IGNORE_MARKER
 
 DEFAULT_FILE = ".loomdb-lint.yaml"
-_MARKER = re.compile(r"loomdb-lint:\s*ignore\b([ \t]+[A-Za-z0-9_, \t-]+)?", re.IGNORECASE)
 
 
 class LintConfigError(ValueError):
@@ -111,7 +111,7 @@ class LintConfig:
 def inline_ignores(description: str | None) -> frozenset[str] | None:
     """The rules a description's `loomdb-lint: ignore WL003, WL014` marker silences (empty set = all);
     None when there is no marker."""
-    match = _MARKER.search(description or "")
+    match = IGNORE_MARKER.search(description or "")
     if not match:
         return None
     return frozenset(BY_KEY[k].id for k in re.split(r"[\s,]+", match.group(1) or "") if k in BY_KEY)

@@ -1,10 +1,17 @@
 """Facts read from Weaviate's class JSON (GET /v1/schema's `classes[]`), shared by the rules."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 TEXT_TYPES = (["text"], ["text[]"], ["string"], ["string[]"])
+IGNORE_MARKER = re.compile(r"loomdb-lint:\s*ignore\b([ \t]+[A-Za-z0-9_, \t-]+)?", re.IGNORECASE)
+
+
+def description(item: dict[str, Any]) -> str:
+    """A class's or property's description without its `loomdb-lint: ignore` marker (a marker documents nothing)."""
+    return IGNORE_MARKER.sub("", item.get("description") or "").strip()
 
 
 def properties(cls: dict[str, Any]) -> list[dict[str, Any]]:
