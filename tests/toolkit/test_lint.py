@@ -141,11 +141,13 @@ def test_default_config_file_in_cwd_is_read(tmp_path):
     import subprocess
     import sys
 
-    schema = _write(tmp_path, "s.json", BAD_CASES["WL003"][0])       # a single class JSON
+    single_class = json.dumps(BAD_CASES["WL003"][0])                # a single class JSON, on stdin
     (tmp_path / ".loomdb-lint.yaml").write_text("rules:\n  WL003: off\n")
-    done = subprocess.run([sys.executable, "-m", "loomdb", "lint", schema, "--json"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and json.loads(done.stdout)["findings"] == []
+    done = subprocess.run([sys.executable, "-m", "loomdb", "lint", "-", "--json"], cwd=tmp_path, input=single_class,
+                          capture_output=True, text=True, timeout=120)
+    document = json.loads(done.stdout)
+    assert done.returncode == 0 and document["findings"] == [] and document["target"] == "<stdin>"
+    assert document["measurements"]["config"] == ".loomdb-lint.yaml"
 
 
 def test_ignore_in_config_and_inline_markers(cli, tmp_path):
@@ -155,11 +157,13 @@ def test_ignore_in_config_and_inline_markers(cli, tmp_path):
     marked_prop = _bad("MarkedProp", lambda c: _set(c, 2, tokenization="word",
                                                        description="legacy ids loomdb-lint: ignore WL009"))
     not_marked = _bad("Plain", lambda c: _set(c, 2, tokenization="word"))
-    schema = _write(tmp_path, "s.json", {"classes": [in_config, marked_class, marked_prop, not_marked]})
-    config = _config(tmp_path, {"ignore": [{"collection": "Legacy*", "rules": ["WL003"]}]})
+    by_property = _bad("ByProperty", lambda c: _set(c, 2, tokenization="word"))
+    schema = _write(tmp_path, "s.json", {"classes": [in_config, marked_class, marked_prop, not_marked, by_property]})
+    config = _config(tmp_path, {"ignore": [{"collection": "Legacy*", "rules": ["WL003"]},
+                                           {"collection": "ByProperty", "property": "source*"}]})
     document = cli("lint", schema, "--json", "--config", config).json()
     assert _hits(document) == {("WL009", "Plain")}
-    assert document["measurements"]["summary"]["suppressed_findings"] == 3
+    assert document["measurements"]["summary"]["suppressed_findings"] == 4
 
 
 def test_github_and_gitlab_formats_parse(cli, tmp_path):
@@ -255,3 +259,18 @@ def test_live_endpoint_planted_problems(cli, live_client, url, tmp_path):
         assert not {h for h in _hits(quiet) if h[0] in LIVE_ONLY}
     finally:
         live_client.collections.delete(["FlatBig", "HnswBig", "DimsLive"])
+
+
+def test_vector_dimensions_per_model_from_config(tmp_path):
+    """In-process: a model the catalogue does not know gets its size from the config's `models`."""
+    from loomdb.toolkit.lint import LintConfig, run
+    from loomdb.toolkit.lint.rule import Context
+    from loomdb.toolkit.lint.source import Loaded
+
+    cls = _bad("InHouse", lambda c: c.update(vectorConfig={"body": {
+        "vectorizer": {"text2vec-ollama": {"model": "in-house-embedder", "dimensions": 1024}},
+        "vectorIndexType": "hnsw", "vectorIndexConfig": {}}}))
+    assert not run(Loaded(Context([cls]), "mem"), LintConfig.defaults()).findings
+    config = LintConfig.load(Path(_config(tmp_path, {"rules": {"WL006": {"models": {"in-house-embedder": 768}}}})))
+    (finding,) = run(Loaded(Context([cls]), "mem"), config).findings
+    assert finding.check == "WL006" and finding.data["model_dims"] == 768 and "'body'" in finding.evidence

@@ -71,7 +71,7 @@ def _vector_dimensions(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
         for vector, module, config in facts.vectorizers(cls):
             model = config.get("model") or config.get("modelId")
             native = models.get(str(model)) if model else None
-            declared = config.get("dimensions")
+            declared = config.get("dimensions") if isinstance(config.get("dimensions"), int) else None
             where = f"vector {vector!r} ({module}, model {model!r})" if vector else f"{module} (model {model!r})"
             if native and declared is not None:
                 if int(declared) > native or (int(declared) != native and model not in params["shortenable"]):
@@ -87,7 +87,7 @@ def _vector_dimensions(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
 def _filters_impossible(ctx: Context, params: dict[str, Any]) -> Iterator[Hit]:
     for cls in ctx.classes:
         for prop in facts.properties(cls):
-            if prop.get("dataType", [""])[0][:1].isupper():          # a cross-reference: no filter flags
+            if (prop.get("dataType") or [""])[0][:1].isupper():      # a cross-reference: no filter flags
                 continue
             searchable = facts.is_text(prop) and prop.get("indexSearchable", True)
             if prop.get("indexFilterable", True) is False and not prop.get("indexRangeFilters") and not searchable:

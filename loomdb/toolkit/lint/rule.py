@@ -2,6 +2,7 @@
 prints, and a check over one collection's class JSON (or over the whole schema) that yields hits."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,12 +54,16 @@ class Rule:
         """The explanation `loomdb lint --explain ID` prints."""
         lines = [f"{self.id} {self.name}: {self.title}", "",
                  f"Default severity: {self.severity.name}" + ("   (live endpoint only)" if self.live_only else ""),
-                 "", "Why it matters:", f"  {self.why}", "", "What to do:", f"  {self.action}"]
+                 "", "Why it matters:", _indent(self.why), "", "What to do:", _indent(self.action)]
         if self.params:
             lines += ["", "Parameters (set under `rules: {" + self.id + ": {...}}` in .loomdb-lint.yaml):"]
-            lines += [f"  {key}: {value!r}" for key, value in self.params.items()]
+            lines += [f"  {key}: {value}" for key, value in self.params.items()]
         lines += ["", "Silence it:",
                   f"  in .loomdb-lint.yaml:  rules: {{{self.id}: {{enabled: false}}}}",
                   f"  for some collections:  ignore: [{{collection: 'Legacy*', rules: [{self.id}]}}]",
                   f"  in a class or property description:  loomdb-lint: ignore {self.id}"]
         return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="  ")
