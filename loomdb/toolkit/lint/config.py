@@ -44,7 +44,7 @@ class Ignore:
 
 
 @dataclass(frozen=True)
-class Settings:
+class RuleSettings:
     """A rule as configured: on or off, its severity and its parameters."""
 
     rule: Rule
@@ -55,13 +55,13 @@ class Settings:
 
 @dataclass
 class LintConfig:
-    settings: dict[str, Settings] = field(default_factory=dict)      # by rule id, in catalogue order
+    settings: dict[str, RuleSettings] = field(default_factory=dict)      # by rule id, in catalogue order
     ignores: list[Ignore] = field(default_factory=list)
     source: str = "defaults"
 
     @classmethod
     def defaults(cls) -> LintConfig:
-        return cls({r.id: Settings(r, True, r.severity, dict(r.params)) for r in RULES})
+        return cls({r.id: RuleSettings(r, True, r.severity, dict(r.params)) for r in RULES})
 
     @classmethod
     def load(cls, path: Path | None) -> LintConfig:
@@ -101,7 +101,7 @@ class LintConfig:
         if str(severity).upper() not in Severity.__members__:
             raise LintConfigError(f"{path}: rules.{key}.severity {severity!r} is not one of "
                                   f"{', '.join(Severity.__members__)}")
-        self.settings[rule.id] = Settings(rule, bool(options.get("enabled", current.enabled)),
+        self.settings[rule.id] = RuleSettings(rule, bool(options.get("enabled", current.enabled)),
                                           Severity[str(severity).upper()], params)
 
     def ignored(self, rule_id: str, collection: str | None, prop: str | None) -> bool:
