@@ -75,9 +75,10 @@ def aggregate_type(doc: ClassDoc) -> GraphQLObjectType:
 def aggregate_args(name: str) -> dict[str, GraphQLArgument]:
     return {"where": GraphQLArgument(inputs.where_input(f"Aggregate{name}WhereInpObj")),
             "groupBy": GraphQLArgument(GraphQLList(GraphQLString)), "limit": GraphQLArgument(GraphQLInt),
-            "objectLimit": GraphQLArgument(GraphQLInt), "nearVector": GraphQLArgument(inputs.NEAR_VECTOR),
-            "nearObject": GraphQLArgument(inputs.NEAR_OBJECT), "nearText": GraphQLArgument(inputs.NEAR_TEXT),
-            "hybrid": GraphQLArgument(inputs.HYBRID), "tenant": GraphQLArgument(GraphQLString)}
+            "objectLimit": GraphQLArgument(GraphQLInt), "nearVector": GraphQLArgument(inputs.SEARCHES.near_vector),
+            "nearObject": GraphQLArgument(inputs.SEARCHES.near_object),
+            "nearText": GraphQLArgument(inputs.SEARCHES.near_text),
+            "hybrid": GraphQLArgument(inputs.SEARCHES.hybrid), "tenant": GraphQLArgument(GraphQLString)}
 
 
 def parse_aggregate(doc: ClassDoc, args: dict[str, Any], selection: SelectionSetNode | None,

@@ -29,8 +29,9 @@ EXPLORE = GraphQLField(
     GraphQLList(GraphQLObjectType("ExploreObj", {
         "beacon": GraphQLField(GraphQLString), "className": GraphQLField(GraphQLString),
         "certainty": GraphQLField(GraphQLFloat), "distance": GraphQLField(GraphQLFloat)})),
-    args={"nearVector": GraphQLArgument(inputs.NEAR_VECTOR), "nearObject": GraphQLArgument(inputs.NEAR_OBJECT),
-          "nearText": GraphQLArgument(inputs.NEAR_TEXT), "limit": GraphQLArgument(GraphQLInt),
+    args={"nearVector": GraphQLArgument(inputs.SEARCHES.near_vector),
+          "nearObject": GraphQLArgument(inputs.SEARCHES.near_object),
+          "nearText": GraphQLArgument(inputs.SEARCHES.near_text), "limit": GraphQLArgument(GraphQLInt),
           "offset": GraphQLArgument(GraphQLInt)})
 
 

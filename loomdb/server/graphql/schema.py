@@ -45,9 +45,10 @@ def _get_args(name: str) -> dict[str, GraphQLArgument]:
         "limit": GraphQLArgument(GraphQLInt), "offset": GraphQLArgument(GraphQLInt),
         "after": GraphQLArgument(GraphQLString), "autocut": GraphQLArgument(GraphQLInt),
         "where": GraphQLArgument(inputs.where_input(f"GetObjects{name}WhereInpObj")),
-        "nearVector": GraphQLArgument(inputs.NEAR_VECTOR), "nearObject": GraphQLArgument(inputs.NEAR_OBJECT),
-        "nearText": GraphQLArgument(inputs.NEAR_TEXT), "bm25": GraphQLArgument(inputs.BM25),
-        "hybrid": GraphQLArgument(inputs.HYBRID), "sort": GraphQLArgument(inputs.SORT),
+        "nearVector": GraphQLArgument(inputs.GET_SEARCHES.near_vector),
+        "nearObject": GraphQLArgument(inputs.GET_SEARCHES.near_object),
+        "nearText": GraphQLArgument(inputs.GET_SEARCHES.near_text), "bm25": GraphQLArgument(inputs.BM25),
+        "hybrid": GraphQLArgument(inputs.GET_SEARCHES.hybrid), "sort": GraphQLArgument(inputs.SORT),
         "groupBy": GraphQLArgument(inputs.GROUP_BY), "tenant": GraphQLArgument(GraphQLString),
         "consistencyLevel": GraphQLArgument(inputs.CONSISTENCY_LEVEL)}
 
