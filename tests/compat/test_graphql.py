@@ -151,6 +151,21 @@ def test_explore_near_vector(client, articles):
     assert len(res.explore) == 2
 
 
+def test_explore_near_object_by_id_and_beacon(client, articles):
+    """nearObject searches every class with the object's vector (found in whichever class holds it)."""
+    col, author, ids, ada = articles
+    fields = "{ beacon className distance }"
+    by_vector = gql(client, f"{{ Explore(nearVector: {{vector: {VECTORS[1]}}}, limit: 4) {fields} }}")
+    by_id = gql(client, f'{{ Explore(nearObject: {{id: "{ids[1]}"}}, limit: 4) {fields} }}')
+    beacon = f"weaviate://localhost/{col.name}/{ids[1]}"
+    by_beacon = gql(client, f'{{ Explore(nearObject: {{beacon: "{beacon}"}}, limit: 4) {fields} }}')
+    assert by_id.errors is None and by_beacon.errors is None, by_id.errors
+    assert by_id.explore == by_vector.explore == by_beacon.explore
+    assert by_id.explore[0]["beacon"] == beacon
+    missing = gql(client, '{ Explore(nearObject: {id: "00000000-0000-0000-0000-0000000000ff"}) { beacon } }')
+    assert missing.errors[0]["message"] == "nearObject params: vector not found"
+
+
 def test_group_by_and_near_object(client, articles):
     col, _, ids, _ = articles
     res = gql(client, f"""{{ Get {{ {col.name}(nearObject: {{id: "{ids[0]}"}},

@@ -2,9 +2,10 @@
 names, and the resolver of each class field (ONE search / aggregate use-case call each)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 from graphql import (
     GraphQLArgument,
     GraphQLField,
@@ -38,6 +39,7 @@ class SearchUseCase(Protocol):
 
     def search(self, request: SearchRequest, headers: Mapping[str, str]) -> SearchResult: ...
     def aggregate(self, params: AggregateParams, headers: Mapping[str, str]) -> AggregateResult: ...
+    def explore_vector(self, collections: Sequence[str], uuid: str) -> np.ndarray: ...
 
 
 def _get_args(name: str) -> dict[str, GraphQLArgument]:
@@ -74,7 +76,7 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
 
     def explore(args: dict[str, Any], _selection: SelectionSetNode | None, call: Call) -> Any:
         single_space = [d for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
-        requests = explore_requests(single_space, args, search.default_limit)
+        requests = explore_requests(single_space, args, search.default_limit, search.explore_vector)
         return explore_rows([search.search(r, call.headers) for r in requests], args, search.default_limit)
 
     resolvers: Resolvers = {("Explore", ""): explore}
