@@ -134,6 +134,25 @@ def test_aggregate_group_by_equals_grpc(client, articles):
     assert by_value["drink"].properties["words"].sum_ == groups["drink"]["words"]["sum"]
 
 
+def test_aggregate_reference_pointing_to_equals_grpc(client, articles):
+    """A reference property aggregates to its type and the distinct beacons it points to (Weaviate's
+    referencePropertyFields), as over gRPC; grouped too."""
+    col, author, ids, ada = articles
+    res = gql(client, f"{{ Aggregate {{ {col.name} {{ meta {{ count }} writtenBy {{ type pointingTo }} }} }} }}")
+    assert res.errors is None, res.errors
+    row = res.aggregate[col.name][0]
+    assert row["writtenBy"] == {"type": "cref", "pointingTo": [f"weaviate://localhost/{author.name}/{ada}"]}
+    grpc = col.aggregate.over_all(return_metrics=Metrics("writtenBy").reference(pointing_to=True))
+    assert grpc.properties["writtenBy"].pointing_to == row["writtenBy"]["pointingTo"]
+    grouped = gql(client, f"""{{ Aggregate {{ {col.name}(groupBy: ["category"]) {{ groupedBy {{ value }}
+        writtenBy {{ pointingTo }} }} }} }}""")
+    assert grouped.errors is None, grouped.errors
+    by_group = {g["groupedBy"]["value"]: g["writtenBy"]["pointingTo"] for g in grouped.aggregate[col.name]}
+    assert by_group == {"food": [f"weaviate://localhost/{author.name}/{ada}"], "drink": []}
+    no_count = gql(client, f"{{ Aggregate {{ {col.name} {{ writtenBy {{ count }} }} }} }}")
+    assert no_count.errors and "count" in no_count.errors[0]["message"]
+
+
 def test_aggregate_meta_count_with_where(client, articles):
     col, *_ = articles
     res = gql(client, f"""{{ Aggregate {{ {col.name}(where: {{path: ["published"], operator: Equal,
