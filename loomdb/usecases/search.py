@@ -121,7 +121,7 @@ class SearchService:
             raise NotFound("nearObject params: vector not found")
         if len({v.shape for v in found}) > 1:
             raise InvalidInput("nearObject params: vectors with incompatible dimensions found")
-        mean: np.ndarray = np.mean(found, axis=0, dtype=np.float32)
+        mean: np.ndarray = np.stack(found).mean(axis=0, dtype=np.float32)
         return mean
 
     # ---- module-embedded queries (usecases/modulecomponents/arguments/nearText in Weaviate) --------------------
