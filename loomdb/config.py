@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import config_inventory
+from .entities.resource_limits import ResourceLimits
+
 DEFAULT_GRPC_MAX_MESSAGE_SIZE = 104_858_000
 
 
@@ -63,7 +66,34 @@ def not_honoured(env: Mapping[str, str]) -> list[str]:
         raw = env.get(name)
         if raw is not None and raw.strip() != "" and _bool_env(dict(env), name, not turned_on) == turned_on:
             problems.append(f"{name}={raw}: {what} is not supported by loomdb yet")
-    return problems
+    return problems + list(config_inventory.refused(env))
+
+
+# Weaviate's LOG_LEVEL names -> Python's logging levels (trace is finer than debug; fatal/panic end the process)
+_LOG_LEVELS = {"trace": "DEBUG", "debug": "DEBUG", "info": "INFO", "warning": "WARNING", "warn": "WARNING",
+               "error": "ERROR", "fatal": "CRITICAL", "panic": "CRITICAL"}
+
+
+def _log_level(env: dict[str, str]) -> str:
+    raw = (env.get("LOG_LEVEL") or "info").strip().lower()
+    if raw not in _LOG_LEVELS:
+        raise SystemExit(f"LOG_LEVEL={raw!r} is not one of {', '.join(_LOG_LEVELS)}")
+    return _LOG_LEVELS[raw]
+
+
+def _percentage_env(env: dict[str, str], name: str, default: int) -> int:
+    value = _int_env(env, name, default)
+    if value < 0:
+        raise SystemExit(f"{name}={value} must be a percentage from 0 (off) to 100")
+    return value
+
+
+def _resource_limits(env: dict[str, str]) -> ResourceLimits:
+    base = ResourceLimits()
+    return ResourceLimits(_percentage_env(env, "DISK_USE_WARNING_PERCENTAGE", base.disk_warning),
+                          _percentage_env(env, "DISK_USE_READONLY_PERCENTAGE", base.disk_readonly),
+                          _percentage_env(env, "MEMORY_WARNING_PERCENTAGE", base.memory_warning),
+                          _percentage_env(env, "MEMORY_READONLY_PERCENTAGE", base.memory_readonly))
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,9 @@ class Settings:
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
+    async_indexing: bool = False    # ASYNC_INDEXING: accepted; loomdb indexes before acknowledging either way
+    resource_limits: ResourceLimits = field(default_factory=ResourceLimits)   # DISK_USE_* / MEMORY_* guard
+    log_level: str = "INFO"         # LOG_LEVEL (Weaviate's names) as a Python logging level
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -108,7 +141,19 @@ class Settings:
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
+            async_indexing=_bool_env(env, "ASYNC_INDEXING", base.async_indexing),
+            resource_limits=_resource_limits(env),
+            log_level=_log_level(env),
         )
+
+    @classmethod
+    def load(cls, config_file: Path | None = None) -> Settings:
+        """`loomdb serve`: the environment over Weaviate's YAML config file (a variable set in the environment
+        wins over the file's key, as in Weaviate)."""
+        if config_file is None:
+            return cls.from_env()
+        from .config_file import read_config_file
+        return cls.from_env({**read_config_file(config_file), **os.environ})
 
     def with_overrides(self, **changes) -> Settings:
         """Apply CLI flags (None means 'not given')."""

@@ -24,8 +24,9 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m loomdb serve` on its own ports and data directory."""
 
-    def __init__(self, data: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data: Path, env: dict[str, str] | None = None, config_file: Path | None = None) -> None:
         self.data = data
+        self.config_file = config_file
         self.port, self.grpc_port = free_port(), free_port()
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
@@ -33,7 +34,8 @@ class ServerProcess:
     def start(self, wait: bool = True) -> ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "loomdb", "serve", "--port", str(self.port), "--grpc-port",
-             str(self.grpc_port), "--data", str(self.data)],
+             str(self.grpc_port), "--data", str(self.data),
+             *(["--config-file", str(self.config_file)] if self.config_file else [])],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
         if wait:
             self.wait_ready()
@@ -82,8 +84,9 @@ def server_process(tmp_path):
     """Factory: server_process(data_dir=None, env=None) -> started ServerProcess; all are killed afterwards."""
     started: list[ServerProcess] = []
 
-    def make(data: Path | None = None, env: dict[str, str] | None = None, wait: bool = True) -> ServerProcess:
-        sp = ServerProcess(data or tmp_path / "data", env)
+    def make(data: Path | None = None, env: dict[str, str] | None = None, wait: bool = True,
+             config_file: Path | None = None) -> ServerProcess:
+        sp = ServerProcess(data or tmp_path / "data", env, config_file)
         started.append(sp)
         return sp.start(wait=wait)
 

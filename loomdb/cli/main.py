@@ -20,20 +20,29 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1; env LOOMDB_HOST].")
+@click.option("--host", default=None,
+              help="Address REST and gRPC listen on [default: 127.0.0.1; env LOOMDB_HOST; 0.0.0.0 in the image].")
 @click.option("--port", type=int, default=None, help="REST port [default: 8080; env LOOMDB_PORT].")
 @click.option("--grpc-port", type=int, default=None, help="gRPC port [default: 50051; env GRPC_PORT].")
 @click.option("--data", "data_path", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data directory [default: ./loomdb-data; env PERSISTENCE_DATA_PATH].")
-def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: Path | None) -> None:
+@click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Weaviate's YAML config file; environment variables win over its keys.")
+def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: Path | None,
+          config_file: Path | None) -> None:
     """Run the server until SIGINT/SIGTERM, then finish in-flight writes, flush and exit 0.
 
     Weaviate's environment variables work unchanged: PERSISTENCE_DATA_PATH, QUERY_DEFAULTS_LIMIT,
-    QUERY_MAXIMUM_RESULTS, GRPC_MAX_MESSAGE_SIZE, AUTOSCHEMA_ENABLED, DISABLE_TELEMETRY."""
+    QUERY_MAXIMUM_RESULTS, GRPC_MAX_MESSAGE_SIZE, AUTOSCHEMA_ENABLED, DISABLE_TELEMETRY, ... (the README lists
+    every Weaviate variable and what loomdb does with it)."""
     from ..server.app import StartupError, start_server_process
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env().with_overrides(host=host, port=port, grpc_port=grpc_port, data_path=data_path)
+    try:
+        settings = Settings.load(config_file).with_overrides(host=host, port=port, grpc_port=grpc_port,
+                                                             data_path=data_path)
+    except ValueError as exc:       # the config file's ConfigFileError
+        raise click.ClickException(str(exc)) from None
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         server = start_server_process(settings)
     except StartupError as exc:

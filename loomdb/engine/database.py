@@ -19,6 +19,7 @@ from .aliases import AliasRegistry
 from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
 from .schema import class_document
 from .schema.model import PropertySpec
+from .shard import Shard
 from .storage.lockfile import DataDirLock
 
 COLLECTIONS_DIR = "collections"
@@ -51,12 +52,16 @@ class Database:
         """Every open shard's index housekeeping (tombstone cleanup cycles, finished background builds), once per
         tick; a shard takes its write lock only when it has work."""
         while not self._stopping.wait(MAINTENANCE_TICK):
-            for collection in list(self._collections.values()):
-                for shard in collection.shards.open_shards():
-                    try:
-                        shard.maintain()
-                    except Exception:       # a shard closing under us, ...: the next tick tries again
-                        log.exception("index maintenance of %s", collection.name)
+            for shard in self.open_shards():
+                try:
+                    shard.maintain()
+                except Exception:       # a shard closing under us, ...: the next tick tries again
+                    log.exception("index maintenance of shard %s", shard.name)
+
+    def open_shards(self) -> list[Shard]:
+        """Every shard in memory: each collection's shard(s), each opened (HOT) tenant."""
+        return [shard for collection in list(self._collections.values())
+                for shard in collection.shards.open_shards()]
 
     @property
     def _root(self) -> Path:

@@ -75,6 +75,11 @@ READY, READONLY = "READY", "READONLY"
 STORE_READ_ONLY = "store is read-only"     # Weaviate's storagestate.ErrStatusReadOnly
 
 
+def read_only_message(reason: str) -> str:
+    """Weaviate's storagestate errors: with the reason the shard went READONLY for (the resource guard's), if any."""
+    return f"{STORE_READ_ONLY} due to: {reason}" if reason else STORE_READ_ONLY
+
+
 class Shard:
     """Objects of one collection (one tenant, later) and their indexes."""
 
@@ -103,10 +108,15 @@ class Shard:
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
         self.status = READY     # READONLY refuses writes (config.update_shards), Weaviate's storagestate
+        self.status_reason = ""     # why it is READONLY when not set by hand ("resource pressure")
         self.update_schema(properties, vectors, stopwords)
         self._next_doc = self.store.max_doc() + 1
         self._seq = self.store.max_seq()      # write sequence of the latest committed write
         self._load()
+
+    def set_status(self, status: str, reason: str = "") -> None:
+        """READY / READONLY, with the reason a READONLY write error names ("" = set by hand)."""
+        self.status, self.status_reason = status, reason
 
     # ---- schema -------------------------------------------------------------------------------------------
     def update_schema(self, properties: dict[str, PropertySpec], vectors: dict[str, VectorSpec],
@@ -183,7 +193,7 @@ class Shard:
 
         Vectors must already be resolved to vector names. One bad object never fails the others."""
         if self.status == READONLY:
-            return [STORE_READ_ONLY] * len(writes)
+            return [read_only_message(self.status_reason)] * len(writes)
         errors: list[str | None] = [None] * len(writes)
         last = {uuid_to_bytes(w.uuid): i for i, w in enumerate(writes)}   # same id twice: last wins
         with self._write_lock:
@@ -293,7 +303,7 @@ class Shard:
     def delete(self, uuids: list[str]) -> list[bool]:
         """Delete objects by id; True for each id that existed."""
         if self.status == READONLY:
-            raise InvalidInput(STORE_READ_ONLY)
+            raise InvalidInput(read_only_message(self.status_reason))
         keys = [uuid_mod.UUID(u).bytes for u in uuids]
         with self._write_lock:
             slots = self._slot_of.get_many(keys)

@@ -76,7 +76,7 @@ class SingleShard:
         """Set READY / READONLY; False when there is no shard of that name."""
         if shard_name != self.shard_name:
             return False
-        self.shard.status = status
+        self.shard.set_status(status)
         return True
 
     def object_count(self) -> int:
@@ -127,7 +127,7 @@ class HashShards:
         """Set READY / READONLY on one shard; False when there is no shard of that name."""
         if shard_name not in self.names:
             return False
-        self.shards[self.names.index(shard_name)].status = status
+        self.shards[self.names.index(shard_name)].set_status(status)
         return True
 
     def object_count(self) -> int:
@@ -247,7 +247,7 @@ class TenantShards(Mapping[str, TenantEntry]):
         tenant = self._tenants.get(shard_name)
         if tenant is None or tenant.shard is None:
             return False
-        tenant.shard.status = status
+        tenant.shard.set_status(status)
         return True
 
     def object_count(self) -> int:

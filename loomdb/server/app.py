@@ -15,6 +15,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
+from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
@@ -27,6 +28,7 @@ from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
 from ..usecases.references import ReferenceService
+from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
@@ -63,13 +65,16 @@ class LoomServer:
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         self.db = Database(settings.data_path)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
+        self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
+                                             self.db.open_shards)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env))
         references = ReferenceService(self.db)
+        schema = SchemaService(self.db, module_config, settings.async_indexing)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config), objects=objects, search=search,
+            settings=settings, schema=schema, objects=objects, search=search,
             cluster=ClusterService(self.db, objects.batch_stats), references=references,
             property_indexes=PropertyIndexService(self.db), modules=modules,
             listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
@@ -91,6 +96,7 @@ class LoomServer:
             self._start_grpc()
             self._start_rest()
             self._ttl_sweeper.start()
+            self._resource_guard.start()
         except BaseException:
             self.stop()
             raise
@@ -149,6 +155,7 @@ class LoomServer:
         if done is not None:
             done.wait(grace)
         self._ttl_sweeper.stop()
+        self._resource_guard.stop()
         self.db.close()
 
 

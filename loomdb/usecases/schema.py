@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..entities.errors import AlreadyExists, InvalidInput, NameTaken, NotFound
 from .aliases import AliasService
+from .async_indexing import check_dynamic_allowed
 from .module_config import ModuleConfig
 from .ports import JsonObject, SchemaDatabasePort
 from .tenants import TenantRequests, TenantService, TenantStates
@@ -16,13 +17,16 @@ JsonObjects = list[JsonObject]
 
 
 class SchemaService:
-    def __init__(self, db: SchemaDatabasePort, module_config: ModuleConfig | None = None) -> None:
+    def __init__(self, db: SchemaDatabasePort, module_config: ModuleConfig | None = None,
+                 async_indexing: bool = True) -> None:
         self.db = db
         self.module_config = module_config      # vectorizer modules checked, their defaults written (create)
+        self.async_indexing = async_indexing    # ASYNC_INDEXING: without it a dynamic index is refused
         self.tenant_service = TenantService(db)
         self.alias_service = AliasService(db)
 
     def create(self, body: JsonObject) -> JsonObject:
+        check_dynamic_allowed(body, self.async_indexing)
         if self.module_config is not None:
             body = self.module_config.prepare_class(body)
         try:
@@ -50,6 +54,7 @@ class SchemaService:
     def update(self, name: str, body: JsonObject) -> JsonObject:
         """PUT /v1/schema/{C} (config.update, config.add_vector): the whole class; immutable changes -> 422."""
         collection = self.db.collection(name)
+        check_dynamic_allowed(body, self.async_indexing, collection.doc)
         if self.module_config is not None:
             body = self.module_config.prepare_update(collection.doc, body)
         return collection.update_doc(body)

@@ -78,7 +78,8 @@ def server(tmp_path_factory) -> Iterator[loomdb.embedded.LoomServer | Endpoint]:
     if REMOTE is not None:
         yield REMOTE
         return
-    srv = loomdb.start_embedded(tmp_path_factory.mktemp("compat-data"))
+    # ASYNC_INDEXING=true, as a Weaviate under these tests needs it: the dynamic index tests create dynamic indexes
+    srv = loomdb.start_embedded(tmp_path_factory.mktemp("compat-data"), async_indexing=True)
     yield srv
     srv.stop()
 

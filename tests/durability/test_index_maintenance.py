@@ -80,7 +80,7 @@ def test_compression_enabled_by_update_is_swapped_in_while_only_reads_arrive(tmp
 def test_dynamic_index_switches_without_writes_and_reopens_as_a_graph(tmp_path):
     vecs = np.random.default_rng(3).standard_normal((1500, DIM)).astype(np.float32)
     config = Configure.VectorIndex.dynamic(threshold=1000, hnsw=Configure.VectorIndex.hnsw(max_connections=16))
-    with loomdb.connect_embedded(tmp_path) as c:
+    with loomdb.connect_embedded(tmp_path, async_indexing=True) as c:     # a dynamic index needs ASYNC_INDEXING
         col = c.collections.create("Dyn", vector_config=Configure.Vectors.self_provided(
             vector_index_config=config))
         _fill(col, vecs)
