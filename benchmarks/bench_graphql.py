@@ -99,12 +99,12 @@ def main() -> None:
 
         requests = [grpc_request(q) for q in queries]
         for text, req in zip(texts[:20], requests[:20]):          # warm up (schema build, caches)
-            orjson.dumps(service.run(text))
+            orjson.dumps(service.run(None, text))
             servicer.Search(req, NO_METADATA).SerializeToString()
         # interleaved, so a busy machine slows both alike; wall time and this thread's CPU time
         gql, grpc, gql_cpu, grpc_cpu = [], [], [], []
         for text, req in zip(texts, requests):
-            for fn, arg, wall, cpu in ((lambda t: orjson.dumps(service.run(t)), text, gql, gql_cpu),
+            for fn, arg, wall, cpu in ((lambda t: orjson.dumps(service.run(None, t)), text, gql, gql_cpu),
                                        (lambda r: servicer.Search(r, NO_METADATA).SerializeToString(), req, grpc,
                                         grpc_cpu)):
                 started, started_cpu = time.perf_counter(), time.thread_time()
@@ -116,7 +116,7 @@ def main() -> None:
         stage_parse = timed(parse, [(t,) for t in texts])
         stage_validate = timed(validate, [(schema, d) for d in parsed])
         stage_execute = timed(lambda d: execute_sync(schema, d), [(d,) for d in parsed])
-        docs = ctx.schema.list()
+        docs = ctx.schema.documents()
         build = timed(lambda: build_schema(docs, ctx.search), [()] * 20)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

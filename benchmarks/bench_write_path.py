@@ -43,7 +43,7 @@ def run_once(objects: list[IncomingObject], batch: int, index: str) -> tuple[flo
             started, cpu = time.perf_counter(), time.process_time()
             for start in range(0, len(objects), batch):
                 entries = [(pos, "Bench", obj) for pos, obj in enumerate(objects[start:start + batch], start)]
-                errors = service.batch_put(entries, {})
+                errors = service.batch_put(None, entries, {})
                 assert not errors, next(iter(errors.values()))
             return time.perf_counter() - started, time.process_time() - cpu
         finally:

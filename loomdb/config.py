@@ -48,11 +48,6 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
 # would be silently less than the operator configured (above all without authentication), so the server refuses to
 # start instead: (variable, value that turns it on, what loomdb lacks).
 _NOT_HONOURED = (
-    ("AUTHENTICATION_APIKEY_ENABLED", True, "API-key authentication"),
-    ("AUTHENTICATION_OIDC_ENABLED", True, "OIDC authentication"),
-    ("AUTHENTICATION_DB_USERS_ENABLED", True, "database users"),
-    ("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", False, "authentication (anonymous access disabled)"),
-    ("AUTHORIZATION_ADMINLIST_ENABLED", True, "admin-list authorization"),
     ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
     ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
     ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
@@ -97,6 +92,53 @@ def _resource_limits(env: dict[str, str]) -> ResourceLimits:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """Weaviate's AUTHENTICATION_* / AUTHORIZATION_ADMINLIST_* variables (usecases/authn.py, usecases/adminlist.py).
+    Anonymous access stays on by default, as loomdb has always served; a compose file that turns it off and
+    configures keys gets exactly that."""
+
+    anonymous_access: bool = True
+    apikey_enabled: bool = False
+    apikey_allowed_keys: tuple[str, ...] = field(default=(), repr=False)     # secrets: never printed
+    apikey_users: tuple[str, ...] = ()
+    db_users_enabled: bool = False                       # /v1/users/db and their keys
+    adminlist_enabled: bool = False
+    adminlist_users: tuple[str, ...] = ()
+    adminlist_readonly_users: tuple[str, ...] = ()
+    adminlist_groups: tuple[str, ...] = ()
+    adminlist_readonly_groups: tuple[str, ...] = ()
+    oidc_enabled: bool = False
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_username_claim: str = ""
+    oidc_groups_claim: str = ""
+    oidc_scopes: tuple[str, ...] = ()
+    oidc_skip_client_id_check: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> AuthSettings:
+        return cls(
+            anonymous_access=_bool_env(env, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", True),
+            apikey_enabled=_bool_env(env, "AUTHENTICATION_APIKEY_ENABLED", False),
+            apikey_allowed_keys=_list_env(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS") or (),
+            apikey_users=_list_env(env, "AUTHENTICATION_APIKEY_USERS") or (),
+            db_users_enabled=_bool_env(env, "AUTHENTICATION_DB_USERS_ENABLED", False),
+            adminlist_enabled=_bool_env(env, "AUTHORIZATION_ADMINLIST_ENABLED", False),
+            adminlist_users=_list_env(env, "AUTHORIZATION_ADMINLIST_USERS") or (),
+            adminlist_readonly_users=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_USERS") or (),
+            adminlist_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_GROUPS") or (),
+            adminlist_readonly_groups=_list_env(env, "AUTHORIZATION_ADMINLIST_READONLY_GROUPS") or (),
+            oidc_enabled=_bool_env(env, "AUTHENTICATION_OIDC_ENABLED", False),
+            oidc_issuer=(env.get("AUTHENTICATION_OIDC_ISSUER") or "").strip(),
+            oidc_client_id=(env.get("AUTHENTICATION_OIDC_CLIENT_ID") or "").strip(),
+            oidc_username_claim=(env.get("AUTHENTICATION_OIDC_USERNAME_CLAIM") or "").strip(),
+            oidc_groups_claim=(env.get("AUTHENTICATION_OIDC_GROUPS_CLAIM") or "").strip(),
+            oidc_scopes=_list_env(env, "AUTHENTICATION_OIDC_SCOPES") or (),
+            oidc_skip_client_id_check=_bool_env(env, "AUTHENTICATION_OIDC_SKIP_CLIENT_ID_CHECK", False),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("loomdb-data")
     host: str = "127.0.0.1"
@@ -117,6 +159,7 @@ class Settings:
     async_indexing: bool = False    # ASYNC_INDEXING: accepted; loomdb indexes before acknowledging either way
     resource_limits: ResourceLimits = field(default_factory=ResourceLimits)   # DISK_USE_* / MEMORY_* guard
     log_level: str = "INFO"         # LOG_LEVEL (Weaviate's names) as a Python logging level
+    auth: AuthSettings = field(default_factory=AuthSettings)     # authentication and the admin list
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -144,6 +187,7 @@ class Settings:
             async_indexing=_bool_env(env, "ASYNC_INDEXING", base.async_indexing),
             resource_limits=_resource_limits(env),
             log_level=_log_level(env),
+            auth=AuthSettings.from_env(env),
         )
 
     @classmethod

@@ -10,6 +10,7 @@ from concurrent import futures
 
 import grpc
 import uvicorn
+from starlette.types import ASGIApp
 from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
 from ..config import Settings
@@ -17,11 +18,13 @@ from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
 from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
+from ..engine.storage.json_records import JsonRecords
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.db_users import DbUsers
 from ..usecases.module_config import ModuleConfig
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
@@ -32,12 +35,21 @@ from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
 from ..usecases.vectorize import Vectorization
+from .auth import (
+    AuthInterceptor,
+    AuthMiddleware,
+    build_authenticator,
+    build_authorizer,
+    oidc_tokens,
+    static_keys,
+)
 from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
+DB_USERS_FILE = "users/db_users.json"      # database users: names, key hashes, states
 
 
 def _health_handler() -> grpc.GenericRpcHandler:
@@ -63,21 +75,31 @@ class LoomServer:
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
+        try:                                    # configuration errors before the data directory is locked
+            static = static_keys(settings.auth)
+            oidc = oidc_tokens(settings.auth)
+            authz = build_authorizer(settings.auth)
+        except ValueError as exc:
+            raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
+        db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
+                           settings.auth.apikey_users if static is not None else (), authz=authz)
+        self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
                                              self.db.open_shards)
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
-                                vectorization, module_config)
+                                vectorization, module_config, authz=authz)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
-                               vectorization, QueryModules(modules.get, modules.names, settings.module_env))
-        references = ReferenceService(self.db)
-        schema = SchemaService(self.db, module_config, settings.async_indexing)
+                               vectorization, QueryModules(modules.get, modules.names, settings.module_env),
+                               authz=authz)
+        references = ReferenceService(self.db, authz=authz)
         self.ctx = ServerContext(
-            settings=settings, schema=schema, objects=objects, search=search,
-            cluster=ClusterService(self.db, objects.batch_stats), references=references,
-            property_indexes=PropertyIndexService(self.db), modules=modules,
-            listing=ObjectListService(self.db, search), classless=ClasslessObjects(self.db, objects, references))
+            settings=settings, schema=SchemaService(self.db, module_config, settings.async_indexing, authz=authz),
+            objects=objects, search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz),
+            references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
+            listing=ObjectListService(self.db, search, authz=authz),
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -104,7 +126,9 @@ class LoomServer:
 
     def _start_grpc(self) -> None:
         size = self.settings.grpc_max_message_size
-        server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"), options=[
+        interceptors = () if self.authenticator.open else (AuthInterceptor(self.authenticator),)
+        server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"),
+                             interceptors=interceptors, options=[
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
             ("grpc.so_reuseport", 0)])
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
@@ -131,7 +155,10 @@ class LoomServer:
                           f"{exc.strerror}") from None
         sock.listen(1024)
         self.ctx.rest_port = sock.getsockname()[1]
-        config = uvicorn.Config(build_rest_app(self.ctx), log_level="warning", access_log=False,
+        app: ASGIApp = build_rest_app(self.ctx)
+        if not self.authenticator.open:
+            app = AuthMiddleware(app, self.authenticator)
+        config = uvicorn.Config(app, log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=10)
         self._uvicorn = uvicorn.Server(config)
         self._rest_thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]},

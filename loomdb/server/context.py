@@ -7,6 +7,7 @@ from ..config import Settings
 from ..modules.registry import ModuleRegistry
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
+from ..usecases.db_users import DbUsers
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
@@ -27,5 +28,6 @@ class ServerContext:
     modules: ModuleRegistry
     listing: ObjectListService          # GET /v1/objects
     classless: ClasslessObjects         # the deprecated object paths without a class name
+    db_users: DbUsers                   # /v1/users/db (AUTHENTICATION_DB_USERS_ENABLED)
     rest_port: int = 0
     grpc_port: int = 0

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ..entities import permissions as perm
 from ..entities.errors import NotFound
 from ..entities.objects import IncomingObject
+from ..entities.principal import Principal
+from .authz import AllowAll, Authorizer
 from .objects import Headers, ObjectService, ObjectView
 from .references import ReferenceService
 
@@ -25,8 +28,10 @@ class OwnerDatabase(Protocol):
 
 
 class ClasslessObjects:
-    def __init__(self, db: OwnerDatabase, objects: ObjectService, references: ReferenceService) -> None:
+    def __init__(self, db: OwnerDatabase, objects: ObjectService, references: ReferenceService,
+                 authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.objects = objects
         self.references = references
 
@@ -45,23 +50,34 @@ class ClasslessObjects:
             raise NotFound(f"no object with id '{uuid}'")
         return name
 
-    def get(self, uuid: str, with_vector: bool) -> ObjectView:
-        return self.objects.get(self._owner_or_404(uuid), uuid, with_vector)
+    # Each path is authorized on the object id before its collection is looked up (Weaviate: Objects("", "", id)),
+    # then again by the ordinary operation with the collection found.
+    def get(self, principal: Principal | None, uuid: str, with_vector: bool) -> ObjectView:
+        self._authz.authorize(principal, perm.READ, perm.objects(perm.ANY, "", uuid))
+        return self.objects.get(principal, self._owner_or_404(uuid), uuid, with_vector)
 
-    def exists(self, uuid: str) -> bool:
-        return self.owner(uuid) is not None
-
-    def delete(self, uuid: str) -> bool:
+    def exists(self, principal: Principal | None, uuid: str) -> bool:
+        self._authz.authorize(principal, perm.READ, perm.objects(perm.ANY, "", uuid))
         name = self.owner(uuid)
-        return name is not None and self.objects.delete(name, uuid)
+        return name is not None and self.objects.exists(principal, name, uuid)
 
-    def replace(self, collection: str | None, obj: IncomingObject, headers: Headers) -> ObjectView:
+    def delete(self, principal: Principal | None, uuid: str) -> bool:
+        self._authz.authorize(principal, perm.DELETE, perm.objects(perm.ANY, "", uuid))
+        name = self.owner(uuid)
+        return name is not None and self.objects.delete(principal, name, uuid)
+
+    def replace(self, principal: Principal | None, collection: str | None, obj: IncomingObject, headers: Headers
+                ) -> ObjectView:
         """PUT: the body's class (Weaviate takes it from there), else the collection holding the id."""
-        return self.objects.replace(collection or self._owner_or_404(obj.uuid), obj, headers)
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection or perm.ANY, "", obj.uuid))
+        return self.objects.replace(principal, collection or self._owner_or_404(obj.uuid), obj, headers)
 
-    def merge(self, collection: str | None, obj: IncomingObject, headers: Headers) -> None:
-        self.objects.merge(collection or self._owner_or_404(obj.uuid), obj, headers)
+    def merge(self, principal: Principal | None, collection: str | None, obj: IncomingObject, headers: Headers
+              ) -> None:
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection or perm.ANY, "", obj.uuid))
+        self.objects.merge(principal, collection or self._owner_or_404(obj.uuid), obj, headers)
 
-    def change_reference(self, action: str, uuid: str, prop: str, body: Any) -> None:
+    def change_reference(self, principal: Principal | None, action: str, uuid: str, prop: str, body: Any) -> None:
         """`action` is "add", "replace" or "delete", as on the class-qualified reference path."""
-        getattr(self.references, action)(self._owner_or_404(uuid), uuid, prop, body)
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(perm.ANY, "", uuid))
+        getattr(self.references, action)(principal, self._owner_or_404(uuid), uuid, prop, body)

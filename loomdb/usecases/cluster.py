@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..entities import permissions as perm
+from ..entities.principal import Principal
+from .authz import AllowAll, Authorizer
 from .objects import BatchStats
 from .ports import ClusterDatabase, JsonObject
 
@@ -44,21 +47,26 @@ class ClusterStatistics:
 
 
 class ClusterService:
-    def __init__(self, db: ClusterDatabase, batch_stats: BatchStats) -> None:
+    def __init__(self, db: ClusterDatabase, batch_stats: BatchStats, authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.batch_stats = batch_stats
 
-    def node_status(self, only: str | None = None) -> NodeStatus:
+    def node_status(self, principal: Principal | None, only: str | None = None, verbosity: str = "minimal"
+                    ) -> NodeStatus:
         """Every loaded shard, or those of one collection; a multi-tenant collection has one shard per ACTIVE
         tenant, named after it."""
+        self._authz.authorize(principal, perm.READ, perm.nodes(verbosity, only or perm.ANY))
         collections = [self.db.collection(only)] if only else self.db.collections()
         shards = [(c.name, *shard) for c in collections for shard in c.shard_counts()]
         return NodeStatus(shards, self.batch_stats.rate_per_second())
 
-    def statistics(self, address: str) -> ClusterStatistics:
+    def statistics(self, principal: Principal | None, address: str) -> ClusterStatistics:
         """The consensus view of every node: this one alone."""
+        self._authz.authorize(principal, perm.READ, perm.cluster())
         return ClusterStatistics([NodeStatistics(NODE_NAME, address)])
 
-    def distributed_tasks(self) -> dict[str, list[JsonObject]]:
+    def distributed_tasks(self, principal: Principal | None) -> dict[str, list[JsonObject]]:
         """Weaviate's distributed tasks by namespace (reindexing, ...): loomdb runs none."""
+        self._authz.authorize(principal, perm.READ, perm.cluster())
         return {}

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..entities import permissions as perm
 from ..entities.errors import InvalidInput, LoomError
+from ..entities.principal import Principal
 from ..entities.projection import Projection
 from ..entities.search import SearchParams, SearchRequest, SortBy
+from .authz import AllowAll, Authorizer
 from .objects import ObjectView
 from .search import SearchService
 
@@ -42,36 +45,39 @@ class ListQuery:
 
 
 class ObjectListService:
-    def __init__(self, db: ListingDatabase, search: SearchService) -> None:
+    def __init__(self, db: ListingDatabase, search: SearchService, authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.search = search
 
-    def list_objects(self, query: ListQuery) -> list[ObjectView]:
-        """The page of objects, each with its collection's shape."""
+    def list_objects(self, principal: Principal | None, query: ListQuery) -> list[ObjectView]:
+        """The page of objects, each with its collection's shape (each collection read is authorized again by
+        the search that reads it)."""
+        self._authz.authorize(principal, perm.READ, perm.objects(query.collection or perm.ANY, query.tenant))
         offset = query.offset or 0
         limit = self.search.default_limit if query.limit is None else query.limit
         over = offset + limit > self.search.maximum_results
         if query.collection:
             if over:
                 raise InvalidInput("msg:offset or limit code:400 err:query maximum results exceeded")
-            return self._one(query, offset, limit)
+            return self._one(principal, query, offset, limit)
         if over:
             raise LoomError("list objects: query maximum results exceeded")
         if query.after is not None:
             raise LoomError("list objects: after parameter not allowed, cursor must be specific to one class, "
                             "set class query param")
-        return self._all(query, offset, limit)
+        return self._all(principal, query, offset, limit)
 
-    def _one(self, query: ListQuery, offset: int, limit: int) -> list[ObjectView]:
+    def _one(self, principal: Principal | None, query: ListQuery, offset: int, limit: int) -> list[ObjectView]:
         assert query.collection is not None
         after = query.after
         if after is not None:
             _check_cursor(after, offset, query.sort, query.limit)
         if limit == 0:
             return []
-        return self._page(query.collection, query, offset, limit, after or None)
+        return self._page(principal, query.collection, query, offset, limit, after or None)
 
-    def _all(self, query: ListQuery, offset: int, limit: int) -> list[ObjectView]:
+    def _all(self, principal: Principal | None, query: ListQuery, offset: int, limit: int) -> list[ObjectView]:
         """Every collection the tenant fits, in name order, until offset+limit objects are found."""
         found: list[ObjectView] = []
         total = offset + limit
@@ -82,18 +88,19 @@ class ObjectListService:
             if multi_tenant != bool(query.tenant):
                 continue        # Weaviate skips collections the tenant does not fit
             try:
-                found += self._page(collection.name, query, 0, total, None)
+                found += self._page(principal, collection.name, query, 0, total, None)
             except InvalidInput:
                 if not multi_tenant:
                     raise
                 # the tenant is not one of this collection's (or not active): skipped as Weaviate does
         return found[offset:total]
 
-    def _page(self, name: str, query: ListQuery, offset: int, limit: int, after: str | None) -> list[ObjectView]:
+    def _page(self, principal: Principal | None, name: str, query: ListQuery, offset: int, limit: int,
+              after: str | None) -> list[ObjectView]:
         params = SearchParams(collection=name, limit=limit, offset=offset, after=after, sort=query.sort,
                               tenant=query.tenant)
         projection = Projection(uuid=True, creation_time=True, update_time=True, vector=query.with_vector)
-        result = self.search.search(SearchRequest(params, projection), {})     # a listing calls no module
+        result = self.search.search(principal, SearchRequest(params, projection), {})     # a listing calls no module
         return [ObjectView(result.shape, o.obj) for o in result.objects]
 
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..entities import permissions as perm
 from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, UpstreamFailure
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, StoredObject
+from ..entities.principal import Principal
 from ..entities.projection import CollectionShape, collection_shape
+from .authz import AllowAll, Authorizer
 from .filter_rules import check_filters
 from .module_config import ModuleConfig
 from .ports import ObjectCollection, ObjectDatabase
@@ -72,8 +75,10 @@ BatchEntry = tuple[int, str, IncomingObject]
 
 class ObjectService:
     def __init__(self, db: ObjectDatabase, query_maximum_results: int, autoschema: bool,
-                 vectorization: Vectorization | None = None, module_config: ModuleConfig | None = None) -> None:
+                 vectorization: Vectorization | None = None, module_config: ModuleConfig | None = None,
+                 authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.query_maximum_results = query_maximum_results
         self.autoschema = autoschema
         self.write_rules = ObjectWriteRules(db, autoschema)     # auto-schema and reference values, per write
@@ -81,10 +86,11 @@ class ObjectService:
         self.vectorization = vectorization
         self.module_config = module_config
 
-    def _writable(self, name: str) -> ObjectCollection:
+    def _writable(self, principal: Principal | None, name: str) -> ObjectCollection:
         """The collection to write to; with auto-schema on, a missing collection is created (as Weaviate does,
-        with DEFAULT_VECTORIZER_MODULE)."""
+        with DEFAULT_VECTORIZER_MODULE) when the principal may create collections."""
         if self.autoschema and not self.db.has_collection(name):
+            self._authz.authorize(principal, perm.CREATE, perm.collection_metadata(name))
             body = {"class": name}
             try:
                 self.db.create_collection(self.module_config.prepare_class(body) if self.module_config else body)
@@ -126,33 +132,39 @@ class ObjectService:
         if problem:
             raise InvalidInput(f"invalid object: {problem}")
 
-    def insert(self, collection: str, obj: IncomingObject, headers: Headers) -> ObjectView:
+    def insert(self, principal: Principal | None, collection: str, obj: IncomingObject, headers: Headers
+               ) -> ObjectView:
         """Store a new object (its module vectors first); returns it as stored (vectors included), as Weaviate's
         create answers."""
+        self._authz.authorize(principal, perm.CREATE, perm.objects(collection, obj.tenant))
         self._check_names(obj)
-        target = self._writable(collection)
+        target = self._writable(principal, collection)
         self._vectorize(target, obj, headers)
         target.insert(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def replace(self, collection: str, obj: IncomingObject, headers: Headers) -> ObjectView:
+    def replace(self, principal: Principal | None, collection: str, obj: IncomingObject, headers: Headers
+                ) -> ObjectView:
         """Replace an object whole; returns it as stored (vectors included), as Weaviate's update answers."""
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection, obj.tenant, obj.uuid))
         self._check_names(obj)
         target = self.db.collection(collection)
         self._revectorize(target, obj, False, headers)
         target.replace(obj, rules=self.write_rules)
         return _read(target, obj.uuid, True, obj.tenant)
 
-    def merge(self, collection: str, obj: IncomingObject, headers: Headers) -> None:
+    def merge(self, principal: Principal | None, collection: str, obj: IncomingObject, headers: Headers) -> None:
         """PATCH: the merged properties' module vectors are computed again only where the embedded text changed."""
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection, obj.tenant, obj.uuid))
         self._check_names(obj)
         target = self.db.collection(collection)
         self._revectorize(target, obj, True, headers)
         target.merge(obj, rules=self.write_rules)
 
-    def validate(self, collection: str, obj: IncomingObject) -> None:
+    def validate(self, principal: Principal | None, collection: str, obj: IncomingObject) -> None:
         """POST /v1/objects/validate: a write's checks, nothing stored; every problem is Weaviate's
         "invalid object: ..." (422)."""
+        self._authz.authorize(principal, perm.READ, perm.objects(collection, "", obj.uuid))
         try:
             self._check_names(obj)
             self.db.collection(collection).validate(obj)
@@ -160,21 +172,30 @@ class ObjectService:
             message = exc.message if exc.message.startswith("invalid object: ") else f"invalid object: {exc.message}"
             raise InvalidInput(message) from None
 
-    def get(self, collection: str, uuid: str, with_vector: bool, tenant: str = "") -> ObjectView:
+    def get(self, principal: Principal | None, collection: str, uuid: str, with_vector: bool, tenant: str = ""
+            ) -> ObjectView:
+        self._authz.authorize(principal, perm.READ, perm.objects(collection, tenant, uuid))
         return _read(self.db.collection(collection), uuid, with_vector, tenant)
 
-    def exists(self, collection: str, uuid: str, tenant: str = "") -> bool:
+    def exists(self, principal: Principal | None, collection: str, uuid: str, tenant: str = "") -> bool:
+        self._authz.authorize(principal, perm.READ, perm.objects(collection, tenant, uuid))
         return self.db.collection(collection).exists(uuid, tenant=tenant)
 
-    def delete(self, collection: str, uuid: str, tenant: str = "") -> bool:
+    def delete(self, principal: Principal | None, collection: str, uuid: str, tenant: str = "") -> bool:
+        self._authz.authorize(principal, perm.DELETE, perm.objects(collection, tenant, uuid))
         return self.db.collection(collection).delete([uuid], tenant=tenant)[0]
 
-    def batch_put(self, entries: list[BatchEntry], headers: Headers) -> dict[int, str]:
+    def batch_put(self, principal: Principal | None, entries: list[BatchEntry], headers: Headers
+                  ) -> dict[int, str]:
         """Upsert objects, one engine call per collection; returns {request position: error} for failed ones.
         Module vectors are computed per collection in one call per vector space.
 
-        An unknown collection, a property name auto-schema cannot add, or a failed vectorisation fails only its
-        own objects."""
+        The principal must be allowed to update and create objects in every (collection, tenant) of the batch (a
+        batch is an upsert), or nothing is stored (Forbidden). An unknown collection, a property name auto-schema
+        cannot add, or a failed vectorisation fails only its own objects."""
+        shards = sorted({(name, obj.tenant) for _, name, obj in entries})
+        for verb in (perm.UPDATE, perm.CREATE):
+            self._authz.authorize(principal, verb, *(perm.objects(name, tenant) for name, tenant in shards))
         objects_by_collection: dict[str, list[tuple[int, IncomingObject]]] = defaultdict(list)
         errors: dict[int, str] = {}
         for pos, name, obj in entries:
@@ -186,7 +207,7 @@ class ObjectService:
         stored = 0
         for name, items in objects_by_collection.items():
             try:
-                collection = self._writable(name)
+                collection = self._writable(principal, name)
             except LoomError as exc:
                 errors.update({pos: exc.message for pos, _ in items})
                 continue
@@ -219,14 +240,17 @@ class ObjectService:
             if current is not None:
                 self.vectorization.keep_unchanged(doc, obj, current)
 
-    def open_stream(self, on_results: Callable[[StreamResults], None], on_done: Callable[[], None],
-                    headers: Headers, references: ReferenceBatch | None = None) -> StreamSession:
+    def open_stream(self, principal: Principal | None, on_results: Callable[[StreamResults], None],
+                    on_done: Callable[[], None], headers: Headers, references: ReferenceBatch | None = None
+                    ) -> StreamSession:
         """A BatchStream session: items submitted are stored in order through `batch_put` (objects) and
         `references` (reference items, after the objects of the same group); `on_results` gets a StreamResults per
         stored group, `on_done` is called once everything submitted before `finish` is stored."""
-        return StreamSession(self, on_results, on_done, references=references, headers=headers)
+        return StreamSession(self, principal, on_results, on_done, references=references, headers=headers)
 
-    def delete_many(self, collection: str, flt: Filter, dry_run: bool, tenant: str = "") -> DeleteOutcome:
+    def delete_many(self, principal: Principal | None, collection: str, flt: Filter, dry_run: bool, tenant: str = ""
+                    ) -> DeleteOutcome:
+        self._authz.authorize(principal, perm.DELETE, perm.objects(collection, tenant))
         target = self.db.collection(collection)
         check_filters(target.doc, flt)
         uuids, matches = target.delete_where(flt, dry_run, self.query_maximum_results, tenant=tenant)
@@ -285,10 +309,11 @@ class StreamSession:
     MIN_BATCH, MAX_BATCH = 100, 1000
     TARGET_SECONDS = 0.5
 
-    def __init__(self, service: ObjectService, on_results: Callable[[StreamResults], None],
-                 on_done: Callable[[], None], headers: Headers, capacity: int = 4000, max_batch: int = 1000,
-                 references: ReferenceBatch | None = None) -> None:
+    def __init__(self, service: ObjectService, principal: Principal | None,
+                 on_results: Callable[[StreamResults], None], on_done: Callable[[], None], headers: Headers,
+                 capacity: int = 4000, max_batch: int = 1000, references: ReferenceBatch | None = None) -> None:
         self.service = service
+        self.principal = principal
         self.headers = headers
         self.references = references
         self.capacity = capacity
@@ -388,7 +413,9 @@ class StreamSession:
                 entries.append((pos, item.collection, item.obj))
         if entries:
             try:
-                errors = self.service.batch_put(entries, self.headers)
+                errors = self.service.batch_put(self.principal, entries, self.headers)
+            except LoomError as exc:               # e.g. Forbidden: this group's objects fail, the stream goes on
+                errors = {pos: exc.message for pos, _, _ in entries}
             except Exception as exc:  # noqa: BLE001 - a bug fails this group's objects, never the stream
                 errors = {pos: f"internal error: {type(exc).__name__}: {exc}" for pos, _, _ in entries}
             for pos, _, _ in entries:

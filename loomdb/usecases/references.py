@@ -21,8 +21,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..entities import beacons
+from ..entities import permissions as perm
 from ..entities.errors import InvalidInput, LoomError, NotFound
 from ..entities.objects import StoredObject, parse_uuid
+from ..entities.principal import Principal
+from .authz import AllowAll, Authorizer
 from .ports import (
     CollectionFinderPort,
     JsonObject,
@@ -213,8 +216,9 @@ def _appending(additions: list[tuple[str, str]]) -> PropertiesChange:
 
 
 class ReferenceService:
-    def __init__(self, db: RefDatabasePort) -> None:
+    def __init__(self, db: RefDatabasePort, authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.targets = ReferenceTargets(db)
 
     def _source(self, name: str) -> RefSourcePort:
@@ -246,30 +250,44 @@ class ReferenceService:
             raise NotFound(f"source object {source.name}/{parse_uuid(uuid)} not found")
         return found
 
-    def add(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
+    def _authorize_targets(self, principal: Principal | None, beacons_: list[str]) -> None:
+        """READ on the collections the new references point to (Weaviate's references_add/update checks)."""
+        targets = sorted({cls for cls, _ in map(beacons.split_canonical, beacons_) if cls})
+        if targets:
+            self._authz.authorize(principal, perm.READ, *(perm.objects(cls) for cls in targets))
+
+    def add(self, principal: Principal | None, collection: str, uuid: str, prop: str, body: Any, tenant: str = ""
+            ) -> None:
         """POST /v1/objects/{C}/{id}/references/{prop}: append one beacon (usecases/objects/references_add.go:
         inputs, target existence in the tenant, source object, then the multi-tenancy rules)."""
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection, tenant, uuid))
         source, prop = self._source(collection), _prop_name(prop)
         beacon = self.targets.single(source, prop, body, tenant=tenant)
+        self._authorize_targets(principal, [beacon])
         self._source_object(source, uuid, tenant)
         if (problem := self.tenancy_problem(source, uuid, beacon, tenant)) is not None:
             raise LoomError(f"msg:multi-tenancy violation code:500 err:{problem}")
         self._rewrite(source, uuid, prop, lambda refs: refs + [{"beacon": beacon}], tenant)
 
-    def replace(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
+    def replace(self, principal: Principal | None, collection: str, uuid: str, prop: str, body: Any,
+                tenant: str = "") -> None:
         """PUT /v1/objects/{C}/{id}/references/{prop}: the whole list (every target must exist in the tenant)."""
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection, tenant, uuid))
         source, prop = self._source(collection), _prop_name(prop)
         self._source_object(source, uuid, tenant)
         if not isinstance(body, list):
             raise RefError("validate inputs", "references must be a list of {\"beacon\": ...}")
         new = [{"beacon": self.targets.single(source, prop, b, tenant=tenant)} for b in body]
+        self._authorize_targets(principal, [ref["beacon"] for ref in new])
         if not new:
             check_property(source, prop)
         self._rewrite(source, uuid, prop, lambda refs: new, tenant)
 
-    def delete(self, collection: str, uuid: str, prop: str, body: Any, tenant: str = "") -> None:
+    def delete(self, principal: Principal | None, collection: str, uuid: str, prop: str, body: Any,
+               tenant: str = "") -> None:
         """DELETE /v1/objects/{C}/{id}/references/{prop}: remove the beacon (every occurrence); nothing is written
         when the object does not hold it (references_delete.go removeReference)."""
+        self._authz.authorize(principal, perm.UPDATE, perm.objects(collection, tenant, uuid))
         source, prop = self._source(collection), _prop_name(prop)
         current = self._source_object(source, uuid, tenant).properties.get(prop) or []
         beacon = self.targets.single(source, prop, body, check_exists=False, tenant=tenant)
@@ -293,10 +311,11 @@ class ReferenceService:
             return f"target: {problem}"
         return None
 
-    def batch(self, items: list[Any]) -> list[str | None]:
+    def batch(self, principal: Principal | None, items: list[Any]) -> list[str | None]:
         """One error message (None = stored) per item, in request order (usecases/objects/
         batch_references_add.go wording for what it validates). Existence of targets is not checked in batches,
         as in Weaviate; all changed objects of one source collection and tenant are written together."""
+        self._authz.authorize(principal, perm.UPDATE, *_batch_sources(items))
         if not items:
             raise InvalidInput("invalid params: length cannot be 0, need at least one reference for batching")
         results: list[str | None] = [None] * len(items)
@@ -365,3 +384,17 @@ class ReferenceService:
             return [(i, exc.message) for i, _, _, _ in entries]
         return [(i, written[uid] if uid in written else f"source object {source.name}/{uid} not found")
                 for i, uid, _, _ in entries]
+
+
+def _batch_sources(items: list[Any]) -> list[str]:
+    """The data resources a batch of references writes to: each source collection in its tenant (Weaviate's
+    pathsData, checked before anything is validated); every collection when no source can be read."""
+    sources = set()
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        try:
+            _, cls, _, _ = beacons.parse_source(item.get("from"))
+        except InvalidInput:
+            continue
+        sources.add(perm.objects(cls, item.get("tenant") or ""))
+    return sorted(sources) or [perm.objects()]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
+from ..entities import permissions as perm
 from ..entities.aggregate import AggregateParams, AggregateResult
 from ..entities.errors import InvalidInput, LoomError, NotFound
-from ..entities.projection import CollectionShape, Projection, collection_shape
+from ..entities.filters import Filter
+from ..entities.principal import Principal
+from ..entities.projection import CollectionShape, Projection, RefQuery, collection_shape
 from ..entities.references import ResolvedRef
 from ..entities.search import (
     Hit,
@@ -26,6 +30,7 @@ from ..entities.search import (
     SearchResult,
     certainty_unsupported,
 )
+from .authz import AllowAll, Authorizer
 from .filter_rules import check_filters
 from .module_steps import run_module_steps
 from .multi_target import (
@@ -40,6 +45,7 @@ from .ports import SearchCollection, SearchDatabase
 from .projection import project_features
 from .query_modules import NO_MODULES, QueryModules
 from .query_vectors import check_query_vectors
+from .read_scope import read_resources
 from .vectorize import Vectorization, no_vectorizer
 
 SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc/v1/parse_search_request.go
@@ -47,21 +53,26 @@ SORT_WITH_SEARCH = "sorting cannot be combined with search"    # Weaviate's grpc
 
 class SearchService:
     def __init__(self, db: SearchDatabase, query_defaults_limit: int, query_maximum_results: int,
-                 vectorization: Vectorization | None = None, modules: QueryModules = NO_MODULES) -> None:
+                 vectorization: Vectorization | None = None, modules: QueryModules = NO_MODULES,
+                 authz: Authorizer | None = None) -> None:
         self.db = db
+        self._authz = authz or AllowAll()
         self.default_limit = query_defaults_limit
         self.maximum_results = query_maximum_results
         self.vectorization = vectorization      # near_text and text-only hybrid: the target vector's module
         self.modules = modules      # rerankers and generative modules for the steps after the search
 
-    def search(self, request: SearchRequest, headers: Mapping[str, str]) -> SearchResult:
+    def search(self, principal: Principal | None, request: SearchRequest, headers: Mapping[str, str]
+               ) -> SearchResult:
         """The page (or the groups) of a search with their objects, their requested references, and the shapes
         of every collection among them. Objects deleted meanwhile are dropped. `headers` carry module API keys."""
         params, projection = request.params, request.projection
+        self._authz.authorize(principal, perm.READ, perm.objects(params.collection, params.tenant))
         searching = request.near_text is not None or params.near_vector is not None
         if params.sort and (searching or params.bm25 is not None or params.hybrid is not None):
             raise InvalidInput(SORT_WITH_SEARCH)
         collection = self.db.collection(params.collection)
+        self._authorize_reads(principal, collection, params.tenant, projection.references, params.filters)
         check_filters(collection.doc, params.filters)
         params = replace(params, near_vector=self._near_text(collection, request.near_text, params.tenant, headers)
                          if request.near_text is not None else params.near_vector,
@@ -90,10 +101,13 @@ class SearchService:
             project_features(objects, request.feature_projection)
         return run_module_steps(result, request, collection.doc, self.modules, headers)
 
-    def aggregate(self, params: AggregateParams, headers: Mapping[str, str]) -> AggregateResult:
+    def aggregate(self, principal: Principal | None, params: AggregateParams, headers: Mapping[str, str]
+                  ) -> AggregateResult:
         """Aggregate metrics over all / the filtered / the nearest objects (near_object: the object's vector;
         near_text: the concepts' vector)."""
+        self._authz.authorize(principal, perm.READ, perm.objects(params.collection, params.tenant))
         collection = self.db.collection(params.collection)
+        self._authorize_reads(principal, collection, params.tenant, (), params.filters)
         check_filters(collection.doc, params.filters)
         if params.near_text is not None:
             params = replace(params, near_vector=self._near_text(collection, params.near_text, params.tenant,
@@ -105,11 +119,12 @@ class SearchService:
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
 
-    def explore_vector(self, collections: Sequence[str], uuid: str) -> np.ndarray:
+    def explore_vector(self, principal: Principal | None, collections: Sequence[str], uuid: str) -> np.ndarray:
         """Explore's nearObject (Weaviate's crossClassFindVector): the vector of the object `uuid` in the one of
         `collections` (each with one vector space) that holds it, the mean when several do."""
         found = []
         for name in collections:
+            self._authz.authorize(principal, perm.READ, perm.objects(name, ""))
             collection = self.db.collection(name)
             try:
                 obj = collection.get(uuid, with_vectors=True)
@@ -123,6 +138,19 @@ class SearchService:
             raise InvalidInput("nearObject params: vectors with incompatible dimensions found")
         mean: np.ndarray = np.stack(found).mean(axis=0, dtype=np.float32)
         return mean
+
+    def _authorize_reads(self, principal: Principal | None, collection: SearchCollection, tenant: str,
+                         refs: tuple[RefQuery, ...], flt: Filter | None) -> None:
+        """READ on every collection the query reaches through references (returned or filtered through)."""
+        resources = read_resources(collection.doc, tenant, refs, flt, self._doc_of)
+        if len(resources) > 1:
+            self._authz.authorize(principal, perm.READ, *resources)
+
+    def _doc_of(self, name: str) -> dict[str, Any] | None:
+        try:
+            return self.db.collection(name).doc
+        except NotFound:
+            return None
 
     # ---- module-embedded queries (usecases/modulecomponents/arguments/nearText in Weaviate) --------------------
     def _embed(self, collection: SearchCollection, target: str, texts: tuple[str, ...],

@@ -75,16 +75,16 @@ def test_alias_persists_and_dies_with_its_collection(tmp_path):
     srv = loomdb.start_embedded(tmp_path)
     try:
         schema = srv.ctx.schema
-        schema.create({"class": "Keep"})
-        schema.create({"class": "Drop"})
-        schema.create_alias("keepAlias", "Keep")
-        schema.create_alias("DropAlias", "Drop")
-        schema.delete("Drop")
+        schema.create(None, {"class": "Keep"})
+        schema.create(None, {"class": "Drop"})
+        schema.create_alias(None, "keepAlias", "Keep")
+        schema.create_alias(None, "DropAlias", "Drop")
+        schema.delete(None, "Drop")
     finally:
         srv.stop()
     db = Database(tmp_path)
     try:
-        assert SchemaService(db).list_aliases() == [{"alias": "KeepAlias", "class": "Keep"}]
+        assert SchemaService(db).list_aliases(None) == [{"alias": "KeepAlias", "class": "Keep"}]
         assert db.collection("keepAlias").name == "Keep"
     finally:
         db.close()

@@ -85,7 +85,7 @@ def test_stream_session_backpressure_is_bounded(tmp_path):
     try:
         service = ObjectService(db, query_maximum_results=10_000, autoschema=True)
         reported, done = [], threading.Event()
-        session = StreamSession(service, on_results=lambda r: reported.extend(r.successes),
+        session = StreamSession(service, None, on_results=lambda r: reported.extend(r.successes),
                                 on_done=done.set, headers={}, capacity=300, max_batch=100)
         peak = 0
         vec = np.ones(4, np.float32)

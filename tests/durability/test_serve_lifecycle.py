@@ -47,10 +47,9 @@ def test_weaviate_environment_variables(server_process, tmp_path):
 
 
 @pytest.mark.parametrize("env, says", [
-    ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "secret"},
-     "AUTHENTICATION_APIKEY_ENABLED=true: API-key authentication is not supported by loomdb yet"),
-    ({"AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false"},
-     "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false: authentication (anonymous access disabled) is not supported"),
+    ({"AUTHENTICATION_OIDC_ENABLED": "true"}, "oidc init: invalid config: missing required field 'issuer'"),
+    ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "a,b",
+      "AUTHENTICATION_APIKEY_USERS": "x,y,z"}, "length of users and keys must match"),
     ({"AUTHORIZATION_RBAC_ENABLED": "true"}, "RBAC authorization is not supported by loomdb yet"),
     ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),
 ])
@@ -62,6 +61,24 @@ def test_security_settings_not_honoured_refuse_to_start(server_process, tmp_path
     assert code != 0
     assert says in err and "refusing to start" in err
     assert not (tmp_path / "d" / "loomdb.lock").exists()     # refused before the data directory was touched
+
+
+def test_weaviate_api_key_settings_are_enforced(server_process, tmp_path):
+    """The compose settings of issue 13's defect: no key and a wrong key get 401, gRPC included; the key works."""
+    import httpx
+    import weaviate
+    from weaviate.classes.init import Auth
+
+    sp = server_process(tmp_path / "d", env={
+        "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false", "AUTHENTICATION_APIKEY_ENABLED": "true",
+        "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "secret-key", "AUTHENTICATION_APIKEY_USERS": "admin"})
+    base = f"http://127.0.0.1:{sp.port}/v1/schema"
+    assert httpx.get(base).status_code == 401
+    assert httpx.get(base, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    with weaviate.connect_to_local(host="127.0.0.1", port=sp.port, grpc_port=sp.grpc_port,
+                                   auth_credentials=Auth.api_key("secret-key")) as client:
+        client.collections.create("Guarded").data.insert({"a": "b"})
+        assert len(client.collections.get("Guarded").query.fetch_objects().objects) == 1
 
 
 def test_settings_that_ask_for_nothing_missing_start(server_process, tmp_path):

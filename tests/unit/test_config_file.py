@@ -56,8 +56,11 @@ def test_unknown_keys_are_refused_by_their_path(tmp_path):
 
 def test_a_key_asking_for_what_loomdb_lacks_is_refused_as_its_variable(tmp_path):
     path = tmp_path / "c.yaml"
-    path.write_text("authentication:\n  apikey:\n    enabled: true\n    allowed_keys: [k1]\n")
-    assert any("AUTHENTICATION_APIKEY_ENABLED=true" in p for p in Settings.load(path).not_honoured)
+    path.write_text("authentication:\n  apikey:\n    enabled: true\n    allowed_keys: [k1]\n"
+                    "origin: https://app.example\n")
+    settings = Settings.load(path)
+    assert settings.auth.apikey_enabled and settings.auth.apikey_allowed_keys == ("k1",)     # honoured
+    assert any(p.startswith("ORIGIN=https://app.example") for p in settings.not_honoured)
 
 
 def test_broken_yaml_and_empty_file(tmp_path):

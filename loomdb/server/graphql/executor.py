@@ -33,6 +33,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_directive_values, get_variable_values
 
 from ...entities.errors import LoomError
+from ...entities.principal import Principal
 from .get_types import TYPE_KEY
 from .selection import Call
 
@@ -48,7 +49,7 @@ _Step = tuple[str, str, Any, list[FieldNode], bool]
 
 
 def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: dict[str, Any],
-            operation_name: str | None, headers: Mapping[str, str]) -> dict[str, Any]:
+            operation_name: str | None, headers: Mapping[str, str], principal: Principal | None) -> dict[str, Any]:
     """Weaviate's response body: {"data": ...} plus "errors" when any. `headers`: the request's (module keys)."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
@@ -57,7 +58,7 @@ def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode,
         return {"data": None, "errors": [GraphQLError(message).formatted]}
     if any(isinstance(s, FieldNode) and s.name.value in _INTROSPECTION for s in operation.selection_set.selections):
         result = execute_sync(schema, document, variable_values=variables, operation_name=operation_name,
-                              context_value=headers)
+                              context_value=Call({}, {}, headers, principal))
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [dict(e.formatted) for e in result.errors]
@@ -65,7 +66,7 @@ def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode,
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
         return {"data": None, "errors": [dict(e.formatted) for e in coerced]}
-    walk = _Walk(schema, resolvers, document, coerced, headers)
+    walk = _Walk(schema, resolvers, document, coerced, headers, principal)
     data = walk.operation(operation)
     body = {"data": data}
     if walk.errors:
@@ -75,12 +76,12 @@ def execute(schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode,
 
 class _Walk:
     def __init__(self, schema: GraphQLSchema, resolvers: Resolvers, document: DocumentNode, variables: Any,
-                 headers: Mapping[str, str]) -> None:
+                 headers: Mapping[str, str], principal: Principal | None) -> None:
         self.schema = schema
         self.resolvers = resolvers
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        self.call = Call(self.fragments, variables.coerced, headers)
+        self.call = Call(self.fragments, variables.coerced, headers, principal)
         self.errors: list[dict[str, Any]] = []
         self._plans: dict[tuple[str, tuple[int, ...]], list[_Step]] = {}
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
+from ..auth import rest_principal
 from ..context import ServerContext
 from ..rest._json import json_response, read_json
 from ..rest.errors import rest_errors
@@ -40,14 +41,17 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def graphql(request: Request) -> Response:
         query, variables, operation = _request(await read_json(request))
-        return json_response(await run_in_threadpool(service().run, query, variables, operation,
+        return json_response(await run_in_threadpool(service().run, rest_principal(request),
+                                                     query, variables, operation,
                                                      dict(request.headers)))
 
     @rest_errors
     async def graphql_batch(request: Request) -> Response:
         batch = [_request(item) for item in await read_json(request, list)]
         headers = dict(request.headers)
-        return json_response(await run_in_threadpool(lambda: [service().run(*item, headers) for item in batch]))
+        principal = rest_principal(request)
+        return json_response(await run_in_threadpool(lambda: [service().run(principal, *item, headers)
+                                                              for item in batch]))
 
     return [Route("/v1/graphql", graphql, methods=["POST"]),
             Route("/v1/graphql/batch", graphql_batch, methods=["POST"])]

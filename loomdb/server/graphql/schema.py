@@ -19,6 +19,7 @@ from graphql import (
 )
 
 from ...entities.aggregate import AggregateParams, AggregateResult
+from ...entities.principal import Principal
 from ...entities.search import SearchRequest, SearchResult
 from . import inputs
 from .aggregate import aggregate_args, aggregate_rows, aggregate_type, parse_aggregate
@@ -31,15 +32,17 @@ from .selection import Call
 
 
 class SchemaSource(Protocol):
-    def list(self) -> list[dict[str, Any]]: ...
+    def documents(self) -> list[dict[str, Any]]: ...
 
 
 class SearchUseCase(Protocol):
     default_limit: int
 
-    def search(self, request: SearchRequest, headers: Mapping[str, str]) -> SearchResult: ...
-    def aggregate(self, params: AggregateParams, headers: Mapping[str, str]) -> AggregateResult: ...
-    def explore_vector(self, collections: Sequence[str], uuid: str) -> np.ndarray: ...
+    def search(self, principal: Principal | None, request: SearchRequest, headers: Mapping[str, str]
+               ) -> SearchResult: ...
+    def aggregate(self, principal: Principal | None, params: AggregateParams, headers: Mapping[str, str]
+                  ) -> AggregateResult: ...
+    def explore_vector(self, principal: Principal | None, collections: Sequence[str], uuid: str) -> np.ndarray: ...
 
 
 def _get_args(name: str) -> dict[str, GraphQLArgument]:
@@ -65,19 +68,22 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
         def resolve(args: dict[str, Any], selection: SelectionSetNode | None, call: Call) -> Any:
             request = parse_get(name, by_name, args, selection, call)
             group = request.params.group_by
-            return get_rows(search.search(request, call.headers), group.property if group is not None else None)
+            found = search.search(call.principal, request, call.headers)
+            return get_rows(found, group.property if group is not None else None)
         return resolve
 
     def aggregate_resolver(name: str) -> Resolver:
         def resolve(args: dict[str, Any], selection: SelectionSetNode | None, call: Call) -> Any:
-            return aggregate_rows(search.aggregate(parse_aggregate(by_name[name], args, selection, call.fragments),
-                                                   call.headers))
+            return aggregate_rows(search.aggregate(call.principal, parse_aggregate(by_name[name], args, selection,
+                                                                                   call.fragments), call.headers))
         return resolve
 
     def explore(args: dict[str, Any], _selection: SelectionSetNode | None, call: Call) -> Any:
         single_space = [d for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
-        requests = explore_requests(single_space, args, search.default_limit, search.explore_vector)
-        return explore_rows([search.search(r, call.headers) for r in requests], args, search.default_limit)
+        requests = explore_requests(single_space, args, search.default_limit,
+                                    lambda classes, uuid: search.explore_vector(call.principal, classes, uuid))
+        results = [search.search(call.principal, r, call.headers) for r in requests]
+        return explore_rows(results, args, search.default_limit)
 
     resolvers: Resolvers = {("Explore", ""): explore}
     root: dict[str, GraphQLField] = {}
@@ -98,7 +104,8 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
 
 def _core_resolver(resolver: Resolver):
     def resolve(_root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
-        call = Call(info.fragments, info.variable_values.coerced, info.context or {})
+        context: Call = info.context
+        call = Call(info.fragments, info.variable_values.coerced, context.headers, context.principal)
         return resolver(args, info.field_nodes[0].selection_set, call)
     return resolve
 

@@ -15,6 +15,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from ...entities.principal import Principal
+
 Fragments = Mapping[str, FragmentDefinitionNode]
 
 
@@ -27,6 +29,7 @@ class Call:
     fragments: Fragments
     variables: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    principal: Principal | None = None        # who asks: every use-case call of the request carries it
 
     def arguments(self, node: FieldNode) -> dict[str, Any]:
         """A selected field's arguments as plain values (the document is validated: their types are right)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 
+from ...entities.principal import Principal
 from .executor import Resolvers, execute
 from .get_types import ClassDoc
 from .schema import SchemaSource, SearchUseCase, build_schema
@@ -64,7 +65,7 @@ class GraphQLService:
         self._lock = threading.Lock()
 
     def _current(self) -> _Version:
-        docs = self._schema_source.list()
+        docs = self._schema_source.documents()
         version = self._version
         if version is None or len(version.docs) != len(docs) or any(a is not b for a, b in zip(version.docs, docs)):
             version = _Version(docs, *build_schema(docs, self._search))
@@ -98,8 +99,8 @@ class GraphQLService:
         assert prepared is not None
         return prepared, {}
 
-    def run(self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None,
-            headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def run(self, principal: Principal | None, query: str, variables: dict[str, Any] | None = None,
+            operation_name: str | None = None, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """One GraphQL request -> Weaviate's response body {"data": ..., "errors": [...]} (errors only if any).
         `headers`: the HTTP request's (lower-cased names), which carry the modules' API keys."""
         version = self._current()
@@ -107,4 +108,4 @@ class GraphQLService:
         if isinstance(document, list):
             return {"data": None, "errors": [_weaviate_wording(e) for e in document]}
         return execute(version.schema, version.resolvers, document, {**(variables or {}), **vectors}, operation_name,
-                       headers or {})
+                       headers or {}, principal)

@@ -21,6 +21,7 @@ import grpc
 from weaviate.proto.v1 import batch_pb2
 
 from ...entities.errors import LoomError
+from ...entities.principal import Principal
 from ...usecases.objects import ObjectService, ReferenceBatch, StreamItem, StreamResults
 from .batch_parse import parse_batch_object
 from .batch_references import reference_item
@@ -56,7 +57,8 @@ def _results_reply(r: StreamResults) -> Reply:
         successes=[R.Success(uuid=k) for k in r.successes] + [R.Success(beacon=k) for k in r.reference_successes]))
 
 
-def serve_batch_stream(objects: ObjectService, references: ReferenceBatch, request_iterator, context):
+def serve_batch_stream(objects: ObjectService, principal: Principal | None, references: ReferenceBatch,
+                       request_iterator, context):
     """The response iterator of one BatchStream call; `references` stores a group of reference items (the batch
     references use case, as BatchReferences)."""
     first = next(request_iterator, None)
@@ -65,8 +67,9 @@ def serve_batch_stream(objects: ObjectService, references: ReferenceBatch, reque
     if not first.HasField("start"):
         context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message of a batch stream must be 'start'")
     out: queue.Queue[Reply | None] = queue.Queue()
-    session = objects.open_stream(on_results=lambda r: out.put(_results_reply(r)), on_done=lambda: out.put(None),
-                                  references=references, headers=request_headers(context))
+    session = objects.open_stream(principal, on_results=lambda r: out.put(_results_reply(r)),
+                                  on_done=lambda: out.put(None), references=references,
+                                  headers=request_headers(context))
     context.add_callback(session.cancel)         # runs when the RPC ends, normally or not
 
     def read() -> None:

@@ -7,7 +7,16 @@ import logging
 
 import grpc
 
-from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported, UpstreamFailure
+from ...entities.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidInput,
+    LoomError,
+    NotFound,
+    Unauthenticated,
+    Unsupported,
+    UpstreamFailure,
+)
 
 log = logging.getLogger("loomdb.grpc")
 
@@ -16,6 +25,8 @@ _CODES: list[tuple[type[LoomError], grpc.StatusCode]] = [
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
     (Unsupported, grpc.StatusCode.UNIMPLEMENTED),
+    (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
+    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
     (UpstreamFailure, grpc.StatusCode.UNKNOWN),     # a module's provider failed: Weaviate's plain error status
 ]
 

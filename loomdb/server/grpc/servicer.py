@@ -11,6 +11,7 @@ from ...usecases.objects import ObjectService
 from ...usecases.references import ReferenceService
 from ...usecases.schema import SchemaService
 from ...usecases.search import SearchService
+from ..auth import grpc_principal
 from .aggregate_parse import parse_aggregate
 from .aggregate_reply import build_aggregate_reply
 from .batch_parse import parse_batch_objects
@@ -51,14 +52,14 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     @grpc_errors
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
         started = time.perf_counter()
-        result = self.searcher.search(parse_search(request), request_headers(context))
+        result = self.searcher.search(grpc_principal(context), parse_search(request), request_headers(context))
         return build_search_reply(result, time.perf_counter() - started)
 
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:
         started = time.perf_counter()
         entries, errors = parse_batch_objects(request)
-        errors.update(self.objects.batch_put(entries, request_headers(context)))
+        errors.update(self.objects.batch_put(grpc_principal(context), entries, request_headers(context)))
         return batch_pb2.BatchObjectsReply(
             took=time.perf_counter() - started,
             errors=[batch_pb2.BatchObjectsReply.BatchError(index=i, error=e) for i, e in sorted(errors.items())])
@@ -69,8 +70,8 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
         started = time.perf_counter()
         if not request.HasField("filters"):
             raise InvalidInput("batch delete requires a filter")
-        outcome = self.objects.delete_many(request.collection, parse_filters(request.filters), request.dry_run,
-                                           tenant=request.tenant)
+        outcome = self.objects.delete_many(grpc_principal(context), request.collection, parse_filters(request.filters),
+                                           request.dry_run, tenant=request.tenant)
         reply = batch_delete_pb2.BatchDeleteReply(
             took=time.perf_counter() - started, matches=outcome.matches, successful=outcome.successful,
             failed=outcome.failed)
@@ -83,7 +84,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def Aggregate(self, request: aggregate_pb2.AggregateRequest, context) -> aggregate_pb2.AggregateReply:
         started = time.perf_counter()
         params = parse_aggregate(request)
-        result = self.searcher.aggregate(params, request_headers(context))
+        result = self.searcher.aggregate(grpc_principal(context), params, request_headers(context))
         return build_aggregate_reply(result, params.total_count, time.perf_counter() - started)
 
     @grpc_errors
@@ -95,17 +96,19 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
             names = list(request.names.values)
             if not names:
                 raise InvalidInput("must specify at least one tenant name")
-        tenants = self.schema.tenants(request.collection, names)
+        tenants = self.schema.tenants(grpc_principal(context), request.collection, names)
         return tenants_pb2.TenantsGetReply(took=time.perf_counter() - started, tenants=[
             tenants_pb2.Tenant(name=name, activity_status=tenants_pb2.TenantActivityStatus.Value(
                 f"TENANT_ACTIVITY_STATUS_{status}")) for name, status in tenants])
 
     def BatchStream(self, request_iterator, context):
-        return serve_batch_stream(self.objects, self.references.batch, request_iterator, context)
+        principal = grpc_principal(context)        # read now: the stream is served after this method returns
+        return serve_batch_stream(self.objects, principal, lambda items: self.references.batch(principal, items),
+                                  request_iterator, context)
 
     @grpc_errors
     def BatchReferences(self, request: batch_pb2.BatchReferencesRequest, context
                         ) -> batch_pb2.BatchReferencesReply:
         started = time.perf_counter()
-        errors = self.references.batch(reference_items(request))
+        errors = self.references.batch(grpc_principal(context), reference_items(request))
         return references_reply(errors, time.perf_counter() - started)

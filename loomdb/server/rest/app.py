@@ -20,6 +20,7 @@ from . import (
     routes_schema,
     routes_tenants,
     routes_unsupported,
+    routes_users,
 )
 from .errors import error_response
 from .routes_cluster import routes as cluster_routes
@@ -45,7 +46,7 @@ async def _http_error(request: Request, exc: HTTPException):
 def build_rest_app(ctx: ServerContext) -> Starlette:
     routes = routes_meta.routes(ctx) + routes_schema.routes(ctx) + routes_references.routes(ctx)
     routes += routes_objects.routes(ctx) + routes_objects_legacy.routes(ctx) + routes_batch.routes(ctx)
-    routes += routes_aliases.routes(ctx) + routes_tenants.routes(ctx)
+    routes += routes_aliases.routes(ctx) + routes_tenants.routes(ctx) + routes_users.routes(ctx)
     routes += cluster_routes(ctx) + graphql_routes(ctx)
     routes += routes_unsupported.routes()          # last: a built route on the same path wins
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})

@@ -8,12 +8,22 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, Unsupported, UpstreamFailure
+from ...entities.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidInput,
+    LoomError,
+    NotFound,
+    Unauthenticated,
+    Unsupported,
+    UpstreamFailure,
+)
 
 log = logging.getLogger("loomdb.rest")
 
 _STATUS: list[tuple[type[LoomError], int]] = [
-    (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501),
+    (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501), (Forbidden, 403),
+    (Unauthenticated, 401),
     (UpstreamFailure, 500),     # a module's provider failed (Weaviate answers vectorisation errors with 500)
 ]
 

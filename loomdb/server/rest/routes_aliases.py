@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
@@ -25,28 +26,31 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        return json_response({"aliases": await run_in_threadpool(schema.list_aliases,
+        return json_response({"aliases": await run_in_threadpool(schema.list_aliases, rest_principal(request),
                                                                  request.query_params.get("class") or None)})
 
     @rest_errors
     async def get_one(request: Request) -> Response:
-        return json_response(await run_in_threadpool(schema.get_alias, request.path_params["name"]))
+        return json_response(await run_in_threadpool(schema.get_alias, rest_principal(request),
+                                                     request.path_params["name"]))
 
     @rest_errors
     async def create(request: Request) -> Response:
         body = await read_json(request)
-        return json_response(await run_in_threadpool(schema.create_alias, _field(body, "alias"),
+        return json_response(await run_in_threadpool(schema.create_alias, rest_principal(request),
+                                                     _field(body, "alias"),
                                                      _field(body, "class")))
 
     @rest_errors
     async def update(request: Request) -> Response:
         body = await read_json(request)
-        return json_response(await run_in_threadpool(schema.update_alias, request.path_params["name"],
+        return json_response(await run_in_threadpool(schema.update_alias, rest_principal(request),
+                                                     request.path_params["name"],
                                                      _field(body, "class")))
 
     @rest_errors
     async def delete(request: Request) -> Response:
-        found = await run_in_threadpool(schema.delete_alias, request.path_params["name"])
+        found = await run_in_threadpool(schema.delete_alias, rest_principal(request), request.path_params["name"])
         return Response(status_code=204 if found else 404)
 
     return [

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from ...entities.errors import InvalidInput, LoomError, NotFound
 from ...entities.filters import Filter
 from ...usecases.objects import BatchEntry, DeleteOutcome
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
@@ -108,7 +109,8 @@ def routes(ctx: ServerContext) -> list[Route]:
         if not isinstance(items, list) or not items:
             raise InvalidInput(EMPTY_BATCH)
         entries, echoed, errors = _parse_batch(items)
-        errors.update(await run_in_threadpool(objects.batch_put, entries, dict(request.headers)))
+        errors.update(await run_in_threadpool(objects.batch_put, rest_principal(request),
+                                              entries, dict(request.headers)))
         return json_response([{**obj, "result": _result(errors.get(pos))} for pos, obj in enumerate(echoed)])
 
     @rest_errors
@@ -118,7 +120,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         body = await read_json(request)
         cls, flt, dry_run, output = _delete_params(body)
         try:
-            outcome = await run_in_threadpool(objects.delete_many, cls, flt, dry_run,
+            outcome = await run_in_threadpool(objects.delete_many, rest_principal(request), cls, flt, dry_run,
                                               request.query_params.get("tenant") or "")
         except NotFound:
             raise InvalidInput(f"validate: failed to get class: {body['match']['class']}, with err=<nil>") from None

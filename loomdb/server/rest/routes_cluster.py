@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...usecases.cluster import NodeStatistics
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response
 from .errors import rest_errors
@@ -34,13 +35,14 @@ def _node_json(node: NodeStatistics) -> dict:
 def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def statistics(request: Request) -> Response:
-        stats = await run_in_threadpool(ctx.cluster.statistics, f"{ctx.settings.host}:{ctx.rest_port}")
+        stats = await run_in_threadpool(ctx.cluster.statistics, rest_principal(request),
+                                        f"{ctx.settings.host}:{ctx.rest_port}")
         return json_response({"statistics": [_node_json(node) for node in stats.nodes],
                               "synchronized": stats.synchronized})
 
     @rest_errors
     async def tasks(request: Request) -> Response:
-        return json_response(await run_in_threadpool(ctx.cluster.distributed_tasks))
+        return json_response(await run_in_threadpool(ctx.cluster.distributed_tasks, rest_principal(request)))
 
     return [
         Route("/v1/cluster/statistics", statistics, methods=["GET"]),

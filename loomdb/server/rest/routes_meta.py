@@ -10,7 +10,9 @@ from starlette.routing import Route
 
 from ... import WEAVIATE_VERSION, __version__
 from ...usecases.cluster import NODE_NAME
+from ..auth import rest_principal
 from ..context import ServerContext
+from ..oidc import discovery_url
 from ._json import json_response
 from .errors import rest_errors
 
@@ -26,14 +28,22 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def ok(request: Request) -> Response:
         return Response(status_code=200)
 
-    async def no_oidc(request: Request) -> Response:
-        return Response(status_code=404)
+    async def openid_configuration(request: Request) -> Response:
+        """Where the client finds the OIDC issuer (404 without OIDC), read before it has a token."""
+        auth = ctx.settings.auth
+        if not auth.oidc_enabled:
+            return Response(status_code=404)
+        body: dict = {"href": discovery_url(auth.oidc_issuer), "clientId": auth.oidc_client_id}
+        if auth.oidc_scopes:
+            body["scopes"] = list(auth.oidc_scopes)
+        return json_response(body)
 
     @rest_errors
     async def nodes(request: Request) -> Response:
         only = request.path_params.get("collection")
         verbose = request.query_params.get("output") == "verbose"
-        status = await run_in_threadpool(ctx.cluster.node_status, only)
+        status = await run_in_threadpool(ctx.cluster.node_status, rest_principal(request), only,
+                                         "verbose" if verbose else "minimal")
         counts = status.shards
         node = {
             "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
@@ -50,7 +60,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         Route("/v1/meta", meta),
         Route("/v1/.well-known/ready", ok),
         Route("/v1/.well-known/live", ok),
-        Route("/v1/.well-known/openid-configuration", no_oidc),
+        Route("/v1/.well-known/openid-configuration", openid_configuration),
         Route("/v1/nodes", nodes),
         Route("/v1/nodes/{collection}", nodes),
     ]

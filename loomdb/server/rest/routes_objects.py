@@ -16,6 +16,7 @@ from ...entities.search import SortBy
 from ...entities.values import json_kind
 from ...usecases.object_list import ListQuery
 from ...usecases.objects import ObjectView
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
@@ -146,7 +147,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     async def list_objects(request: Request) -> Response:
         try:
             query = list_query(request)
-            views = await run_in_threadpool(ctx.listing.list_objects, query)
+            views = await run_in_threadpool(ctx.listing.list_objects, rest_principal(request), query)
         except IncludeRefused as exc:
             return error_response(400, exc.message)
         except NotFound:
@@ -160,7 +161,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def validate(request: Request) -> Response:
         cls, obj = parse_object(await read_json(request))
-        await run_in_threadpool(objects.validate, cls, obj)
+        await run_in_threadpool(objects.validate, rest_principal(request), cls, obj)
         return Response(status_code=200)
 
     def path_ids(request: Request) -> tuple[str, str]:
@@ -173,7 +174,7 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def create(request: Request) -> Response:
         cls, obj = parse_object(await read_json(request))
-        view = await run_in_threadpool(objects.insert, cls, obj, dict(request.headers))
+        view = await run_in_threadpool(objects.insert, rest_principal(request), cls, obj, dict(request.headers))
         return json_response(object_json(view, True, obj.tenant))
 
     @rest_errors
@@ -181,13 +182,13 @@ def routes(ctx: ServerContext) -> list[Route]:
         cls, uuid = path_ids(request)
         with_vector = "vector" in (request.query_params.get("include") or "")
         tenant = tenant_of(request)
-        view = await run_in_threadpool(objects.get, cls, uuid, with_vector, tenant)
+        view = await run_in_threadpool(objects.get, rest_principal(request), cls, uuid, with_vector, tenant)
         return json_response(object_json(view, with_vector, tenant))
 
     @rest_errors
     async def head(request: Request) -> Response:
         cls, uuid = path_ids(request)
-        found = await run_in_threadpool(objects.exists, cls, uuid, tenant_of(request))
+        found = await run_in_threadpool(objects.exists, rest_principal(request), cls, uuid, tenant_of(request))
         return Response(status_code=204 if found else 404)
 
     async def update_body(request: Request) -> tuple[str, IncomingObject]:
@@ -204,19 +205,19 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def replace(request: Request) -> Response:
         cls, obj = await update_body(request)
-        view = await run_in_threadpool(objects.replace, cls, obj, dict(request.headers))
+        view = await run_in_threadpool(objects.replace, rest_principal(request), cls, obj, dict(request.headers))
         return json_response(object_json(view, True, obj.tenant))
 
     @rest_errors
     async def merge(request: Request) -> Response:
         cls, obj = await update_body(request)
-        await run_in_threadpool(objects.merge, cls, obj, dict(request.headers))
+        await run_in_threadpool(objects.merge, rest_principal(request), cls, obj, dict(request.headers))
         return Response(status_code=204)
 
     @rest_errors
     async def delete(request: Request) -> Response:
         cls, uuid = path_ids(request)
-        found = await run_in_threadpool(objects.delete, cls, uuid, tenant_of(request))
+        found = await run_in_threadpool(objects.delete, rest_principal(request), cls, uuid, tenant_of(request))
         return Response(status_code=204 if found else 404)
 
     return [

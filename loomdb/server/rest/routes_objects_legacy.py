@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
 from ...entities.objects import IncomingObject, parse_uuid
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import error_response, rest_errors
@@ -49,35 +50,37 @@ def routes(ctx: ServerContext) -> list[Route]:
             with_vector = include_vector(request)
         except IncludeRefused as exc:
             return error_response(400, exc.message)
-        return json_response(object_json(await run_in_threadpool(classless.get, uuid, with_vector), with_vector, ""))
+        return json_response(object_json(await run_in_threadpool(classless.get, rest_principal(request),
+                                                                 uuid, with_vector), with_vector, ""))
 
     @rest_errors
     async def head(request: Request) -> Response:
-        found = await run_in_threadpool(classless.exists, _deprecated(request))
+        found = await run_in_threadpool(classless.exists, rest_principal(request), _deprecated(request))
         return Response(status_code=204 if found else 404)
 
     @rest_errors
     async def replace(request: Request) -> Response:
         cls, obj = await _update_body(request, _deprecated(request))
-        view = await run_in_threadpool(classless.replace, cls, obj, dict(request.headers))
+        view = await run_in_threadpool(classless.replace, rest_principal(request), cls, obj, dict(request.headers))
         return json_response(object_json(view, True, ""))
 
     @rest_errors
     async def merge(request: Request) -> Response:
         cls, obj = await _update_body(request, _deprecated(request))
-        await run_in_threadpool(classless.merge, cls, obj, dict(request.headers))
+        await run_in_threadpool(classless.merge, rest_principal(request), cls, obj, dict(request.headers))
         return Response(status_code=204)
 
     @rest_errors
     async def delete(request: Request) -> Response:
-        found = await run_in_threadpool(classless.delete, _deprecated(request))
+        found = await run_in_threadpool(classless.delete, rest_principal(request), _deprecated(request))
         return Response(status_code=204 if found else 404)
 
     @rest_errors
     async def reference(request: Request) -> Response:
         uuid = _deprecated(request)
         body = await read_body(request)
-        await run_in_threadpool(classless.change_reference, _REFERENCE_ACTIONS[request.method], uuid,
+        await run_in_threadpool(classless.change_reference, rest_principal(request),
+                                _REFERENCE_ACTIONS[request.method], uuid,
                                 request.path_params["prop"], body)
         return Response(status_code=_REFERENCE_STATUS[request.method])
 

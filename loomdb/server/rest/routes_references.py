@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
 from ...entities.objects import parse_uuid
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response
 from .errors import rest_errors
@@ -37,12 +38,12 @@ def routes(ctx: ServerContext) -> list[Route]:
         cls, uuid, prop, tenant = path(request)
         body = await read_body(request)
         if request.method == "POST":
-            await run_in_threadpool(refs.add, cls, uuid, prop, body, tenant)
+            await run_in_threadpool(refs.add, rest_principal(request), cls, uuid, prop, body, tenant)
             return Response(status_code=200)
         if request.method == "PUT":
-            await run_in_threadpool(refs.replace, cls, uuid, prop, body, tenant)
+            await run_in_threadpool(refs.replace, rest_principal(request), cls, uuid, prop, body, tenant)
             return Response(status_code=200)
-        await run_in_threadpool(refs.delete, cls, uuid, prop, body, tenant)
+        await run_in_threadpool(refs.delete, rest_principal(request), cls, uuid, prop, body, tenant)
         return Response(status_code=204)
 
     @rest_errors
@@ -50,7 +51,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         body = await read_body(request)
         if not isinstance(body, list):
             raise InvalidInput("the request body must be a JSON array of references")
-        errors = await run_in_threadpool(refs.batch, body)
+        errors = await run_in_threadpool(refs.batch, rest_principal(request), body)
         out = []
         for item, err in zip(body, errors):
             entry = {k: item.get(k) for k in ("from", "to", "tenant") if isinstance(item, dict) and k in item}

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
@@ -22,46 +23,50 @@ def routes(ctx: ServerContext) -> list[Route]:
     @rest_errors
     async def create(request: Request) -> Response:
         body = await read_json(request)
-        return json_response(await run_in_threadpool(schema.create, body))
+        return json_response(await run_in_threadpool(schema.create, rest_principal(request), body))
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        return json_response({"classes": await run_in_threadpool(schema.list)})
+        return json_response({"classes": await run_in_threadpool(schema.list, rest_principal(request))})
 
     @rest_errors
     async def get_one(request: Request) -> Response:
-        return json_response(await run_in_threadpool(schema.get, _name(request)))
+        return json_response(await run_in_threadpool(schema.get, rest_principal(request), _name(request)))
 
     @rest_errors
     async def delete(request: Request) -> Response:
-        await run_in_threadpool(schema.delete, _name(request))
+        await run_in_threadpool(schema.delete, rest_principal(request), _name(request))
         return Response(status_code=200)
 
     @rest_errors
     async def update(request: Request) -> Response:
         body = await read_json(request)
-        return json_response(await run_in_threadpool(schema.update, _name(request), body))
+        return json_response(await run_in_threadpool(schema.update, rest_principal(request), _name(request), body))
 
     @rest_errors
     async def add_property(request: Request) -> Response:
         body = await read_json(request)
-        return json_response(await run_in_threadpool(schema.add_property, _name(request), body))
+        return json_response(await run_in_threadpool(schema.add_property, rest_principal(request),
+                                                     _name(request), body))
 
     @rest_errors
     async def shards(request: Request) -> Response:
         return json_response([{"name": shard, "status": status, "vectorQueueSize": 0}
-                              for shard, status in await run_in_threadpool(schema.shards, _name(request))])
+                              for shard, status in await run_in_threadpool(schema.shards, rest_principal(request),
+                                                                           _name(request))])
 
     @rest_errors
     async def update_shard(request: Request) -> Response:
         body = await read_json(request)
-        status = await run_in_threadpool(schema.update_shard, _name(request), request.path_params["shard"],
+        status = await run_in_threadpool(schema.update_shard, rest_principal(request),
+                                         _name(request), request.path_params["shard"],
                                          body.get("status"))
         return json_response({"status": status})
 
     @rest_errors
     async def delete_property_index(request: Request) -> Response:
-        await run_in_threadpool(ctx.property_indexes.delete, _name(request), request.path_params["prop"],
+        await run_in_threadpool(ctx.property_indexes.delete, rest_principal(request),
+                                _name(request), request.path_params["prop"],
                                 request.path_params["index"])
         return Response(status_code=200)
 

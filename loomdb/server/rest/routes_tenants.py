@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...entities.errors import InvalidInput
+from ..auth import rest_principal
 from ..context import ServerContext
 from ._json import json_response, read_json
 from .errors import rest_errors
@@ -40,12 +41,14 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     @rest_errors
     async def create(request: Request) -> Response:
-        created = await run_in_threadpool(schema.add_tenants, _name(request), await _tenant_bodies(request))
+        created = await run_in_threadpool(schema.add_tenants, rest_principal(request),
+                                          _name(request), await _tenant_bodies(request))
         return json_response([_tenant_json(n, s) for n, s in created])
 
     @rest_errors
     async def update(request: Request) -> Response:
-        updated = await run_in_threadpool(schema.update_tenants, _name(request), await _tenant_bodies(request))
+        updated = await run_in_threadpool(schema.update_tenants, rest_principal(request),
+                                          _name(request), await _tenant_bodies(request))
         return json_response([_tenant_json(n, s) for n, s in updated])
 
     @rest_errors
@@ -53,25 +56,26 @@ def routes(ctx: ServerContext) -> list[Route]:
         body = await read_json(request, list)
         if not isinstance(body, list) or not all(isinstance(n, str) for n in body):
             raise InvalidInput("the body must be a JSON array of tenant names")
-        await run_in_threadpool(schema.delete_tenants, _name(request), body)
+        await run_in_threadpool(schema.delete_tenants, rest_principal(request), _name(request), body)
         return Response(status_code=200)
 
     @rest_errors
     async def list_all(request: Request) -> Response:
-        tenants = await run_in_threadpool(schema.tenants, _name(request))
+        tenants = await run_in_threadpool(schema.tenants, rest_principal(request), _name(request))
         return json_response([_tenant_json(n, s) for n, s in tenants])
 
     @rest_errors
     async def get_one(request: Request) -> Response:
         tenant = request.path_params["tenant"]
-        status = await run_in_threadpool(schema.tenant, _name(request), tenant)
+        status = await run_in_threadpool(schema.tenant, rest_principal(request), _name(request), tenant)
         if status is None:
             return Response(status_code=404)
         return json_response(_tenant_json(tenant, status))
 
     @rest_errors
     async def exists(request: Request) -> Response:
-        found = await run_in_threadpool(schema.tenant, _name(request), request.path_params["tenant"]) is not None
+        found = await run_in_threadpool(schema.tenant, rest_principal(request),
+                                        _name(request), request.path_params["tenant"]) is not None
         return Response(status_code=200 if found else 404)
 
     return [

@@ -19,8 +19,8 @@ def db(tmp_path):
     database.create_collection({"class": "Book", "properties": [{"name": "title", "dataType": ["text"]},
                                                                 {"name": "writtenBy", "dataType": ["Author"]}]})
     objects = ObjectService(database, query_maximum_results=100, autoschema=False)
-    objects.insert("Author", IncomingObject(A, {"name": "a"}), {})
-    objects.insert("Book", IncomingObject(B, {"title": "b"}), {})
+    objects.insert(None, "Author", IncomingObject(A, {"name": "a"}), {})
+    objects.insert(None, "Book", IncomingObject(B, {"title": "b"}), {})
     yield database
     database.close()
 
@@ -31,19 +31,19 @@ def _refs(db, uuid=B):
 
 def test_single_writes_canonicalise_and_refuse_in_weaviates_words(db):
     refs = ReferenceService(db)
-    refs.add("Book", B, "WrittenBy", {"beacon": f"weaviate://localhost/{A}"})      # class autodetected
+    refs.add(None, "Book", B, "WrittenBy", {"beacon": f"weaviate://localhost/{A}"})      # class autodetected
     assert _refs(db) == [{"beacon": f"weaviate://localhost/Author/{A}"}]
     with pytest.raises(InvalidInput) as info:
-        refs.add("Book", B, "writtenBy", {"beacon": f"weaviate://localhost/Author/{MISSING}"})
+        refs.add(None, "Book", B, "writtenBy", {"beacon": f"weaviate://localhost/Author/{MISSING}"})
     assert info.value.message == f"msg:validate existence code:400 err:validate reference: no object with id " \
                                  f"{MISSING} found"
     with pytest.raises(InvalidInput, match="msg:validate inputs code:400 err:property 'title' is not a "):
-        refs.add("Book", B, "title", {"beacon": f"weaviate://localhost/Author/{A}"})
+        refs.add(None, "Book", B, "title", {"beacon": f"weaviate://localhost/Author/{A}"})
     with pytest.raises(NotFound, match=f"source object Book/{MISSING} not found"):
-        refs.add("Book", MISSING, "writtenBy", {"beacon": f"weaviate://localhost/Author/{A}"})
-    refs.replace("Book", B, "writtenBy", [{"beacon": f"weaviate://localhost/Author/{A}"}] * 2)
+        refs.add(None, "Book", MISSING, "writtenBy", {"beacon": f"weaviate://localhost/Author/{A}"})
+    refs.replace(None, "Book", B, "writtenBy", [{"beacon": f"weaviate://localhost/Author/{A}"}] * 2)
     assert len(_refs(db)) == 2
-    refs.delete("Book", B, "writtenBy", {"beacon": f"weaviate://localhost/Author/{A}"})   # every occurrence
+    refs.delete(None, "Book", B, "writtenBy", {"beacon": f"weaviate://localhost/Author/{A}"})   # every occurrence
     assert _refs(db) == []
 
 
@@ -52,14 +52,14 @@ def test_batch_groups_writes_and_reports_per_item(db):
              {"from": f"weaviate://localhost/Book/{MISSING}/writtenBy", "to": f"weaviate://localhost/Author/{A}"},
              {"from": f"weaviate://localhost/Nope/{B}/writtenBy", "to": f"weaviate://localhost/Author/{A}"},
              {"from": f"weaviate://localhost/Book/{B}/writtenBy", "to": f"weaviate://localhost/Author/{MISSING}"}]
-    assert ReferenceService(db).batch(items) == [None, f"source object Book/{MISSING} not found",
+    assert ReferenceService(db).batch(None, items) == [None, f"source object Book/{MISSING} not found",
                                                  "class Nope does not exist", None]
     assert len(_refs(db)) == 2           # targets are not checked in batches, as in Weaviate
 
 
 def test_object_writes_validate_reference_values_through_the_use_case(db):
     objects = ObjectService(db, query_maximum_results=100, autoschema=True)
-    errors = objects.batch_put([
+    errors = objects.batch_put(None, [
         (0, "Book", IncomingObject(MISSING, {"writtenBy": [{"beacon": f"weaviate://localhost/{A}"}]})),
         (1, "Book", IncomingObject(B, {"writtenBy": [{"beacon": f"weaviate://localhost/Author/{MISSING}"}]}))], {})
     assert errors == {1: f"invalid cref: 'cref' Book:writtenBy: no object with id {MISSING} found"}

@@ -61,15 +61,15 @@ def test_memory_threshold_and_hand_set_statuses(db):
     usage = Usage()
     schema = SchemaService(db)
     guard = ResourceGuard(ResourceLimits(memory_readonly=80), usage, db.open_shards)
-    shard_name = schema.shards("Docs")[0][0]
-    schema.update_shard("Docs", shard_name, "READONLY")          # by hand, before the pressure
+    shard_name = schema.shards(None, "Docs")[0][0]
+    schema.update_shard(None, "Docs", shard_name, "READONLY")          # by hand, before the pressure
     usage.memory = 85.0
     guard.check()
     assert _write(db) == ["store is read-only"]                   # keeps its own (hand-set) reason
     usage.memory = 20.0
     guard.check()
-    assert schema.shards("Docs") == [(shard_name, "READONLY")]   # the guard gives back only what it took
-    assert schema.update_shard("Docs", shard_name, "READY") == "READY"
+    assert schema.shards(None, "Docs") == [(shard_name, "READONLY")]   # the guard gives back only what it took
+    assert schema.update_shard(None, "Docs", shard_name, "READY") == "READY"
     assert _write(db) == [None]
 
 
@@ -81,7 +81,7 @@ def test_update_shards_ready_brings_a_guarded_shard_back(db):
     guard.check()
     assert _write(db) == ["store is read-only due to: resource pressure"]
     usage.disk = 60.0            # the operator freed space; they need not wait for the next check
-    assert schema.update_shard("Docs", schema.shards("Docs")[0][0], "READY") == "READY"
+    assert schema.update_shard(None, "Docs", schema.shards(None, "Docs")[0][0], "READY") == "READY"
     assert _write(db) == [None]
 
 
