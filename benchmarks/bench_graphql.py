@@ -81,7 +81,7 @@ def main() -> None:
         queries = rng.standard_normal((a.queries, a.dims), dtype=np.float32)
         ctx = server.ctx
         service = GraphQLService(ctx.schema, ctx.search)
-        servicer = WeaviateService(ctx.schema, ctx.objects, ctx.search, ctx.references)
+        servicer = WeaviateService(ctx.schema, ctx.objects, ctx.search, ctx.references, ctx.cluster.node_name)
 
         def gql_text(q: np.ndarray) -> str:
             vec = ", ".join(repr(float(x)) for x in q)

@@ -3,6 +3,7 @@ compose file or manifest written for Weaviate configures loomdb; CLI flags overr
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,24 +45,11 @@ def _module_env(env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k.endswith(("_APIKEY", "_INFERENCE_API")) or k.startswith("MODULES_")}
 
 
-# Weaviate settings loomdb does not honour yet, and the value that asks for what is missing. Serving without them
-# would be silently less than the operator configured (above all without authentication), so the server refuses to
-# start instead: (variable, value that turns it on, what loomdb lacks).
-_NOT_HONOURED = (
-    ("AUTHORIZATION_RBAC_ENABLED", True, "RBAC authorization"),
-    ("AUTHORIZATION_ENABLE_RBAC", True, "RBAC authorization"),
-    ("PROMETHEUS_MONITORING_ENABLED", True, "Prometheus metrics"),
-)
-
-
 def not_honoured(env: Mapping[str, str]) -> list[str]:
-    """One line per Weaviate setting in `env` that asks for something loomdb does not provide yet."""
-    problems = []
-    for name, turned_on, what in _NOT_HONOURED:
-        raw = env.get(name)
-        if raw is not None and raw.strip() != "" and _bool_env(dict(env), name, not turned_on) == turned_on:
-            problems.append(f"{name}={raw}: {what} is not supported by loomdb yet")
-    return problems + list(config_inventory.refused(env))
+    """One line per Weaviate setting in `env` that asks for something loomdb does not provide: serving without it
+    would be silently less than the operator configured, so the server refuses to start (the inventory's REFUSED
+    rows)."""
+    return list(config_inventory.refused(env))
 
 
 # Weaviate's LOG_LEVEL names -> Python's logging levels (trace is finer than debug; fatal/panic end the process)
@@ -89,6 +77,43 @@ def _resource_limits(env: dict[str, str]) -> ResourceLimits:
                           _percentage_env(env, "DISK_USE_READONLY_PERCENTAGE", base.disk_readonly),
                           _percentage_env(env, "MEMORY_WARNING_PERCENTAGE", base.memory_warning),
                           _percentage_env(env, "MEMORY_READONLY_PERCENTAGE", base.memory_readonly))
+
+
+def _names_env(env: dict[str, str], *names: str) -> tuple[str, ...]:
+    """The first of `names` that is set, as a comma-separated list (Weaviate reads the fallbacks only when unset)."""
+    for name in names:
+        if name in env:
+            return tuple(part.strip() for part in env[name].split(",") if part.strip())
+    return ()
+
+
+@dataclass(frozen=True)
+class RbacSettings:
+    """AUTHORIZATION_RBAC_ENABLED (or AUTHORIZATION_ENABLE_RBAC) and who holds the built-in roles from the start:
+    root users (AUTHORIZATION_RBAC_ROOT_USERS, else AUTHORIZATION_ADMIN_USERS), viewer users, root and viewer
+    (read-only) OIDC groups."""
+
+    enabled: bool = False
+    root_users: tuple[str, ...] = ()
+    viewer_users: tuple[str, ...] = ()
+    root_groups: tuple[str, ...] = ()
+    viewer_groups: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> RbacSettings:
+        enabled = _bool_env(env, "AUTHORIZATION_ENABLE_RBAC", False) or _bool_env(env, "AUTHORIZATION_RBAC_ENABLED",
+                                                                                  False)
+        if not enabled:
+            return cls()
+        return cls(
+            enabled=True,
+            root_users=_names_env(env, "AUTHORIZATION_RBAC_ROOT_USERS", "AUTHORIZATION_ADMIN_USERS"),
+            viewer_users=_names_env(env, "AUTHORIZATION_VIEWER_USERS", "AUTHORIZATION_RBAC_VIEWER_USERS",
+                                    "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_USERS"),
+            root_groups=_names_env(env, "AUTHORIZATION_RBAC_ROOT_GROUPS"),
+            viewer_groups=_names_env(env, "AUTHORIZATION_RBAC_READONLY_GROUPS",
+                                     "EXPERIMENTAL_AUTHORIZATION_RBAC_READONLY_ROOT_GROUPS"),
+        )
 
 
 @dataclass(frozen=True)
@@ -156,9 +181,15 @@ class Settings:
     module_env: Mapping[str, str] = field(default_factory=dict, hash=False)   # key fallbacks, inference URLs
     not_honoured: tuple[str, ...] = ()      # settings asking for what loomdb lacks: the server refuses to start
     blas_threads: int = 1       # LOOMDB_BLAS_THREADS: BLAS threads of `loomdb serve` (requests already run in parallel)
+    cluster_hostname: str = field(default_factory=socket.gethostname)  # CLUSTER_HOSTNAME: the node name; as in
+    #                                                   Weaviate, the machine's host name when unset
+    metrics_enabled: bool = False       # PROMETHEUS_MONITORING_ENABLED: /metrics on its own port
+    metrics_port: int = 2112            # PROMETHEUS_MONITORING_PORT (0 = a free one)
+    metrics_group_classes: bool = False     # PROMETHEUS_MONITORING_GROUP: class_name="n/a" on every series
     async_indexing: bool = False    # ASYNC_INDEXING: accepted; loomdb indexes before acknowledging either way
     resource_limits: ResourceLimits = field(default_factory=ResourceLimits)   # DISK_USE_* / MEMORY_* guard
     log_level: str = "INFO"         # LOG_LEVEL (Weaviate's names) as a Python logging level
+    rbac: RbacSettings = field(default_factory=RbacSettings)     # AUTHORIZATION_RBAC_*: roles and their holders
     auth: AuthSettings = field(default_factory=AuthSettings)     # authentication and the admin list
 
     @classmethod
@@ -184,9 +215,14 @@ class Settings:
             module_env=_module_env(env),
             not_honoured=tuple(not_honoured(env)),
             blas_threads=_int_env(env, "LOOMDB_BLAS_THREADS", base.blas_threads),
+            cluster_hostname=(env.get("CLUSTER_HOSTNAME") or "").strip() or base.cluster_hostname,
+            metrics_enabled=_bool_env(env, "PROMETHEUS_MONITORING_ENABLED", base.metrics_enabled),
+            metrics_port=_int_env(env, "PROMETHEUS_MONITORING_PORT", base.metrics_port),
+            metrics_group_classes=_bool_env(env, "PROMETHEUS_MONITORING_GROUP", base.metrics_group_classes),
             async_indexing=_bool_env(env, "ASYNC_INDEXING", base.async_indexing),
             resource_limits=_resource_limits(env),
             log_level=_log_level(env),
+            rbac=RbacSettings.from_env(env),
             auth=AuthSettings.from_env(env),
         )
 

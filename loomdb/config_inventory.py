@@ -8,8 +8,7 @@ LOG_LEVEL, GOMEMLIMIT, ...). Four kinds:
   loomdb node, so it changes nothing (a Weaviate manifest carrying it still starts);
 - REFUSED: asks for behaviour loomdb does not have; `loomdb serve` refuses to start when it is set to anything but
   the values listed in `accepts` (Weaviate's default, which asks for nothing) or, for a switch, when it is on;
-- ELSEWHERE: families owned by another part of the configuration (authentication, authorization, metrics,
-  backups); the switches they do not honour yet are refused by config.py's `_NOT_HONOURED`.
+- ELSEWHERE: families read by another part of loomdb (the backup modules), documented in its section.
 A row whose name ends in `*` covers a family (names listed on their own row take precedence)."""
 from __future__ import annotations
 
@@ -86,11 +85,41 @@ INVENTORY: tuple[EnvVar, ...] = (
     _h("LOOMDB_PORT", "loomdb's own: REST port (default 8080)"),
     _h("LOOMDB_BLAS_THREADS", "loomdb's own: BLAS threads of `loomdb serve` (default 1)"),
     # ---- owned by other parts of the configuration ----------------------------------------------------------------
-    EnvVar("AUTHENTICATION_*", ELSEWHERE, "authentication; switches not honoured yet refuse to start"),
-    EnvVar("AUTHORIZATION_*", ELSEWHERE, "authorization; switches not honoured yet refuse to start"),
-    EnvVar("PROMETHEUS_*", ELSEWHERE, "metrics; switches not honoured yet refuse to start"),
+    _h("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", "requests without credentials (default on)"),
+    _h("AUTHENTICATION_APIKEY_ENABLED", "API keys in `Authorization: Bearer`"),
+    _h("AUTHENTICATION_APIKEY_ALLOWED_KEYS", "the accepted keys (compared in constant time, never logged)"),
+    _h("AUTHENTICATION_APIKEY_USERS", "the user of each key (one for all, or one per key)"),
+    _h("AUTHENTICATION_DB_USERS_ENABLED", "database users (/v1/users/db), keys stored hashed"),
+    _h("AUTHENTICATION_OIDC_ENABLED", "OIDC bearer tokens checked against the issuer's keys (`loomdb[oidc]`)"),
+    _h("AUTHENTICATION_OIDC_ISSUER", "the issuer whose discovery document and keys are read at start"),
+    _h("AUTHENTICATION_OIDC_CLIENT_ID", "the audience tokens must carry"),
+    _h("AUTHENTICATION_OIDC_USERNAME_CLAIM", "the claim naming the user"),
+    _h("AUTHENTICATION_OIDC_GROUPS_CLAIM", "the claim listing the user's groups"),
+    _h("AUTHENTICATION_OIDC_SCOPES", "the scopes the discovery document advertises to clients"),
+    _h("AUTHENTICATION_OIDC_SKIP_CLIENT_ID_CHECK", "accept tokens for any audience"),
+    _no("AUTHENTICATION_*", "other authentication settings (a custom OIDC certificate or JWKS URL, ...)"),
+    _h("AUTHORIZATION_ADMINLIST_ENABLED", "the admin list: listed users may do everything, read-only ones read"),
+    _h("AUTHORIZATION_ADMINLIST_USERS", "admins"),
+    _h("AUTHORIZATION_ADMINLIST_READONLY_USERS", "read-only users"),
+    _h("AUTHORIZATION_ADMINLIST_GROUPS", "admin groups (OIDC)"),
+    _h("AUTHORIZATION_ADMINLIST_READONLY_GROUPS", "read-only groups (OIDC)"),
+    _h("AUTHORIZATION_RBAC_ENABLED", "RBAC: roles, permissions and assignments (/v1/authz), persisted"),
+    _h("AUTHORIZATION_ENABLE_RBAC", "the older name of AUTHORIZATION_RBAC_ENABLED"),
+    _h("AUTHORIZATION_RBAC_ROOT_USERS", "users holding the built-in root role"),
+    _h("AUTHORIZATION_ADMIN_USERS", "root users when AUTHORIZATION_RBAC_ROOT_USERS is unset"),
+    _h("AUTHORIZATION_VIEWER_USERS", "users holding the built-in viewer role"),
+    _h("AUTHORIZATION_RBAC_VIEWER_USERS", "the same as AUTHORIZATION_VIEWER_USERS"),
+    _h("AUTHORIZATION_RBAC_ROOT_GROUPS", "OIDC groups holding the root role"),
+    _h("AUTHORIZATION_RBAC_READONLY_GROUPS", "OIDC groups holding the viewer role"),
+    _one("AUTHORIZATION_RBAC_IP_IN_AUDIT_LOG_DISABLED", "loomdb writes no authorization audit log"),
+    _no("AUTHORIZATION_*", "other authorization settings"),
+    _h("PROMETHEUS_MONITORING_ENABLED", "/metrics with Weaviate's metric names, types and labels"),
+    _h("PROMETHEUS_MONITORING_PORT", "the /metrics port (default 2112), on the REST listen address"),
+    _h("PROMETHEUS_MONITORING_GROUP", "class_name and shard_name labels collapsed to \"n/a\""),
+    _h("CLUSTER_HOSTNAME", "the node name in /v1/nodes, cluster statistics and query profiles (default: the host "
+                           "name)"),
+    _one("PROMETHEUS_*", "the other metrics switches (which LSM buckets are metered, ...): loomdb has no LSM store"),
     EnvVar("BACKUP_*", ELSEWHERE, "backup modules"),
-    EnvVar("CLUSTER_HOSTNAME", ELSEWHERE, "the node name in /v1/nodes"),
     # ---- accepted, meaningless on one node ------------------------------------------------------------------------
     _one("CLUSTER_*", "memberlist gossip/data ports, join, advertise address, basic auth: one node has no peers"),
     _one("RAFT_*", "schema consensus between nodes"),

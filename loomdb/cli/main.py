@@ -62,5 +62,14 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
     click.echo("loomdb: stopped cleanly")
 
 
+def _add_toolkit_commands() -> None:
+    from .toolkit_commands import audit, doctor
+
+    cli.add_command(doctor)
+    cli.add_command(audit)
+
+
+_add_toolkit_commands()
+
 if __name__ == "__main__":
     cli()

@@ -22,6 +22,7 @@ from ..entities.errors import AlreadyExists, InvalidInput, LoomError, NotFound, 
 from ..entities.filters import Filter
 from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_uuid
 from ..entities.search import Group, Hit, SearchParams
+from ..entities.shard_stats import ShardStats
 from .inverted.stopwords import stopword_set
 from .query import merge
 from .query.aggregate import aggregate_shards
@@ -33,7 +34,7 @@ from .schema import class_document, class_update, datatypes, property_index
 from .schema.model import MultiTenancySpec, PropertySpec, VectorSpec
 from .shard import Shard
 from .sharding import fan_out
-from .tenancy import HashShards, ShardCount, SingleShard, TenantShards
+from .tenancy import HashShards, SingleShard, TenantShards
 from .vector.checks import vector_kind_problem
 
 CLASS_FILE = "class.json"
@@ -191,10 +192,10 @@ class Collection:
         """The one shard of a collection without multi-tenancy (None with it: see `tenants`)."""
         return self.shards.shard if isinstance(self.shards, SingleShard) else None
 
-    def shard_counts(self, tenant: str | None = None) -> list[ShardCount]:
-        """(shard name, object count, compressed) per loaded shard: the one shard, or one per ACTIVE tenant.
-        `compressed`: a vector index of the shard holds codes (PQ/SQ/BQ/RQ) now."""
-        return self.shards.counts(tenant)
+    def shard_stats(self, tenant: str | None = None) -> list[ShardStats]:
+        """The figures of each shard (/v1/nodes, /metrics): the one shard, the hash shards, or one per ACTIVE
+        tenant."""
+        return self.shards.stats(tenant)
 
     def object_count(self) -> int:
         return self.shards.object_count()

@@ -17,6 +17,7 @@ import orjson
 
 from ..entities.errors import InvalidInput
 from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes, uuid_to_bytes
+from ..entities.shard_stats import INDEXING, READONLY, READY, ShardStats
 from .arrays import GrowableArray
 from .heap import TrimAfterBulkWrites, release_free_memory
 from .inverted.columns import GeoColumn, ScalarColumn, TermsColumn, TextSortColumn
@@ -71,7 +72,6 @@ def _finite_vectors(writes: list[ObjectWrite], positions: list[int]) -> dict[tup
     return finite
 
 
-READY, READONLY = "READY", "READONLY"
 STORE_READ_ONLY = "store is read-only"     # Weaviate's storagestate.ErrStatusReadOnly
 
 
@@ -108,6 +108,8 @@ class Shard:
         self.searchable: dict[str, SearchableIndex] = {}     # BM25 postings per searchable text property
         self.properties: dict[str, PropertySpec] = {}
         self.status = READY     # READONLY refuses writes (config.update_shards), Weaviate's storagestate
+        self._vector_inserts = 0      # vector index operations since open, for /metrics (under the write lock)
+        self._vector_deletes = 0
         self.status_reason = ""     # why it is READONLY when not set by hand ("resource pressure")
         self.update_schema(properties, vectors, stopwords)
         self._next_doc = self.store.max_doc() + 1
@@ -235,6 +237,7 @@ class Shard:
                                            [props for props, _ in applied])
                 for name, index in self.indexes.items():
                     index.add(first, [vectors.get(name) for _, vectors in applied])
+                self._vector_inserts += sum(len(vectors) for _, vectors in applied)
                 self._uuid_order = None
                 self._maybe_compact()
             self._heap.wrote(len(rows))
@@ -263,6 +266,7 @@ class Shard:
         self._slot_of.remove(self._key(slot))
         for index in self.indexes.values():
             index.remove(slot)
+        self._vector_deletes += len(self.indexes)
 
     def _maybe_compact(self) -> None:
         """Renumber slots without the dead ones once they are many (overwrites and deletes leave dead slots
@@ -341,6 +345,18 @@ class Shard:
 
     def object_count(self) -> int:
         return len(self._slot_of)
+
+    def stats(self) -> ShardStats:
+        """The shard's figures for /v1/nodes and /metrics, read without locks (a figure may be one write
+        behind): INDEXING while an index builds in the background (searches are served meanwhile)."""
+        indexes = [index.stats() for index in list(self.indexes.values())]
+        status = self.status if self.status == READONLY else INDEXING if any(s.indexing for s in indexes) \
+            else READY
+        return ShardStats(
+            self.name, status, self.object_count(), self.compressed,
+            vector_dimensions=sum(s.dimensions for s in indexes), vector_index_size=sum(s.size for s in indexes),
+            tombstones=sum(s.tombstones for s in indexes), vector_inserts=self._vector_inserts,
+            vector_deletes=self._vector_deletes)
 
     def slot_of(self, uuid: str) -> int | None:
         return self._slot_of.get(uuid_mod.UUID(uuid).bytes)

@@ -2,7 +2,7 @@
 tenant.
 
 `SingleShard`, `HashShards` and `TenantShards` answer the same routing questions (`searched`: the shards a read
-covers; `owner` / `partition`: which shard owns an object id; the open shards, per-shard counts and READY/READONLY
+covers; `owner` / `partition`: which shard owns an object id; the open shards, per-shard figures and READY/READONLY
 statuses, closing). `TenantShards` is also the tenant registry in memory (a mapping
 name -> TenantEntry, persisted in tenants.sqlite) and the state machine HOT / COLD / FROZEN: closing a tenant's
 shard, moving its folder to and from the offload directory, opening it lazily on first use.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..entities.errors import InvalidInput
 from ..entities.objects import parse_uuid, uuid_to_bytes
+from ..entities.shard_stats import READY, ShardStats
 from ..entities.tenants import FREEZING, FROZEN, HOT, UNFREEZING, validate_names
 from .schema.model import MultiTenancySpec
 from .shard import Shard
@@ -32,7 +33,6 @@ SHARDS_DIR = "shards"                # <collection>/shards/<shard name>/objects.
 SHARDING_STATE = "sharding.json"     # <collection>/sharding.json: the virtual ring and shard names
 
 OpenShard = Callable[[Path], Shard]      # opens a shard folder with the collection's current schema
-ShardCount = tuple[str, int, bool]       # (shard name, object count, compressed)
 Partition = list[tuple[Shard, list[int]]]    # (owning shard, positions of the ids it owns)
 
 
@@ -66,8 +66,8 @@ class SingleShard:
     def open_shards(self) -> list[Shard]:
         return [self.shard]
 
-    def counts(self, tenant: str | None = None) -> list[ShardCount]:
-        return [(self.shard_name, self.shard.object_count(), self.shard.compressed)]
+    def stats(self, tenant: str | None = None) -> list[ShardStats]:
+        return [self.shard.stats()]
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(self.shard_name, self.shard.status)]
@@ -117,8 +117,8 @@ class HashShards:
     def open_shards(self) -> list[Shard]:
         return list(self.shards)
 
-    def counts(self, tenant: str | None = None) -> list[ShardCount]:
-        return [(name, shard.object_count(), shard.compressed) for name, shard in zip(self.names, self.shards)]
+    def stats(self, tenant: str | None = None) -> list[ShardStats]:
+        return [shard.stats() for shard in self.shards]
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(name, shard.status) for name, shard in zip(self.names, self.shards)]
@@ -228,18 +228,18 @@ class TenantShards(Mapping[str, TenantEntry]):
         """The shards in memory now (inactive tenants have none)."""
         return [t.shard for t in list(self._tenants.values()) if t.shard is not None]
 
-    def counts(self, tenant: str | None = None) -> list[ShardCount]:
+    def stats(self, tenant: str | None = None) -> list[ShardStats]:
         """One per ACTIVE tenant (Weaviate lists only HOT tenants' shards); a tenant whose shard is not open
-        reports its count from when it closed."""
+        reports its count from when it closed, as not loaded."""
         items = list(self._tenants.items())
         if tenant:
             items = [(n, t) for n, t in items if n == tenant]
-        return [(n, t.shard.object_count(), t.shard.compressed) if t.shard is not None else (n, t.objects, False)
+        return [t.shard.stats() if t.shard is not None else ShardStats(n, READY, t.objects, False, loaded=False)
                 for n, t in items if t.status == HOT]
 
     def statuses(self) -> list[tuple[str, str]]:
         """(tenant, READY|READONLY) of the HOT tenants (a tenant not opened yet is READY)."""
-        return [(name, t.shard.status if t.shard is not None else "READY")
+        return [(name, t.shard.status if t.shard is not None else READY)
                 for name, t in list(self._tenants.items()) if t.status == HOT]
 
     def set_status(self, shard_name: str, status: str) -> bool:
@@ -251,7 +251,7 @@ class TenantShards(Mapping[str, TenantEntry]):
         return True
 
     def object_count(self) -> int:
-        return sum(count for _, count, _ in self.counts())
+        return sum(shard.object_count for shard in self.stats())
 
     # ---- tenant lifecycle ---------------------------------------------------------------------------------
     def states(self, names: list[str] | None = None) -> list[tuple[str, str]]:

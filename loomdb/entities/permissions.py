@@ -63,3 +63,8 @@ def aliases(collection: str = ANY, alias: str = ANY) -> str:
 
 def replicate(collection: str = ANY, shard: str = ANY) -> str:
     return f"replicate/collections/{_class(collection)}/shards/{shard or ANY}"
+
+
+def groups(name: str = ANY, group_type: str = "oidc") -> str:
+    """An (OIDC) group: reading its role assignments, assigning and revoking them."""
+    return f"groups/{group_type or 'oidc'}/{name or ANY}"

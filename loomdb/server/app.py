@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 from concurrent import futures
+from typing import TYPE_CHECKING
 
 import grpc
 import uvicorn
@@ -16,6 +17,7 @@ from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
+from ..engine.rbac_store import JsonPolicyStore
 from ..engine.resource_usage import ResourceUsage
 from ..engine.schedule import Schedule
 from ..engine.storage.json_records import JsonRecords
@@ -30,6 +32,7 @@ from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
+from ..usecases.rbac import ConfiguredAssignments, ConfiguredUsers, RbacAuthorizer, RbacService, RoleBook
 from ..usecases.references import ReferenceService
 from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
@@ -47,6 +50,9 @@ from .context import ServerContext
 from .grpc.servicer import WeaviateService
 from .rest.app import build_rest_app
 
+if TYPE_CHECKING:
+    from .metrics import MetricsServer
+
 log = logging.getLogger("loomdb")
 _GRPC_WORKERS = 16
 DB_USERS_FILE = "users/db_users.json"      # database users: names, key hashes, states
@@ -61,6 +67,28 @@ def _health_handler() -> grpc.GenericRpcHandler:
         "Check": grpc.unary_unary_rpc_method_handler(
             check, request_deserializer=health_weaviate_pb2.WeaviateHealthCheckRequest.FromString,
             response_serializer=health_weaviate_pb2.WeaviateHealthCheckResponse.SerializeToString)})
+
+
+def _configured(settings: Settings) -> ConfiguredAssignments:
+    """Who holds the built-in roles from AUTHORIZATION_RBAC_* (nobody without RBAC)."""
+    rbac = settings.rbac
+    return ConfiguredAssignments(rbac.root_users, rbac.viewer_users, rbac.root_groups, rbac.viewer_groups)
+
+
+def _rbac_authorizer(settings: Settings) -> RbacAuthorizer | None:
+    """AUTHORIZATION_RBAC_ENABLED: the role book persisted in the (locked) data directory, judged by RBAC."""
+    if not settings.rbac.enabled:
+        return None
+    return RbacAuthorizer(RoleBook(JsonPolicyStore(settings.data_path), _configured(settings)))
+
+
+def _metrics_server(settings: Settings, cluster: ClusterService) -> MetricsServer | None:
+    """PROMETHEUS_MONITORING_ENABLED: the registry, with engine figures pulled from the cluster use case."""
+    if not settings.metrics_enabled:
+        return None
+    # prometheus-client is imported only by a server that exports metrics
+    from .metrics import MetricsServer
+    return MetricsServer(cluster.shard_stats, settings.metrics_group_classes)
 
 
 class LoomServer:
@@ -82,9 +110,19 @@ class LoomServer:
         except ValueError as exc:
             raise ValueError(f"refusing to start: {exc}") from None
         self.db = Database(settings.data_path)
+        rbac_authz = _rbac_authorizer(settings)
+        if rbac_authz is not None:
+            authz = rbac_authz
+        static_users = settings.auth.apikey_users if static is not None else ()
+        configured = _configured(settings)
         db_users = DbUsers(JsonRecords(self.db.data_dir / DB_USERS_FILE), settings.auth.db_users_enabled,
-                           settings.auth.apikey_users if static is not None else (), authz=authz)
+                           static_users, authz=authz, is_root=configured.is_root,
+                           roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [],
+                           forget=lambda user_id: rbac_authz.book.forget_user(user_id, "db") if rbac_authz else None)
         self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
+        rbac = None if rbac_authz is None else RbacService(rbac_authz, ConfiguredUsers(
+            static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)
+            and user_id not in static_users), configured)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
         self._resource_guard = ResourceGuard(settings.resource_limits, ResourceUsage(settings.data_path),
                                              self.db.open_shards)
@@ -94,12 +132,14 @@ class LoomServer:
                                vectorization, QueryModules(modules.get, modules.names, settings.module_env),
                                authz=authz)
         references = ReferenceService(self.db, authz=authz)
+        schema = SchemaService(self.db, module_config, authz=authz, async_indexing=settings.async_indexing)
+        cluster = ClusterService(self.db, objects.batch_stats, settings.cluster_hostname, authz=authz)
+        self.metrics = _metrics_server(settings, cluster)
         self.ctx = ServerContext(
-            settings=settings, schema=SchemaService(self.db, module_config, settings.async_indexing, authz=authz),
-            objects=objects, search=search, cluster=ClusterService(self.db, objects.batch_stats, authz=authz),
+            settings=settings, schema=schema, objects=objects, search=search, cluster=cluster,
             references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
-            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users)
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac)
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -113,10 +153,17 @@ class LoomServer:
     def grpc_port(self) -> int:
         return self.ctx.grpc_port
 
+    @property
+    def metrics_port(self) -> int:
+        """Where /metrics answers (0 when PROMETHEUS_MONITORING_ENABLED is off)."""
+        return self.metrics.port if self.metrics is not None else 0
+
     def start(self) -> LoomServer:
         try:
             self._start_grpc()
             self._start_rest()
+            if self.metrics is not None:
+                self.metrics.start(self.settings.host, self.settings.metrics_port)
             self._ttl_sweeper.start()
             self._resource_guard.start()
         except BaseException:
@@ -126,13 +173,19 @@ class LoomServer:
 
     def _start_grpc(self) -> None:
         size = self.settings.grpc_max_message_size
-        interceptors = () if self.authenticator.open else (AuthInterceptor(self.authenticator),)
+        # the metrics interceptor outermost: it times and counts what authentication refuses too
+        interceptors: list[grpc.ServerInterceptor] = []
+        if self.metrics is not None:
+            interceptors.append(self.metrics.grpc_interceptor())
+        if not self.authenticator.open:
+            interceptors.append(AuthInterceptor(self.authenticator))
         server = grpc.server(futures.ThreadPoolExecutor(_GRPC_WORKERS, thread_name_prefix="loomdb-grpc"),
                              interceptors=interceptors, options=[
             ("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size),
             ("grpc.so_reuseport", 0)])
         weaviate_pb2_grpc.add_WeaviateServicer_to_server(
-            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references), server)
+            WeaviateService(self.ctx.schema, self.ctx.objects, self.ctx.search, self.ctx.references,
+                            node_name=self.settings.cluster_hostname), server)
         server.add_generic_rpc_handlers((_health_handler(),))
         port = server.add_insecure_port(f"{self.settings.host}:{self.settings.grpc_port}")
         if port == 0:
@@ -158,6 +211,8 @@ class LoomServer:
         app: ASGIApp = build_rest_app(self.ctx)
         if not self.authenticator.open:
             app = AuthMiddleware(app, self.authenticator)
+        if self.metrics is not None:
+            app = self.metrics.rest_middleware(app)
         config = uvicorn.Config(app, log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=10)
         self._uvicorn = uvicorn.Server(config)
@@ -181,6 +236,8 @@ class LoomServer:
             self._rest_thread.join(grace)
         if done is not None:
             done.wait(grace)
+        if self.metrics is not None:
+            self.metrics.stop()
         self._ttl_sweeper.stop()
         self._resource_guard.stop()
         self.db.close()

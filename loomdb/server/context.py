@@ -11,6 +11,7 @@ from ..usecases.db_users import DbUsers
 from ..usecases.object_list import ObjectListService
 from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
+from ..usecases.rbac import RbacService
 from ..usecases.references import ReferenceService
 from ..usecases.schema import SchemaService
 from ..usecases.search import SearchService
@@ -29,5 +30,6 @@ class ServerContext:
     listing: ObjectListService          # GET /v1/objects
     classless: ClasslessObjects         # the deprecated object paths without a class name
     db_users: DbUsers                   # /v1/users/db (AUTHENTICATION_DB_USERS_ENABLED)
+    rbac: RbacService | None = None     # /v1/authz when AUTHORIZATION_RBAC_ENABLED
     rest_port: int = 0
     grpc_port: int = 0

@@ -7,19 +7,23 @@ from dataclasses import dataclass
 
 from ..entities import permissions as perm
 from ..entities.principal import Principal
+from ..entities.shard_stats import ShardStats
 from .authz import AllowAll, Authorizer
 from .objects import BatchStats
 from .ports import ClusterDatabase, JsonObject
 
-NODE_NAME = "node1"
-
 
 @dataclass
 class NodeStatus:
-    """One node's shards as (collection, shard name, object count, compressed), and its recent import rate."""
+    """One node: its name, its shards as (collection, figures), and its recent import rate."""
 
-    shards: list[tuple[str, str, int, bool]]
+    name: str
+    shards: list[tuple[str, ShardStats]]
     batch_rate_per_second: int
+
+    @property
+    def object_count(self) -> int:
+        return sum(shard.object_count for _, shard in self.shards)
 
 
 @dataclass(frozen=True)
@@ -47,24 +51,30 @@ class ClusterStatistics:
 
 
 class ClusterService:
-    def __init__(self, db: ClusterDatabase, batch_stats: BatchStats, authz: Authorizer | None = None) -> None:
+    def __init__(self, db: ClusterDatabase, batch_stats: BatchStats, node_name: str,
+                 authz: Authorizer | None = None) -> None:
         self.db = db
         self._authz = authz or AllowAll()
         self.batch_stats = batch_stats
+        self.node_name = node_name          # CLUSTER_HOSTNAME
 
     def node_status(self, principal: Principal | None, only: str | None = None, verbosity: str = "minimal"
                     ) -> NodeStatus:
-        """Every loaded shard, or those of one collection; a multi-tenant collection has one shard per ACTIVE
-        tenant, named after it."""
+        """The node with every shard, or those of one collection."""
         self._authz.authorize(principal, perm.READ, perm.nodes(verbosity, only or perm.ANY))
+        return NodeStatus(self.node_name, self.shard_stats(only), self.batch_stats.rate_per_second())
+
+    def shard_stats(self, only: str | None = None) -> list[tuple[str, ShardStats]]:
+        """(collection, figures) of every shard, or of one collection's, pulled from the engine when asked
+        (/v1/nodes, a /metrics scrape). A multi-tenant collection has one shard per ACTIVE tenant, named after
+        it. No principal: /metrics is served on the monitoring port without authentication, as by Weaviate."""
         collections = [self.db.collection(only)] if only else self.db.collections()
-        shards = [(c.name, *shard) for c in collections for shard in c.shard_counts()]
-        return NodeStatus(shards, self.batch_stats.rate_per_second())
+        return [(c.name, shard) for c in collections for shard in c.shard_stats()]
 
     def statistics(self, principal: Principal | None, address: str) -> ClusterStatistics:
         """The consensus view of every node: this one alone."""
         self._authz.authorize(principal, perm.READ, perm.cluster())
-        return ClusterStatistics([NodeStatistics(NODE_NAME, address)])
+        return ClusterStatistics([NodeStatistics(self.node_name, address)])
 
     def distributed_tasks(self, principal: Principal | None) -> dict[str, list[JsonObject]]:
         """Weaviate's distributed tasks by namespace (reindexing, ...): loomdb runs none."""

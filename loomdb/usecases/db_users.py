@@ -86,13 +86,15 @@ class DbUsers:
 
     def __init__(self, records: RecordsPort, enabled: bool, static_users: Sequence[str] = (),
                  authz: Authorizer | None = None, is_root: Callable[[Principal | None], bool] = lambda _: False,
-                 roles_of: Callable[[str], list[str]] = lambda _: []) -> None:
+                 roles_of: Callable[[str], list[str]] = lambda _: [],
+                 forget: Callable[[str], None] = lambda _: None) -> None:
         self._records = records
         self.enabled = enabled
         self._static = tuple(static_users)
         self._authz = authz or AllowAll()
         self._is_root = is_root          # RBAC's root users see key prefixes and the static users
         self._roles_of = roles_of        # RBAC's role assignment, shown in the user info
+        self._forget = forget            # RBAC drops a deleted user's role assignments
         self._lock = threading.Lock()
         self._users = {name: DbUser(**fields) for name, fields in records.load().items()}
         self._by_identifier = {u.identifier: u.user_id for u in self._users.values()}
@@ -159,6 +161,7 @@ class DbUsers:
             users = dict(self._users)
             del users[user_id]
             self._commit(users)
+        self._forget(user_id)
         return True
 
     def activate(self, principal: Principal | None, user_id: str) -> bool:

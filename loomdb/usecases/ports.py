@@ -14,6 +14,7 @@ from ..entities.objects import IncomingObject, StoredObject
 from ..entities.projection import RefQuery
 from ..entities.references import ResolvedRef
 from ..entities.search import Group, Hit, SearchParams
+from ..entities.shard_stats import ShardStats
 
 JsonObject = dict[str, Any]     # a class document, a property or an alias as JSON
 PropertiesChange = Callable[[JsonObject], JsonObject]   # an object's properties -> its new properties
@@ -91,12 +92,14 @@ class ObjectDatabase(Protocol):
     def find_collection(self, name: str) -> RefTargetPort | None: ...
 
 
-# ---- node and shard status (usecases/cluster.py) ---------------------------------------------------------------
+# ---- node and shard status, engine figures for /metrics (usecases/cluster.py) ------------------------------------
 class ClusterCollection(Protocol):
+    """The port engine figures are pulled through, when /v1/nodes or a /metrics scrape asks."""
+
     @property
     def name(self) -> str: ...
 
-    def shard_counts(self, tenant: str | None = None) -> list[tuple[str, int, bool]]: ...
+    def shard_stats(self, tenant: str | None = None) -> list[ShardStats]: ...
 
 
 class ClusterDatabase(Protocol):

@@ -22,7 +22,8 @@ def read_resources(class_doc: dict[str, Any], tenant: str, refs: Iterable[RefQue
     _ref_targets(class_doc, tuple(refs), doc_of, targets)
     _filter_targets(class_doc, flt, doc_of, targets)
     targets.discard(class_doc["class"])          # the collection itself: its tenant's resource covers it
-    return [perm.objects(class_doc["class"], tenant)] + [perm.objects(name) for name in sorted(targets)]
+    # every collection a query reaches is authorized in the query's tenant, as Weaviate's classGetterWithAuthz does
+    return [perm.objects(class_doc["class"], tenant)] + [perm.objects(name, tenant) for name in sorted(targets)]
 
 
 def _property_targets(class_doc: dict[str, Any], prop: str) -> tuple[str, ...]:

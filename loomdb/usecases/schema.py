@@ -21,7 +21,7 @@ JsonObjects = list[JsonObject]
 
 class SchemaService:
     def __init__(self, db: SchemaDatabasePort, module_config: ModuleConfig | None = None,
-                 async_indexing: bool = True, authz: Authorizer | None = None) -> None:
+                 authz: Authorizer | None = None, async_indexing: bool = True) -> None:
         self.db = db
         self._authz = authz or AllowAll()
         self.module_config = module_config      # vectorizer modules checked, their defaults written (create)

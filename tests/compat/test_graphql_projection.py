@@ -3,6 +3,7 @@ vectors with Weaviate's defaults and error texts (usecases/projector), determini
 from __future__ import annotations
 
 import sys
+import uuid
 import warnings
 
 import numpy as np
@@ -21,7 +22,10 @@ def clustered(collection_factory):
     centres = np.eye(DIMS)[:CLUSTERS] * 10
     for c in range(CLUSTERS):
         for _ in range(PER_CLUSTER):
-            col.data.insert({"cluster": c}, vector=(centres[c] + rng.normal(0, 0.1, DIMS)).tolist())
+            # fixed ids: the page's order (t-SNE's input order) is the same on every run, so the seeded
+            # projection is too
+            col.data.insert({"cluster": c}, vector=(centres[c] + rng.normal(0, 0.1, DIMS)).tolist(),
+                            uuid=uuid.UUID(int=c * PER_CLUSTER + _ + 1))
     return col
 
 

@@ -1,6 +1,9 @@
 """`loomdb serve`: clean shutdown on SIGTERM, data directory lock, Weaviate environment variables."""
 from __future__ import annotations
 
+import socket
+
+import httpx
 import pytest
 from weaviate.classes.config import Configure
 
@@ -50,8 +53,6 @@ def test_weaviate_environment_variables(server_process, tmp_path):
     ({"AUTHENTICATION_OIDC_ENABLED": "true"}, "oidc init: invalid config: missing required field 'issuer'"),
     ({"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "a,b",
       "AUTHENTICATION_APIKEY_USERS": "x,y,z"}, "length of users and keys must match"),
-    ({"AUTHORIZATION_RBAC_ENABLED": "true"}, "RBAC authorization is not supported by loomdb yet"),
-    ({"PROMETHEUS_MONITORING_ENABLED": "true"}, "Prometheus metrics is not supported by loomdb yet"),
 ])
 def test_security_settings_not_honoured_refuse_to_start(server_process, tmp_path, env, says):
     """A compose file asking for authentication must not get an open server: loomdb refuses to start."""
@@ -86,3 +87,20 @@ def test_settings_that_ask_for_nothing_missing_start(server_process, tmp_path):
                                              "AUTHENTICATION_APIKEY_ENABLED": "false"})
     with sp.client() as c:
         assert c.is_ready()
+
+
+def test_prometheus_monitoring_env_serves_metrics_on_its_port(server_process, tmp_path):
+    """PROMETHEUS_MONITORING_ENABLED / _PORT as a Weaviate manifest sets them: `loomdb serve` answers /metrics there
+    and names itself CLUSTER_HOSTNAME in /v1/nodes."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sp = server_process(tmp_path / "d", env={"PROMETHEUS_MONITORING_ENABLED": "true",
+                                             "PROMETHEUS_MONITORING_PORT": str(port), "CLUSTER_HOSTNAME": "loom-0"})
+    with sp.client() as c:
+        c.collections.create("Watched", vector_config=Configure.Vectors.self_provided())
+        c.collections.get("Watched").data.insert_many([{"a": i} for i in range(4)])
+        assert c.cluster.nodes()[0].name == "loom-0"
+    response = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert 'object_count{class_name="Watched",shard_name=' in response.text

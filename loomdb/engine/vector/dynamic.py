@@ -16,6 +16,7 @@ import numpy as np
 
 from .flat import FlatIndex
 from .hnsw import HnswIndex, log
+from .index import VectorIndexStats
 from .rebuild import BackgroundBuild
 from .stored import StoredVectors
 
@@ -140,6 +141,11 @@ class DynamicIndex:
         in through `wake`; a bare index swaps at its next write)."""
         if self._build is not None:
             self._build.wait(timeout)
+
+    def stats(self) -> VectorIndexStats:
+        """The serving index's figures; indexing while the graph that will replace the flat index is built."""
+        active = self._active.stats()
+        return active._replace(indexing=active.indexing or self._build is not None)
 
     # ---- reads --------------------------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None

@@ -9,6 +9,7 @@ import numpy as np
 from ..arrays import GrowableArray
 from .checks import check_query, check_vector
 from .distances import distances, normalise
+from .index import VectorIndexStats
 
 _GATHER_BELOW = 0.5   # below this share of allowed rows, gather them instead of scoring every row
 
@@ -109,6 +110,11 @@ class FlatIndex:
         self._sqnorms.keep(keep)
         if self._rows is not None:
             self._rows.keep(keep)
+
+    def stats(self) -> VectorIndexStats:
+        """Rows are positional: every slot up to the last holds one (a dead or vector-less slot a zero row)."""
+        live = int(np.count_nonzero(self._present.view()))
+        return VectorIndexStats(live * (self.dim or 0), len(self._present) if self.dim else 0, 0, False)
 
     def remove(self, slot: int) -> None:
         if slot < len(self._present):

@@ -29,6 +29,7 @@ import numpy as np
 from ..arrays import GrowableArray
 from .checks import check_query, check_vector
 from .distances import distances, normalise
+from .index import VectorIndexStats
 from .quantizers import Quantizer, code_distances, configured, rescore_candidates, sample_rows
 from .rebuild import BackgroundBuild
 from .stored import StoredVectors
@@ -410,6 +411,10 @@ class HnswIndex:
     @property
     def tombstones(self) -> int:
         return len(self._label_slot) - self._live
+
+    def stats(self) -> VectorIndexStats:
+        return VectorIndexStats(self._live * (self.dim or 0), len(self._label_slot), self.tombstones,
+                                self._rebuild is not None)
 
     # ---- reads --------------------------------------------------------------------------------------------
     def _stored(self) -> np.ndarray:

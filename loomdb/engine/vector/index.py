@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
+
+
+class VectorIndexStats(NamedTuple):
+    """What an index tells about itself for /v1/nodes and /metrics."""
+
+    dimensions: int     # sum of the dimensions of its live vectors (a multi-vector: of every token row)
+    size: int           # entries held, tombstones included
+    tombstones: int     # dead entries still in the structure
+    indexing: bool      # a background build (dynamic switch, compression, tombstone cleanup) is running
 
 
 class VectorIndex(Protocol):
@@ -74,6 +83,10 @@ class VectorIndex(Protocol):
 
     def maintain(self, now: float) -> None:
         """Index housekeeping: swap in finished background builds, tombstone cleanup cycles."""
+        ...
+
+    def stats(self) -> VectorIndexStats:
+        """Figures read at scrape time (no lock: a figure may be one write behind)."""
         ...
 
     # ---- reads

@@ -23,6 +23,7 @@ from ..arrays import GrowableArray
 from .checks import check_query
 from .distances import normalise
 from .hnsw import HNSW_METRICS, HnswIndex, _nearest
+from .index import VectorIndexStats
 from .maxsim import maxsim_distances
 from .muvera import MuveraEncoder
 
@@ -177,6 +178,15 @@ class MultiVectorIndex:
     def maintain(self, now: float) -> None:
         if self._graph is not None:
             self._graph.maintain(now)
+
+    def stats(self) -> VectorIndexStats:
+        """Dimensions of every live token row; size and tombstones of the graph (token rows or MUVERA
+        encodings), or of the token rows when there is no graph."""
+        present = self._present.view()
+        tokens = int(self._count.view()[present].sum()) if len(present) else 0
+        graph = self._graph.stats() if self._graph is not None else None
+        return VectorIndexStats(tokens * (self.dim or 0), graph.size if graph else len(self._owner),
+                                graph.tombstones if graph else 0, graph.indexing if graph else False)
 
     # ---- reads --------------------------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int, allow: np.ndarray | None, max_distance: float | None = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from weaviate.proto.v1 import search_get_pb2
 
 from ...entities.search import ProfileValue, ShardProfile
-from ..rest.routes_meta import NODE_NAME
 
 
-def fill_query_profile(out: search_get_pb2.QueryProfile, shards: list[ShardProfile]) -> None:
+def fill_query_profile(out: search_get_pb2.QueryProfile, shards: list[ShardProfile], node: str) -> None:
+    """`node`: the name of the node that searched the shards (CLUSTER_HOSTNAME)."""
     for shard in shards:
-        pb = out.shards.add(name=shard.name, node=NODE_NAME)
+        pb = out.shards.add(name=shard.name, node=node)
         for search, details in shard.searches.items():
             pb.searches[search].details.update({key: _text(value) for key, value in details.items()})
 

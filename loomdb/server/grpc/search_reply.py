@@ -12,12 +12,12 @@ from .references_reply import fill_ref_props
 from .values import encode_properties
 
 
-def build_search_reply(result: SearchResult, took: float) -> search_get_pb2.SearchReply:
+def build_search_reply(result: SearchResult, took: float, node: str) -> search_get_pb2.SearchReply:
     """`results[]`, or for group_by `group_by_results[]{name, min_distance, max_distance, number_of_objects,
     objects[]}`; `query_profile` when asked for and there are results (Weaviate hangs it on the first one)."""
     reply = search_get_pb2.SearchReply(took=took)
     if result.profile is not None and (result.objects or result.groups):
-        fill_query_profile(reply.query_profile, result.profile)
+        fill_query_profile(reply.query_profile, result.profile, node)
     if result.groups is None:
         for obj in result.objects:
             _fill_result(reply.results.add(), obj, result)

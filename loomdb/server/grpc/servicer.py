@@ -43,7 +43,8 @@ def _refuse_unimplemented(cls):
 @_refuse_unimplemented
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def __init__(self, schema: SchemaService, objects: ObjectService, search: SearchService,
-                 references: ReferenceService) -> None:
+                 references: ReferenceService, node_name: str) -> None:
+        self.node_name = node_name          # CLUSTER_HOSTNAME, named in query profiles
         self.schema = schema
         self.objects = objects
         self.searcher = search
@@ -53,7 +54,7 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def Search(self, request: search_get_pb2.SearchRequest, context) -> search_get_pb2.SearchReply:
         started = time.perf_counter()
         result = self.searcher.search(grpc_principal(context), parse_search(request), request_headers(context))
-        return build_search_reply(result, time.perf_counter() - started)
+        return build_search_reply(result, time.perf_counter() - started, self.node_name)
 
     @grpc_errors
     def BatchObjects(self, request: batch_pb2.BatchObjectsRequest, context) -> batch_pb2.BatchObjectsReply:

@@ -9,8 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ... import WEAVIATE_VERSION, __version__
-from ...usecases.cluster import NODE_NAME
+from ...entities.shard_stats import ShardStats
+from ...usecases.cluster import NodeStatus
 from ..auth import rest_principal
+from ..build_info import git_hash
 from ..context import ServerContext
 from ..oidc import discovery_url
 from ._json import json_response
@@ -44,17 +46,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         verbose = request.query_params.get("output") == "verbose"
         status = await run_in_threadpool(ctx.cluster.node_status, rest_principal(request), only,
                                          "verbose" if verbose else "minimal")
-        counts = status.shards
-        node = {
-            "name": NODE_NAME, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": "loomdb",
-            "stats": {"objectCount": sum(c[2] for c in counts), "shardCount": len(counts)},
-            "batchStats": {"queueLength": 0, "ratePerSecond": status.batch_rate_per_second},
-        }
-        if verbose:
-            node["shards"] = [{"name": shard, "class": cls, "objectCount": count, "vectorIndexingStatus": "READY",
-                               "vectorQueueLength": 0, "compressed": compressed, "loaded": True}
-                              for cls, shard, count, compressed in counts]
-        return json_response({"nodes": [node]})
+        return json_response({"nodes": [_node_json(status, verbose)]})
 
     return [
         Route("/v1/meta", meta),
@@ -64,3 +56,21 @@ def routes(ctx: ServerContext) -> list[Route]:
         Route("/v1/nodes", nodes),
         Route("/v1/nodes/{collection}", nodes),
     ]
+
+
+def _node_json(status: NodeStatus, verbose: bool) -> dict:
+    """models.NodeStatus as Weaviate's LocalNodeStatus fills it: stats and shards only for output=verbose."""
+    node: dict = {"name": status.name, "status": "HEALTHY", "version": WEAVIATE_VERSION, "gitHash": git_hash(),
+                  "batchStats": {"queueLength": 0, "ratePerSecond": status.batch_rate_per_second},
+                  "operationalMode": "ReadWrite"}
+    if verbose:
+        node["stats"] = {"objectCount": status.object_count, "shardCount": len(status.shards)}
+        node["shards"] = [_shard_json(collection, shard) for collection, shard in status.shards]
+    return node
+
+
+def _shard_json(collection: str, shard: ShardStats) -> dict:
+    """models.NodeShardStatus; one node holds every shard: replication factor and replicas are 1."""
+    return {"name": shard.name, "class": collection, "objectCount": shard.object_count,
+            "vectorIndexingStatus": shard.status, "vectorQueueLength": shard.queue_length,
+            "compressed": shard.compressed, "loaded": shard.loaded, "replicationFactor": 1, "numberOfReplicas": 1}

@@ -29,7 +29,7 @@ def test_states_move_folders_and_survive_reopen(tmp_path):
     assert tenants.states() == [("Alice", HOT), ("bob", COLD)]
     shard = tenants.shard_for("Alice")
     assert shard.put([ObjectWrite(UID, {})], 1) == [None]
-    assert tenants.counts() == [("Alice", 1, False)]        # only HOT tenants have shards to report
+    assert [(s.name, s.object_count, s.compressed) for s in tenants.stats()] == [("Alice", 1, False)]  # HOT only
 
     assert tenants.set_states({"Alice": FROZEN, "ghost": HOT}) == ["ghost"]
     assert tenants["Alice"].shard is None and tenants.state("Alice") == FROZEN
@@ -69,6 +69,7 @@ def test_single_shard_refuses_tenants(tmp_path):
     single = SingleShard(Shard(tmp_path / "shard", {}, {}), "abc", "C")
     with pytest.raises(InvalidInput, match="class C has multi-tenancy disabled, but request was with tenant"):
         single.shard_for("t1")
-    assert single.counts() == [("abc", 0, False)] and single.statuses() == [("abc", "READY")]
+    assert [(s.name, s.object_count, s.compressed) for s in single.stats()] == [("abc", 0, False)]
+    assert single.statuses() == [("abc", "READY")]
     assert not single.set_status("other", "READONLY")
     single.close()
