@@ -40,9 +40,11 @@ def _list_env(env: dict[str, str], name: str) -> tuple[str, ...] | None:
 
 
 def _module_env(env: dict[str, str]) -> dict[str, str]:
-    """What modules may read from the environment: API-key fallbacks (OPENAI_APIKEY, COHERE_APIKEY, ...) and
-    inference URLs (TRANSFORMERS_INFERENCE_API, ...), under Weaviate's names."""
-    return {k: v for k, v in env.items() if k.endswith(("_APIKEY", "_INFERENCE_API")) or k.startswith("MODULES_")}
+    """What modules may read from the environment: API-key fallbacks (OPENAI_APIKEY, COHERE_APIKEY, ...),
+    inference URLs (TRANSFORMERS_INFERENCE_API, ...) and the backup backends' settings (BACKUP_FILESYSTEM_PATH,
+    BACKUP_S3_*, AWS_* credentials), under Weaviate's names."""
+    return {k: v for k, v in env.items() if k.endswith(("_APIKEY", "_INFERENCE_API"))
+            or k.startswith(("MODULES_", "BACKUP_", "AWS_"))}
 
 
 def not_honoured(env: Mapping[str, str]) -> list[str]:

@@ -2,20 +2,19 @@
 start that asks for something missing and generates the README's table (`python -m loomdb.config_inventory`).
 
 Built from Weaviate's usecases/config/environment.go (plus the variables other packages read: ASYNC_INDEXING,
-LOG_LEVEL, GOMEMLIMIT, ...). Four kinds:
+LOG_LEVEL, GOMEMLIMIT, ...). Three kinds:
 - HONOURED: does on loomdb what it does on Weaviate;
 - ONE_NODE: accepted; it tunes clustering, replication or Weaviate's Go/LSM internals, which mean nothing for one
   loomdb node, so it changes nothing (a Weaviate manifest carrying it still starts);
 - REFUSED: asks for behaviour loomdb does not have; `loomdb serve` refuses to start when it is set to anything but
   the values listed in `accepts` (Weaviate's default, which asks for nothing) or, for a switch, when it is on;
-- ELSEWHERE: families read by another part of loomdb (the backup modules), documented in its section.
 A row whose name ends in `*` covers a family (names listed on their own row take precedence)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-HONOURED, ONE_NODE, REFUSED, ELSEWHERE = "honoured", "one-node", "refused", "elsewhere"
+HONOURED, ONE_NODE, REFUSED = "honoured", "one-node", "refused"
 _TRUE = ("1", "true", "yes", "on", "enabled")
 
 
@@ -119,7 +118,15 @@ INVENTORY: tuple[EnvVar, ...] = (
     _h("CLUSTER_HOSTNAME", "the node name in /v1/nodes, cluster statistics and query profiles (default: the host "
                            "name)"),
     _one("PROMETHEUS_*", "the other metrics switches (which LSM buckets are metered, ...): loomdb has no LSM store"),
-    EnvVar("BACKUP_*", ELSEWHERE, "backup modules"),
+    _h("BACKUP_FILESYSTEM_PATH", "backup-filesystem: the directory backups are written to (absolute)"),
+    _h("BACKUP_S3_BUCKET", "backup-s3: the bucket (required when backup-s3 is enabled)"),
+    _h("BACKUP_S3_ENDPOINT", "backup-s3: the S3 endpoint (default s3.amazonaws.com; any S3-compatible server)"),
+    _h("BACKUP_S3_USE_SSL", "backup-s3: https to the endpoint (default true)"),
+    _h("BACKUP_S3_PATH", "backup-s3: the key prefix backups go under"),
+    _h("AWS_ACCESS_KEY_ID", "backup-s3 credentials (else boto3's usual chain)"),
+    _h("AWS_SECRET_ACCESS_KEY", "backup-s3 credentials (else boto3's usual chain)"),
+    _h("AWS_REGION", "backup-s3 region (default us-east-1)"),
+    _no("BACKUP_*", "other backup settings (backup-gcs, backup-azure, S3 server-side encryption, ...)"),
     # ---- accepted, meaningless on one node ------------------------------------------------------------------------
     _one("CLUSTER_*", "memberlist gossip/data ports, join, advertise address, basic auth: one node has no peers"),
     _one("RAFT_*", "schema consensus between nodes"),
@@ -185,7 +192,7 @@ INVENTORY: tuple[EnvVar, ...] = (
     _no_switch("API_BASED_MODULES_DISABLED", "turning API modules off (list the modules in ENABLE_MODULES)"),
 )
 
-_KIND_LABEL = {HONOURED: "honoured", ONE_NODE: "accepted, no effect on one node", ELSEWHERE: "see its section"}
+_KIND_LABEL = {HONOURED: "honoured", ONE_NODE: "accepted, no effect on one node"}
 
 
 def entry(name: str) -> EnvVar | None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import orjson
 
+from ..entities.backup import CollectionSnapshot
 from ..entities.errors import NameTaken, NotFound
+from . import backup
 from .aliases import AliasRegistry
 from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
 from .schema import class_document
@@ -149,6 +151,43 @@ class Database:
             shutil.rmtree(tomb, ignore_errors=True)
             shutil.rmtree(self.data_dir / OFFLOAD_DIR / found.path.name, ignore_errors=True)   # offloaded tenants
             return True
+
+    # ---- backup support: consistent copies out, whole collections back in --------------------------------------
+    def staging_folder(self, purpose: str) -> Path:
+        """A fresh folder on the data directory's file system (so a restore moves it into place by rename),
+        named like a dropped collection: a crash leaves nothing behind that the next open does not purge."""
+        folder = self._root / f"{_TOMBSTONE}{purpose}-{uuid_mod.uuid4().hex}"
+        folder.mkdir()
+        return folder
+
+    def snapshot_collection(self, name: str, dest: Path, workers: int = 1) -> CollectionSnapshot:
+        """Copy the collection's files into `dest`, each shard as of one commit, while writes go on; `workers`
+        threads checksum the copies."""
+        collection = self.collection(name)
+        files = backup.snapshot_collection(collection.path, self.data_dir / OFFLOAD_DIR / collection.path.name, dest,
+                                           workers)
+        return CollectionSnapshot(collection.name, collection.doc, tuple(files))
+
+    def restore_collection(self, staged: Path) -> dict:
+        """Move a staged collection (the layout snapshot_collection writes) into place and open it; NameTaken
+        when its name is in use. Nothing is moved before the checks pass."""
+        doc = orjson.loads((staged / backup.COLLECTION_PART / CLASS_FILE).read_bytes())
+        name = doc["class"]
+        with self._schema_lock:
+            if (existing := self.find_collection(name)) is not None:
+                raise NameTaken("class", name, existing.name)
+            if (alias := self.aliases.find(name)) is not None:
+                raise NameTaken("alias", name, alias)
+            folder = self._root / name.lower()
+            shutil.rmtree(folder, ignore_errors=True)
+            offload = self.data_dir / OFFLOAD_DIR / folder.name
+            shutil.rmtree(offload, ignore_errors=True)
+            if (staged / backup.OFFLOAD_PART).exists():
+                offload.parent.mkdir(parents=True, exist_ok=True)
+                (staged / backup.OFFLOAD_PART).rename(offload)
+            (staged / backup.COLLECTION_PART).rename(folder)
+            self._collections[name] = Collection(folder, doc, lookup=self.find_collection)
+        return doc
 
     # ---- aliases: one namespace with collection names; the rules and wording are usecases/aliases.py ----------
     def alias_list(self) -> list[tuple[str, str]]:

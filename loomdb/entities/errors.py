@@ -61,3 +61,12 @@ class Unauthenticated(LoomError):
 class Forbidden(LoomError):
     """The principal lacks a permission (REST 403, gRPC PERMISSION_DENIED); the message names the user, the verb
     and the resource as Weaviate's does."""
+
+
+class BodyValidation(InvalidInput):
+    """A request body breaks its OpenAPI schema (a number out of range, a value not in an enum): Weaviate's
+    go-swagger layer refuses it before any handler, with its own body {"code": <go-openapi code>, "message"}."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -77,4 +78,40 @@ class Generative(Module, Protocol):
                  images: Sequence[str] = ()) -> Generated:
         """Generate for a prompt already filled by the use case. `settings` = the class's moduleConfig block,
         `options` = the request's per-call provider options (they win over settings)."""
+        ...
+
+
+class NotConfigured(Exception):
+    """A module's required setting is missing (e.g. BACKUP_FILESYSTEM_PATH): refused at start when ENABLE_MODULES
+    names the module (Weaviate's module init fails the same way), left out of loomdb's default set otherwise."""
+
+
+class BackupBackend(Module, Protocol):
+    """Where backups live (backup-filesystem, backup-s3). Keys are '/'-separated paths under one backup id; the use
+    case owns the layout, checksums and Weaviate's rules, a backend only stores and fetches bytes."""
+
+    def home(self, backup_id: str) -> str:
+        """The backup's location as Weaviate reports it in "path" (a directory, or s3://bucket/root/id)."""
+        ...
+
+    def put_file(self, backup_id: str, key: str, source: Path, chunk_size: int) -> None:
+        """Store the local file `source` (the backend may move it away) durably under `key`."""
+        ...
+
+    def put_bytes(self, backup_id: str, key: str, data: bytes) -> None: ...
+
+    def get_bytes(self, backup_id: str, key: str) -> bytes | None:
+        """The object's bytes, or None when there is no such object."""
+        ...
+
+    def get_file(self, backup_id: str, key: str, dest: Path, chunk_size: int) -> None:
+        """Write the object to the local file `dest`; FileNotFoundError when it is missing."""
+        ...
+
+    def backup_ids(self) -> list[str]:
+        """Every backup id with anything stored under it."""
+        ...
+
+    def delete(self, backup_id: str) -> None:
+        """Remove everything stored under `backup_id` (a cancelled backup's partial files)."""
         ...

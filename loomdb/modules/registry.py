@@ -9,11 +9,13 @@ serve is refused at start with the reason (a setting we do not honour is never i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from .capabilities import Module, Vectorizer
+from .backup_filesystem import FilesystemBackend
+from .backup_s3 import S3Backend
+from .capabilities import BackupBackend, Module, NotConfigured, Vectorizer
 from .generative import GENERATIVES
 from .rerankers import RERANKERS
 from .text2vec_api import VECTORIZERS
@@ -32,12 +34,22 @@ FACTORIES: dict[str, Callable[[], Module]] = {
     **GENERATIVES,
 }
 
+# Backup backends are configured by the environment (BACKUP_*, AWS_*): name -> factory(environment). A backend whose
+# required variable is unset is NotConfigured: absent from the default set, refused when ENABLE_MODULES names it.
+BACKUP_FACTORIES: dict[str, Callable[[Mapping[str, str]], Module]] = {
+    "backup-filesystem": FilesystemBackend.from_env,
+    "backup-s3": S3Backend.from_env,
+}
+
 
 # Weaviate modules loomdb knows of but cannot run: ENABLE_MODULES naming one is refused with the reason.
 NOT_AVAILABLE = {
     "reranker-transformers": "no packaged cross-encoder model exists to run offline; use reranker-cohere, "
                              "reranker-voyageai or reranker-jinaai",
     "text2vec-aws": "AWS SigV4 request signing is not built yet",
+    "backup-gcs": "Google Cloud Storage backups are not built; use backup-s3 (GCS serves the S3 API through its "
+                  "interoperability endpoint) or backup-filesystem",
+    "backup-azure": "Azure Blob Storage backups are not built; use backup-s3 or backup-filesystem",
 }
 
 
@@ -50,8 +62,10 @@ class ModuleRegistry:
     """The enabled modules of one server, built once at start-up."""
 
     def __init__(self, enabled: Iterable[str] | None = None, default_vectorizer: str = "none",
-                 factories: dict[str, Callable[[], Module]] | None = None) -> None:
-        factories = FACTORIES if factories is None else factories
+                 factories: dict[str, Callable[[], Module]] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        if factories is None:
+            factories = {**FACTORIES, **{name: partial(make, env or {}) for name, make in BACKUP_FACTORIES.items()}}
         self._modules: dict[str, Module] = {}
         for name in (_default_set(factories) if enabled is None else enabled):
             factory = factories.get(name)
@@ -61,7 +75,7 @@ class ModuleRegistry:
                                  f"(available: {', '.join(sorted(factories))})")
             try:
                 self._modules[name] = factory()
-            except ImportError as exc:
+            except (ImportError, NotConfigured) as exc:
                 if enabled is not None:
                     raise ValueError(f"module {name} is enabled but cannot load: {exc}") from None
                 log.info("module %s not enabled: %s", name, exc)
@@ -74,6 +88,11 @@ class ModuleRegistry:
         """The enabled module `name` if it vectorises text (has `vectorize`), else None."""
         module = self._modules.get(name)
         return module if module is not None and hasattr(module, "vectorize") else None  # type: ignore[return-value]
+
+    def backup_backend(self, name: str) -> BackupBackend | None:
+        """The enabled module `name` if it stores backups, else None."""
+        module = self._modules.get(name)
+        return module if module is not None and hasattr(module, "put_file") else None  # type: ignore[return-value]
 
     def names(self) -> list[str]:
         return sorted(self._modules)

@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from weaviate.proto.v1 import health_weaviate_pb2, weaviate_pb2_grpc
 
+from .. import WEAVIATE_VERSION
 from ..config import Settings
 from ..engine.database import Database
 from ..engine.heap import limit_blas_threads, settle_allocator
@@ -24,6 +25,7 @@ from ..engine.storage.json_records import JsonRecords
 from ..engine.ttl_sweep import TtlSweeper
 from ..entities.errors import DataDirLocked
 from ..modules.registry import ModuleRegistry
+from ..usecases.backup import BackupService
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.db_users import DbUsers
@@ -100,7 +102,7 @@ class LoomServer:
             raise ValueError("refusing to start: " + "; ".join(settings.not_honoured) +
                              ". Unset these variables to run loomdb without them.")
         ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
-        modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module)
+        modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module, env=settings.module_env)
         module_config = ModuleConfig(modules)
         vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
         try:                                    # configuration errors before the data directory is locked
@@ -139,7 +141,8 @@ class LoomServer:
             settings=settings, schema=schema, objects=objects, search=search, cluster=cluster,
             references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
-            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac)
+            classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac,
+            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
@@ -240,6 +243,7 @@ class LoomServer:
             self.metrics.stop()
         self._ttl_sweeper.stop()
         self._resource_guard.stop()
+        self.ctx.backups.close()
         self.db.close()
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..modules.registry import ModuleRegistry
+from ..usecases.backup import BackupService
 from ..usecases.classless import ClasslessObjects
 from ..usecases.cluster import ClusterService
 from ..usecases.db_users import DbUsers
@@ -30,6 +31,7 @@ class ServerContext:
     listing: ObjectListService          # GET /v1/objects
     classless: ClasslessObjects         # the deprecated object paths without a class name
     db_users: DbUsers                   # /v1/users/db (AUTHENTICATION_DB_USERS_ENABLED)
+    backups: BackupService              # /v1/backups
     rbac: RbacService | None = None     # /v1/authz when AUTHORIZATION_RBAC_ENABLED
     rest_port: int = 0
     grpc_port: int = 0

@@ -64,6 +64,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/users/db/{user}/deactivate"): {},
     ("POST", "/v1/graphql"): GRAPHQL,
     ("POST", "/v1/graphql/batch"): [GRAPHQL],
+    ("POST", "/v1/backups/{backend}"): {"id": "matrix-backup"},
+    ("POST", "/v1/backups/{backend}/{id}/restore"): {},
 }
 for _path in ("/v1/objects/{collection}/{id}/references/{prop}", "/v1/objects/{id}/references/{prop}"):
     BODIES.update({("POST", _path): {"beacon": BEACON}, ("PUT", _path): [{"beacon": BEACON}],

@@ -4,7 +4,6 @@ loomdb/server/rest/routes_unsupported.py); gRPC methods likewise answer UNIMPLEM
 from __future__ import annotations
 
 import pytest
-from weaviate.backup.backup import BackupStorage
 from weaviate.proto.v1 import weaviate_pb2_grpc
 
 
@@ -22,8 +21,7 @@ def test_wrong_method_answers_go_swaggers_405(rest):
 
 
 NOT_YET = [
-    ("GET", "/v1/backups/filesystem"), ("POST", "/v1/backups/filesystem"), ("GET", "/v1/backups/s3/b1"),
-    ("POST", "/v1/backups/gcs/b1/restore"), ("GET", "/v1/authz/roles"),
+    ("POST", "/v1/export/filesystem"), ("GET", "/v1/authz/roles"),
     ("POST", "/v1/authz/roles/admin/add-permissions"),
     ("GET", "/v1/authz/users/own-roles"), ("POST", "/v1/authz/users/alice/assign"), ("GET", "/v1/users/own-info"),
     ("GET", "/v1/replication/replicate/list"),
@@ -47,10 +45,10 @@ def test_served_routes_on_a_listed_path_keep_working(rest, collection_factory):
     assert rest.post("/v1/objects", json={"class": col.name, "properties": {}}).status_code == 200
 
 
-@pytest.mark.loomdb_only("Weaviate serves backups")
+@pytest.mark.loomdb_only("Weaviate serves user management")
 def test_the_client_shows_the_501_message(client):
-    with pytest.raises(Exception, match="backups .* is not supported by loomdb yet"):
-        client.backup.create(backup_id="b1", backend=BackupStorage.FILESYSTEM)
+    with pytest.raises(Exception, match="user management .* is not supported by loomdb yet"):
+        client.users.get_my_user()
 
 
 @pytest.mark.loomdb_only("inspects loomdb's gRPC service class")

@@ -13,6 +13,7 @@ from ..graphql.routes import routes as graphql_routes
 from . import (
     routes_aliases,
     routes_authz,
+    routes_backups,
     routes_batch,
     routes_meta,
     routes_objects,
@@ -48,6 +49,7 @@ def build_rest_app(ctx: ServerContext) -> Starlette:
     routes = routes_meta.routes(ctx) + routes_schema.routes(ctx) + routes_references.routes(ctx)
     routes += routes_objects.routes(ctx) + routes_objects_legacy.routes(ctx) + routes_batch.routes(ctx)
     routes += routes_aliases.routes(ctx) + routes_tenants.routes(ctx) + routes_users.routes(ctx)
+    routes += routes_backups.routes(ctx)
     routes += cluster_routes(ctx) + graphql_routes(ctx) + routes_authz.routes(ctx.rbac)
     routes += routes_unsupported.routes()          # last: a built route on the same path wins
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from ...entities.errors import (
     AlreadyExists,
+    BodyValidation,
     Forbidden,
     InvalidInput,
     LoomError,
@@ -44,6 +45,9 @@ def rest_errors(handler):
     async def wrapper(request: Request) -> Response:
         try:
             return await handler(request)
+        except BodyValidation as exc:       # go-openapi's shape, before any Weaviate handler
+            return Response(orjson.dumps({"code": exc.code, "message": exc.message}), status_code=422,
+                            media_type="application/json")
         except LoomError as exc:
             return error_response(status_for(exc), exc.message)
         except Exception as exc:  # noqa: BLE001

@@ -14,9 +14,6 @@ _ANY = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # (path, methods, what is missing), from Weaviate's openapi-specs/schema.json and the official client's calls.
 NOT_YET_SUPPORTED: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("/v1/backups/{backend}", ("GET", "POST"), "backups (/v1/backups)"),
-    ("/v1/backups/{backend}/{id}", ("GET", "DELETE"), "backups (/v1/backups)"),
-    ("/v1/backups/{backend}/{id}/restore", ("GET", "POST"), "backups (/v1/backups)"),
     ("/v1/export/{backend}", _ANY, "exports (/v1/export)"),
     ("/v1/export/{backend}/{id}", _ANY, "exports (/v1/export)"),
     ("/v1/classifications", ("POST",), "classifications (/v1/classifications)"),
