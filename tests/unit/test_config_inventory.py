@@ -1,6 +1,8 @@
 """The inventory of Weaviate's environment variables: what refuses a start, what is accepted, the README table."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loomdb import config_inventory as inv
@@ -87,3 +89,9 @@ def test_bad_values_stop_with_a_message():
         Settings.from_env({"LOG_LEVEL": "loud"})
     with pytest.raises(SystemExit, match="DISK_USE_READONLY_PERCENTAGE=-1 must be a percentage"):
         Settings.from_env({"DISK_USE_READONLY_PERCENTAGE": "-1"})
+
+
+def test_the_readme_lists_every_variable_as_the_inventory_says():
+    """The README's full list is the generated table verbatim (regenerate: python -m loomdb.config_inventory)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert inv.markdown_table() in readme
