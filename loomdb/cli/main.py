@@ -63,10 +63,12 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
 
 def _add_toolkit_commands() -> None:
+    from .cmd_advise import advise
     from .toolkit_commands import audit, doctor
 
     cli.add_command(doctor)
     cli.add_command(audit)
+    cli.add_command(advise)
 
 
 _add_toolkit_commands()
