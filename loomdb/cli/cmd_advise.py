@@ -99,7 +99,8 @@ def hnsw(objects, dims, distance, max_connections, recall_target, k, name, as_js
 @click.option("--queries", type=click.IntRange(1), default=50, show_default=True,
               help="Sample rows held out as queries (the last ones).")
 @click.option("--rescore", type=click.IntRange(1), default=100, show_default=True,
-              help="Candidates re-ranked with the full vectors for the rescored recall.")
+              help="Candidates re-ranked with the full vectors for PQ and BQ's rescored recall (SQ and RQ use "
+              "Weaviate's documented rescoreLimit defaults: 20, 20, 512 for 1-bit).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of PQ/RQ training (reproducible).")
 @click.option("--timeout", type=click.FloatRange(0.1, 300), default=5.0, show_default=True)
 def compression(objects, dims, distance, max_connections, recall_target, k, name, as_json, url, collection,

@@ -19,7 +19,8 @@ RECALL_RQ8_DOC = "98-99 %"       # docs: RQ 8-bit recall, the published figure u
 
 
 def measure_recall(sample: np.ndarray, plan: Plan, queries: int, rescore: int, seed: int) -> dict[str, Any]:
-    """Recall@k of each compression on `sample`: its last `queries` rows query the rows before them."""
+    """Recall@k of each compression on `sample`: its last `queries` rows query the rows before them. Rescored:
+    the best `rescoreLimit` candidates re-ranked exactly (SQ/RQ: Weaviate's documented defaults; PQ/BQ: `rescore`)."""
     if len(sample) <= queries + plan.k:
         raise ValueError(f"the sample has {len(sample)} vectors: need more than --queries + k "
                          f"({queries + plan.k})")
@@ -27,17 +28,19 @@ def measure_recall(sample: np.ndarray, plan: Plan, queries: int, rescore: int, s
     base, probes = data[:-queries], data[-queries:]
     exact_metric = "dot" if plan.distance == "cosine" else plan.distance
     exact = [distances(base, q, exact_metric) for q in probes]
-    out: dict[str, Any] = {"base": int(len(base)), "queries": int(queries), "k": plan.k, "rescore_candidates": rescore}
+    out: dict[str, Any] = {"base": int(len(base)), "queries": int(queries), "k": plan.k}
     for kind in quantizers.KINDS:
-        approx = quantizers.build(kind, base, plan.distance, seed)
+        score = quantizers.build(kind, base, plan.distance, seed)
+        limit = max(plan.k, quantizers.RESCORE_LIMITS.get(kind, rescore))
         raw, rescored = [], []
         for q, truth in zip(probes, exact, strict=True):
-            order = np.argsort(approx.score(q), kind="stable")
+            order = np.argsort(score(q), kind="stable")
             raw.append(recall_at_k(order[:plan.k].tolist(), truth, plan.k))
-            candidates = order[:max(plan.k, rescore)]
+            candidates = order[:limit]
             best = candidates[np.argsort(truth[candidates], kind="stable")[:plan.k]]
             rescored.append(recall_at_k(best.tolist(), truth, plan.k))
-        out[kind] = {"recall": Estimate.of(raw).to_dict(), "recall_rescored": Estimate.of(rescored).to_dict()}
+        out[kind] = {"recall": Estimate.of(raw).to_dict(), "recall_rescored": Estimate.of(rescored).to_dict(),
+                     "rescore_candidates": limit}
     return out
 
 
@@ -57,7 +60,7 @@ def advise_compression(plan: Plan, report: Report, sample: np.ndarray | None = N
         if recall:
             r = recall[kind]
             evidence += (f"; measured recall@{plan.k} {r['recall']['mean']:.3f} without rescoring, "
-                         f"{r['recall_rescored']['mean']:.3f} rescoring {rescore} candidates "
+                         f"{r['recall_rescored']['mean']:.3f} rescoring {r['rescore_candidates']} candidates "
                          f"({recall['queries']} queries over {recall['base']} of your vectors)")
             data.update(recall=r["recall"]["mean"], recall_rescored=r["recall_rescored"]["mean"])
         report.add(Finding(f"compression.{kind}", Severity.INFO, quantizers.LABELS[kind], evidence,

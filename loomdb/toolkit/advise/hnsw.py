@@ -6,6 +6,7 @@ reads every vector; a filter matching fewer than flatSearchCutoff objects is sea
 It is an estimate of the vector work only (no network, no object fetch): check it with `loomdb bench`."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..report import Finding, Report, Severity
@@ -62,7 +63,7 @@ def advise_hnsw(plan: Plan, report: Report, recalibrate: bool = False) -> None:
     ef, ef_construction, max_connections = parameters_for(plan.recall_target)
     if plan.ef is not None:
         ef = plan.ef
-    tuned = Plan(**{**plan.__dict__, "ef_construction": ef_construction, "max_connections": max_connections})
+    tuned = replace(plan, ef_construction=ef_construction, max_connections=max_connections)
     latency = latency_model(tuned, ef, constants)
     report.measurements.update(calibration={k: v for k, v in constants.items() if k != "identity"},
                                machine=constants["identity"], latency=latency,

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..recall import distances
 
 PQ_CENTROIDS = 256          # "256 centroids" per segment (docs)
-PQ_DIMS_PER_SEGMENT = 6     # docs example: 768 dims -> 128 segments
+PQ_DIMS_PER_SEGMENT = 6     # docs example (academy/py/compression/pq): 768 dims -> 128 segments, "a factor of 6"
 SQ_BUCKETS = 256            # "256 buckets"
 RQ_BLOCK = 64               # RQ pads dims up to a multiple of 64
 RQ8_AUX_BYTES = 16          # "+16 B" per vector (8-bit) / "+8 B" (1-bit), docs
@@ -49,11 +48,7 @@ def fixed_bytes(kind: str, dims: int) -> int:
     return {"pq": PQ_CENTROIDS * dims * 4, "sq": 8}.get(kind, 0)
 
 
-@dataclass(frozen=True)
-class Approximation:
-    """Approximate distances of one query to every base row, as the compressed index would see them."""
-
-    score: Callable[[np.ndarray], np.ndarray]
+Scorer = Callable[[np.ndarray], np.ndarray]   # query -> approximate distance to every base row
 
 
 def prepare(matrix: np.ndarray, metric: str) -> np.ndarray:
@@ -65,26 +60,25 @@ def prepare(matrix: np.ndarray, metric: str) -> np.ndarray:
     return data
 
 
-def build(kind: str, base: np.ndarray, metric: str, seed: int) -> Approximation:
+def build(kind: str, base: np.ndarray, metric: str, seed: int) -> Scorer:
     """Train on `base` (already `prepare`d) and return the scorer of a compressed index of it."""
     exact_metric = "dot" if metric == "cosine" else metric
     if kind == "bq":
         bits = np.packbits(base > 0, axis=1)
-        return Approximation(lambda q: np.unpackbits(bits ^ np.packbits(q > 0), axis=1).sum(axis=1)
-                             .astype(np.float64))
+        return lambda q: np.unpackbits(bits ^ np.packbits(q > 0), axis=1).sum(axis=1).astype(np.float64)
     if kind == "sq":
         low, high = float(base.min()), float(base.max())
         step = (high - low) / (SQ_BUCKETS - 1) or 1.0
         decoded = np.round((base - low) / step) * step + low
-        return Approximation(lambda q: distances(decoded, q, exact_metric))
+        return lambda q: distances(decoded, q, exact_metric)
     if kind == "pq":
         decoded = _pq_reconstruct(base, pq_segments(base.shape[1]), np.random.default_rng(seed))
-        return Approximation(lambda q: distances(decoded, q, exact_metric))
+        return lambda q: distances(decoded, q, exact_metric)
     if kind in ("rq8", "rq1"):
         rotation = _rotation(base.shape[1], np.random.default_rng(seed))
         rotated = base @ rotation
         decoded = _scalar_per_vector(rotated) if kind == "rq8" else _signs_scaled(rotated)
-        return Approximation(lambda q: distances(decoded, q @ rotation, exact_metric))
+        return lambda q: distances(decoded, q @ rotation, exact_metric)
     raise ValueError(f"unknown compression {kind!r}")
 
 
