@@ -64,7 +64,7 @@ def _finish(report: Report, started: float, as_json: bool) -> None:
     sys.exit(report.exit_code)
 
 
-@click.group(cls=_AdviseGroup)
+@click.group(cls=_AdviseGroup, no_args_is_help=False)
 def advise() -> None:
     """Plan a collection: HNSW parameters and latency, compression trade-offs, embedding models, resources."""
 

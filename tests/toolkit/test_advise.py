@@ -155,6 +155,7 @@ def test_embedding_table_cites_every_figure(cli):
     ("hnsw", "--objects", "0", "--dims", "8"),
     ("hnsw", "--objects", "10"),                               # --dims missing
     ("nosuch",),
+    (),                                                        # no subcommand
     ("compression", "--objects", "10", "http://127.0.0.1:1"),  # URL without --collection
     ("resources", "--objects", "10", "--dims", "8", "--distance", "bogus"),
 ])
