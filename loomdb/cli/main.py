@@ -67,6 +67,7 @@ def _add_toolkit_commands() -> None:
 
     cli.add_command(doctor)
     cli.add_command(audit)
+    cli.add_command(__import__("loomdb.cli.cmd_bench", fromlist=["bench"]).bench)
 
 
 _add_toolkit_commands()
