@@ -18,7 +18,9 @@ from ..toolkit.bench import (
 )
 from ..toolkit.bench import bench as run_bench
 from ..toolkit.bench.history import baseline_path
+from ..toolkit.bench.plot import INSTALL_HINT, plot_recall_qps, plotting_available
 from .render import print_report, progress
+from .toolkit_commands import _int_list
 from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 
 
@@ -49,6 +51,10 @@ from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 @click.option("--queries", type=click.IntRange(1, 100_000), default=100, show_default=True,
               help="Distinct query vectors (recall is averaged over them).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Data and query seed (reproducible runs).")
+@click.option("--ef-sweep", callback=_int_list, help="Comma-separated ef values: near_vector's recall and QPS at "
+              "each (generated set; ef restored after).")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write the ef sweep's recall-QPS "
+              "plot (PNG) here; needs the extra loomdb[plot].")
 @click.option("--keep", is_flag=True, help="Keep the generated collection (its name is in the output).")
 @click.option("--baseline", "baseline_name", metavar="NAME", help="Save this run as baseline NAME.")
 @click.option("--compare", "compare_name", metavar="NAME", help="Compare with baseline NAME; a regression exits 2.")
@@ -59,17 +65,21 @@ from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 @click.option("--history-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where baselines live [default: ~/.loomdb/bench; env LOOMDB_BENCH_HISTORY].")
 def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, workloads, collection, duration,
-          concurrency, rate, objects, dims, k, selectivity, batch_size, write_ratio, ef, queries, seed, keep,
-          baseline_name, compare_name, threshold, recall_threshold, history_dir) -> None:
+          concurrency, rate, objects, dims, k, selectivity, batch_size, write_ratio, ef, queries, seed, ef_sweep,
+          plot, keep, baseline_name, compare_name, threshold, recall_threshold, history_dir) -> None:
     """Measure throughput, latency percentiles and recall of workload presets; save baselines and flag
     regressions for CI. URL defaults to http://localhost:8080 (env LOOMDB_URL)."""
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
     options = BenchOptions(workloads=tuple(workloads), duration_s=duration, concurrency=concurrency, rate=rate,
                            collection=collection, objects=objects, dims=dims, k=k, selectivity=selectivity,
                            batch_size=batch_size, write_ratio=write_ratio, ef=ef, queries=queries, seed=seed,
-                           keep=keep)
+                           keep=keep, ef_sweep=ef_sweep)
     if options.problems():
         raise click.UsageError("; ".join(options.problems()))
+    if plot and not ef_sweep:
+        raise click.UsageError("--plot draws the --ef-sweep; give both")
+    if plot and not plotting_available():
+        raise click.UsageError(INSTALL_HINT)
     history = history_dir or default_history_dir()
     try:
         baseline = load_baseline(history, compare_name) if compare_name else None
@@ -84,5 +94,8 @@ def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, work
     if baseline_name and not report.unreachable:
         path = save_baseline(report.to_dict(), history, baseline_name)
         click.echo(f"saved baseline {baseline_name!r} to {path}", err=True)
+    if plot and report.measurements.get("ef_sweep"):
+        plot_recall_qps(report.measurements["ef_sweep"], plot, f"near_vector recall vs QPS ({target.describe()})")
+        click.echo(f"wrote {plot}", err=True)
     print_report(report, as_json)
     sys.exit(report.exit_code)

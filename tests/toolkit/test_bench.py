@@ -115,3 +115,16 @@ def test_usage_errors_exit_4_and_unreachable_exits_3(cli, url, tmp_path, unused_
         assert run.code == 4, (args, run.err)
     run = cli("bench", f"http://127.0.0.1:{unused_port}?grpc_port={unused_port}", "--duration", "0.5", "--json")
     assert run.code == 3 and run.json()["unreachable"] is True
+
+
+def test_ef_sweep_recall_qps_plot(cli, live_client, url, tmp_path):
+    png = tmp_path / "recall-qps.png"
+    run = cli("bench", url, "--objects", "1000", "--dims", "32", "--ef", "16", "--ef-sweep", "4,256",
+              "--duration", "0.5", "--plot", str(png), "--json")
+    assert run.code == 0, run.err
+    document = run.json()
+    sweep = document["measurements"]["ef_sweep"]
+    assert [p["ef"] for p in sweep] == [4, 256] and sweep[1]["recall"] >= sweep[0]["recall"]
+    assert all(p["qps"] > 0 and 0 <= p["recall"] <= 1 for p in sweep) and any(p["pareto"] for p in sweep)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "near_vector" in document["measurements"]["workloads"]     # the workloads still ran, at ef 16

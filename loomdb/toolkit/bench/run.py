@@ -16,6 +16,7 @@ from ..report import Finding, Report, Severity
 from . import dataset as ds
 from .accuracy import measured_recall
 from .load import LoadResult, Operation, latency_summary, run_load
+from .sweep import ef_sweep
 from .workloads import (
     ANN,
     READ_ONLY,
@@ -50,6 +51,7 @@ class BenchOptions:
     queries: int = 100
     seed: int = 0
     keep: bool = False                   # keep the generated collection (to inspect or re-check it)
+    ef_sweep: tuple[int, ...] = ()       # near_vector at each ef (generated set): recall vs QPS
 
     def problems(self) -> list[str]:
         """Combinations that cannot run (usage errors)."""
@@ -60,8 +62,8 @@ class BenchOptions:
             if writes:
                 out.append(f"workload(s) {writes} need the generated data set; on --collection only "
                            f"{list(READ_ONLY)} run (bench never writes to your data)")
-            if self.keep or self.ef is not None:
-                out.append("--keep and --ef apply to the generated data set, not to --collection")
+            if self.keep or self.ef is not None or self.ef_sweep:
+                out.append("--keep, --ef and --ef-sweep apply to the generated data set, not to --collection")
         return out
 
 
@@ -91,14 +93,14 @@ def bench(target: Target | str | Any | None = None, options: BenchOptions | None
         if options.collection:
             _bench_own(client, options, report, say)
         else:
-            _bench_generated(client, options, report, say)
+            _bench_generated(client, target, options, report, say)
     finally:
         client.close()
     report.duration_s = time.perf_counter() - started
     return report
 
 
-def _bench_generated(client: Any, options: BenchOptions, report: Report, say: Progress) -> None:
+def _bench_generated(client: Any, target: Target, options: BenchOptions, report: Report, say: Progress) -> None:
     data = ds.Dataset.generate(options.objects, options.dims, options.seed, options.queries)
     name = ds.new_collection_name()
     collection = ds.create_collection(client, name, options.ef)
@@ -114,6 +116,10 @@ def _bench_generated(client: Any, options: BenchOptions, report: Report, say: Pr
         queries = QuerySet([v.tolist() for v in data.queries], data.words[:64])
         maker = ObjectMaker(options.dims, data.words, options.seed)
         where, cutoff = bucket_filter(options.selectivity)
+        if options.ef_sweep:
+            with target.http() as http:
+                report.measurements["ef_sweep"] = ef_sweep(http, collection, data, queries, options.ef_sweep,
+                                                           options.k, options.duration_s, options.concurrency, say)
         for workload in _ordered(options.workloads):
             op = _operation(workload, collection, queries, options, maker, where)
             result = _run(workload, op, options, report, say)
