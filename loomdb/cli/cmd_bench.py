@@ -19,7 +19,8 @@ from ..toolkit.bench import (
 from ..toolkit.bench import bench as run_bench
 from ..toolkit.bench.history import baseline_path
 from ..toolkit.bench.plot import INSTALL_HINT, plot_recall_qps, plotting_available
-from .render import print_report, progress
+from .bench_table import print_bench
+from .render import progress
 from .toolkit_commands import _int_list
 from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 
@@ -32,6 +33,8 @@ from .toolkit_options import ToolkitCommand, build_target, endpoint_options
               "collection instead of a generated data set.")
 @click.option("--duration", type=click.FloatRange(0.1, 86_400), default=10.0, show_default=True,
               help="Seconds per workload.")
+@click.option("--warmup", type=click.FloatRange(0, 3600), default=0.0, show_default=True,
+              help="Seconds each workload runs before its measured run (not counted).")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=1, show_default=True, help="Client threads.")
 @click.option("--rate", type=click.FloatRange(0.1, min_open=False), help="Fixed arrival rate in ops/s (open loop; "
               "latency counted from each op's intended send time). Default: max throughput (closed loop).")
@@ -65,13 +68,13 @@ from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 @click.option("--history-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where baselines live [default: ~/.loomdb/bench; env LOOMDB_BENCH_HISTORY].")
 def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, workloads, collection, duration,
-          concurrency, rate, objects, dims, k, selectivity, batch_size, write_ratio, ef, queries, seed, ef_sweep,
-          plot, keep, baseline_name, compare_name, threshold, recall_threshold, history_dir) -> None:
+          warmup, concurrency, rate, objects, dims, k, selectivity, batch_size, write_ratio, ef, queries, seed,
+          ef_sweep, plot, keep, baseline_name, compare_name, threshold, recall_threshold, history_dir) -> None:
     """Measure throughput, latency percentiles and recall of workload presets; save baselines and flag
     regressions for CI. URL defaults to http://localhost:8080 (env LOOMDB_URL)."""
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
-    options = BenchOptions(workloads=tuple(workloads), duration_s=duration, concurrency=concurrency, rate=rate,
-                           collection=collection, objects=objects, dims=dims, k=k, selectivity=selectivity,
+    options = BenchOptions(workloads=tuple(workloads), duration_s=duration, warmup_s=warmup, concurrency=concurrency,
+                           rate=rate, collection=collection, objects=objects, dims=dims, k=k, selectivity=selectivity,
                            batch_size=batch_size, write_ratio=write_ratio, ef=ef, queries=queries, seed=seed,
                            keep=keep, ef_sweep=ef_sweep)
     if options.problems():
@@ -97,5 +100,5 @@ def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, work
     if plot and report.measurements.get("ef_sweep"):
         plot_recall_qps(report.measurements["ef_sweep"], plot, f"near_vector recall vs QPS ({target.describe()})")
         click.echo(f"wrote {plot}", err=True)
-    print_report(report, as_json)
+    print_bench(report, as_json)
     sys.exit(report.exit_code)

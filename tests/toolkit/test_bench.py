@@ -99,11 +99,16 @@ def test_own_collection_read_only(cli, live_client, url):
             for i in range(200):
                 batch.add_object({"body": f"alpha bravo item{i} charlie"}, vector=rng.normal(size=8).tolist())
         run = cli("bench", url, "--collection", "BenchOwn", "--workload", "near_vector", "--workload", "bm25",
-                  "--duration", "0.5", "--json")
+                  "--duration", "0.5", "--warmup", "0.2", "--json")
         assert run.code == 0, run.err
         workloads = run.json()["measurements"]["workloads"]
         assert workloads["near_vector"]["qps"] > 0 and workloads["bm25"]["qps"] > 0
         assert len(col) == 200
+        human = cli("bench", url, "--collection", "BenchOwn", "--workload", "bm25", "--duration", "0.3")
+        assert human.code == 0 and "\x1b[" not in human.out                 # no escape codes in a pipe
+        header = next(line for line in human.out.splitlines() if "QPS" in line)
+        assert header.split()[:5] == ["workload", "QPS", "p50", "ms", "p95"]
+        assert any(line.split()[:1] == ["bm25"] for line in human.out.splitlines())
     finally:
         live_client.collections.delete("BenchOwn")
 

@@ -38,6 +38,7 @@ Progress = Callable[[str], None]
 class BenchOptions:
     workloads: tuple[str, ...] = ("near_vector",)
     duration_s: float = 10.0
+    warmup_s: float = 0.0                # per workload, run first and not counted (cold caches)
     concurrency: int = 1
     rate: float | None = None            # ops/s for open loop; None = max throughput
     collection: str | None = None        # the target's own collection (read-only workloads only)
@@ -75,7 +76,8 @@ def bench(target: Target | str | Any | None = None, options: BenchOptions | None
         raise ValueError("; ".join(problems))
     target = as_target(target)
     report = Report("bench", target.describe())
-    report.measurements["settings"] = {**asdict(options), "mode": "fixed_rate" if options.rate else "max_throughput"}
+    settings = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(options).items()}   # as JSON has them
+    report.measurements["settings"] = {**settings, "mode": "fixed_rate" if options.rate else "max_throughput"}
     started = time.perf_counter()
     say = progress or (lambda _text: None)
     try:
@@ -186,6 +188,8 @@ def _operation(workload: str, collection: Any, queries: QuerySet, options: Bench
 def _run(workload: str, op: Operation, options: BenchOptions, report: Report, say: Progress) -> LoadResult:
     say(f"{workload}: {options.duration_s:g} s on {options.concurrency} thread(s)"
         + (f" at {options.rate:g} ops/s" if options.rate else ""))
+    if options.warmup_s:
+        run_load(op, options.warmup_s, options.concurrency, options.rate)
     result = run_load(op, options.duration_s, options.concurrency, options.rate)
     figures: dict[str, Any] = {"qps": round(result.qps, 2), "completed": result.completed, "errors": result.errors,
                                "elapsed_s": round(result.elapsed_s, 3), **latency_summary(result.latencies_ms)}

@@ -26,6 +26,7 @@ def ef_sweep(http: Any, collection: Any, data: Dataset, queries: QuerySet, efs: 
             result = run_load(NearVector(collection, queries, k), duration_s, concurrency)
             recall = measured_recall(result.outcomes.values(), data, k)
             points.append({"ef": ef, "qps": round(result.qps, 2), "recall": recall["mean"],
+                           "completed": result.completed, "errors": result.errors,
                            **latency_summary(result.latencies_ms)})
     finally:
         set_ef(http, collection.name, VECTOR_NAME, original["ef"])
