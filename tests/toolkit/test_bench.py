@@ -114,8 +114,8 @@ def test_own_collection_read_only(cli, live_client, url):
 
 
 def test_usage_errors_exit_4_and_unreachable_exits_3(cli, url, tmp_path, unused_port):
-    for args in (("--collection", "X", "--workload", "import"), ("--concurrency", "0"),
-                 ("--compare", "missing", "--history-dir", str(tmp_path)), ("--baseline", "bad/name")):
+    for args in (("--collection", "X", "--workload", "import"), ("--baseline", "bad/name"),
+                 ("--compare", "missing", "--history-dir", str(tmp_path))):
         run = cli("bench", url, *args)
         assert run.code == 4, (args, run.err)
     run = cli("bench", f"http://127.0.0.1:{unused_port}?grpc_port={unused_port}", "--duration", "0.5", "--json")
