@@ -64,11 +64,11 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
 def _add_toolkit_commands() -> None:
     from .cmd_advise import advise
+    from .cmd_bench import bench
     from .toolkit_commands import audit, doctor
 
-    cli.add_command(doctor)
-    cli.add_command(audit)
-    cli.add_command(advise)
+    for command in (doctor, audit, bench, advise):
+        cli.add_command(command)
 
 
 _add_toolkit_commands()
