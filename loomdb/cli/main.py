@@ -67,6 +67,13 @@ def _add_toolkit_commands() -> None:
 
     cli.add_command(doctor)
     cli.add_command(audit)
+    cli.add_command(_migrate_group())
+
+
+def _migrate_group() -> click.Group:
+    from .cmd_migrate import migrate
+
+    return migrate
 
 
 _add_toolkit_commands()
