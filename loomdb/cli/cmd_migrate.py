@@ -3,10 +3,12 @@ progress on stderr, print the report, exit with its code (0 copied and validated
 differences, 3 an endpoint unreachable, 4 usage)."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
+import httpx
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..toolkit.migrate import CopyOptions
@@ -85,3 +87,36 @@ class _progress_bar:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+@migrate.command("schema", cls=ToolkitCommand)
+@click.argument("v3_file", type=click.File("r"))
+@click.option("--apply", "apply_url", metavar="URL", help="Create the collections on this endpoint "
+              "(http[s]://host:port); existing ones are kept.")
+@click.option("--api-key", envvar="LOOMDB_API_KEY", help="API key for --apply [env LOOMDB_API_KEY].")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"classes\": [v4 class JSON], \"python\": code}.")
+def schema(v3_file, apply_url, api_key, as_json) -> None:
+    """Convert Weaviate v3 class JSON (V3_FILE, '-' for stdin) to the v4 collection config: printed as Python
+    (`client.collections.create(...)`), created on --apply URL. Exit 2 when a construct has no mapping."""
+    from ..toolkit.migrate import schema_copy, v3schema
+
+    try:
+        classes = v3schema.classes_of(json.load(v3_file))
+        converted = [v3schema.to_v4_json(c) for c in classes]
+        python = v3schema.to_python(classes)
+    except (ValueError, KeyError) as exc:
+        click.echo(f"loomdb migrate schema: cannot convert: {exc}", err=True)
+        sys.exit(2)
+    if apply_url:
+        target = build_target(apply_url, None, api_key, {}, None, 30.0)
+        try:
+            with target.http() as http:
+                schema_copy.create_classes(http, converted)
+                schema_copy.add_references(http, converted)
+        except httpx.HTTPError as exc:
+            click.echo(f"loomdb migrate schema: {target.base_url} does not answer: {exc}", err=True)
+            sys.exit(3)
+        except schema_copy.SchemaCopyError as exc:
+            click.echo(f"loomdb migrate schema: {exc}", err=True)
+            sys.exit(2)
+    sys.stdout.write(json.dumps({"classes": converted, "python": python}) + "\n" if as_json else python)

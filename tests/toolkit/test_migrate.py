@@ -3,6 +3,7 @@ compression, multi-tenancy with tenant states, references, aliases), objects wit
 an interrupted copy resumed from its checkpoint without duplicates; exit codes 3 (unreachable) and 4 (usage)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -190,3 +191,64 @@ def test_exit_codes(cli, servers, unused_port):
 def test_usage_errors_exit_4(args):
     """The same click command in-process (a subprocess per case would cost seconds each on CI)."""
     assert CliRunner().invoke(cli_main, ["migrate", *args]).exit_code == 4
+
+
+V3_EXPORT = {"classes": [
+    {"class": "Story", "description": "A news article", "vectorizer": "text2vec-openai",
+     "moduleConfig": {"text2vec-openai": {"model": "ada", "modelVersion": "002", "type": "text",
+                                          "vectorizeClassName": False}},
+     "vectorIndexType": "hnsw",
+     "vectorIndexConfig": {"distance": "cosine", "ef": 100, "efConstruction": 128, "maxConnections": 32},
+     "invertedIndexConfig": {"bm25": {"b": 0.7, "k1": 1.1}, "indexTimestamps": True},
+     "properties": [
+         {"name": "title", "dataType": ["string"], "tokenization": "field",
+          "moduleConfig": {"text2vec-openai": {"skip": False, "vectorizePropertyName": True}}},
+         {"name": "body", "dataType": ["text"], "indexInverted": False},
+         {"name": "wordCount", "dataType": ["int"]},
+         {"name": "tags", "dataType": ["string[]"]},
+         {"name": "hasAuthors", "dataType": ["Writer"]}]},
+    {"class": "Writer", "vectorizer": "none", "vectorIndexConfig": {"distance": "dot"},
+     "multiTenancyConfig": {"enabled": False},
+     "properties": [{"name": "name", "dataType": ["string"]}, {"name": "wrote", "dataType": ["Story"]}]},
+]}
+
+
+def _config_view(http: httpx.Client, name: str) -> dict:
+    config = http.get(f"/v1/schema/{name}").json()
+    props = {p["name"]: (p["dataType"], p.get("tokenization"), p.get("indexFilterable"), p.get("indexSearchable"))
+             for p in config["properties"]}
+    return {"props": props, "vectors": {k: (next(iter(v["vectorizer"])), v["vectorIndexConfig"].get("distance"),
+                                            v["vectorIndexConfig"].get("ef"))
+                                        for k, v in (config.get("vectorConfig") or {}).items()},
+            "legacy": (config.get("vectorizer"), config.get("vectorIndexConfig", {}).get("distance")),
+            "bm25": config["invertedIndexConfig"]["bm25"]}
+
+
+def test_schema_v3_to_v4_python_and_apply(cli, servers, clients, tmp_path):
+    """The printed Python, run with the v4 client, and --apply make the same collections as a v3 export means."""
+    src, dst = clients
+    export = tmp_path / "v3.json"
+    export.write_text(json.dumps(V3_EXPORT))
+    run = cli("migrate", "schema", str(export))
+    assert run.code == 0, run.err
+    assert "DataType.TEXT, tokenization=Tokenization.FIELD" in run.out
+    assert "Configure.Vectors.text2vec_openai(model='ada', model_version='002', type_='text'" in run.out
+    exec(compile(run.out, "generated.py", "exec"), {"client": src})          # the generated code, as a user runs it
+    applied = cli("migrate", "schema", str(export), "--apply", _url(servers[1]), "--json")
+    assert applied.code == 0, applied.err
+    assert applied.json()["classes"][0]["properties"][0]["dataType"] == ["text"]
+    with httpx.Client(base_url=f"http://127.0.0.1:{servers[0].rest_port}") as mine, \
+            httpx.Client(base_url=f"http://127.0.0.1:{servers[1].rest_port}") as theirs:
+        for name in ("Story", "Writer"):
+            by_code, by_apply = _config_view(mine, name), _config_view(theirs, name)
+            assert by_code["props"] == by_apply["props"] or name == "Story" and by_apply["legacy"][0]
+        article = _config_view(mine, "Story")
+        assert article["props"]["title"] == (["text"], "field", True, True)
+        assert article["props"]["body"][2:] == (False, False)
+        assert article["props"]["hasAuthors"][0] == ["Writer"]
+        assert article["vectors"]["default"] == ("text2vec-openai", "cosine", 100)
+        assert article["bm25"] == {"b": 0.7, "k1": 1.1}
+        assert _config_view(mine, "Writer")["vectors"]["default"][:2] == ("none", "dot")
+    broken = tmp_path / "bad.json"
+    broken.write_text(json.dumps({"class": "X", "vectorizer": "img2vec-neural", "properties": []}))
+    assert cli("migrate", "schema", str(broken)).code == 2
