@@ -3,11 +3,13 @@
 
     python benchmarks/bench_migrate.py              # 20,000 objects
     python benchmarks/bench_migrate.py --n 100000 --batch-size 1000
+    python benchmarks/bench_migrate.py --index flat --async-indexing
 
 Prints objects/s of the data phase (schema, references and validation excluded) and of the whole command."""
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -27,10 +29,11 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(data: Path) -> tuple[subprocess.Popen, str]:
+def _serve(data: Path, async_indexing: bool) -> tuple[subprocess.Popen, str]:
     rest, grpc = _port(), _port()
+    env = {**os.environ, "ASYNC_INDEXING": "true" if async_indexing else "false"}
     proc = subprocess.Popen([sys.executable, "-m", "loomdb", "serve", "--port", str(rest), "--grpc-port", str(grpc),
-                             "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--data", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{rest}"
     for _ in range(300):
         try:
@@ -41,10 +44,10 @@ def _serve(data: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("server did not start")
 
 
-def _load(url: str, n: int, dim: int) -> None:
+def _load(url: str, n: int, dim: int, index: str) -> None:
     base = url.split("?")[0]
     with httpx.Client(base_url=base, timeout=120) as http:
-        http.post("/v1/schema", json={"class": "Bench", "vectorizer": "none",
+        http.post("/v1/schema", json={"class": "Bench", "vectorizer": "none", "vectorIndexType": index,
                                       "properties": [{"name": "title", "dataType": ["text"]},
                                                      {"name": "rank", "dataType": ["int"]}]}).raise_for_status()
         rng = np.random.default_rng(7)
@@ -60,11 +63,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--index", choices=("hnsw", "flat"), default="hnsw")
+    parser.add_argument("--async-indexing", action="store_true",
+                        help="ASYNC_INDEXING=true on the destination (Weaviate's advice for bulk imports)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        (src, src_url), (dst, dst_url) = _serve(Path(tmp, "a")), _serve(Path(tmp, "b"))
+        (src, src_url), (dst, dst_url) = _serve(Path(tmp, "a"), False), _serve(Path(tmp, "b"),
+                                                                              args.async_indexing)
         try:
-            _load(src_url, args.n, args.dim)
+            _load(src_url, args.n, args.dim, args.index)
             start = time.perf_counter()
             report = copy(src_url, dst_url, CopyOptions(batch_size=args.batch_size))
             total_s = time.perf_counter() - start
@@ -73,7 +80,8 @@ def main() -> None:
                 proc.terminate()
                 proc.wait()
     m = report.measurements
-    print(f"objects={m['objects_copied']} dim={args.dim} batch={args.batch_size} exit={report.exit_code}")
+    print(f"objects={m['objects_copied']} dim={args.dim} batch={args.batch_size} index={args.index} "
+          f"async_indexing={args.async_indexing} exit={report.exit_code} load={os.getloadavg()[0]:.1f}")
     print(f"data phase: {m['copy_s']:.2f} s = {m['objects_per_s']:,.0f} objects/s")
     print(f"whole command (schema, counts, validation): {total_s:.2f} s = {m['objects_copied'] / total_s:,.0f} "
           "objects/s")

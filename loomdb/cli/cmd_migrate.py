@@ -37,6 +37,8 @@ def migrate() -> None:
               help="Objects per read page and per write batch.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Tenants copied at the same time.")
+@click.option("--writers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Write batches in flight per collection/tenant.")
 @click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path),
               help="Resume file: written after every batch; run the same command again to resume.")
 @click.option("--sample", type=click.IntRange(0, 10_000), default=20, show_default=True,
@@ -47,7 +49,7 @@ def migrate() -> None:
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=60.0, show_default=True,
               help="Seconds to wait for each answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document (the toolkit report).")
-def copy(src_url, dst_url, collections, api_key, src_api_key, dst_api_key, batch_size, parallel, checkpoint,
+def copy(src_url, dst_url, collections, api_key, src_api_key, dst_api_key, batch_size, parallel, writers, checkpoint,
          sample, no_validate, stop_after, timeout, as_json) -> None:
     """Copy the schema (named vectors, index, compression, inverted and multi-tenancy config, references,
     aliases), the tenants with their states, and every object with its vectors (never re-vectorised) from
@@ -58,7 +60,7 @@ def copy(src_url, dst_url, collections, api_key, src_api_key, dst_api_key, batch
     destination = build_target(dst_url, None, dst_api_key or api_key, {}, None, timeout)
     if source.base_url == destination.base_url:
         raise ToolkitUsageError("source and destination are the same endpoint")
-    options = CopyOptions(collections=tuple(collections), batch_size=batch_size, parallel=parallel,
+    options = CopyOptions(collections=tuple(collections), batch_size=batch_size, parallel=parallel, writers=writers,
                           checkpoint=checkpoint, sample=sample, stop_after=stop_after, validate=not no_validate)
     with _progress_bar() as advance:
         report = run_copy(source, destination, options, advance)

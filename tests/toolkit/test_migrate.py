@@ -144,7 +144,7 @@ def test_interrupted_copy_resumes_from_its_checkpoint_without_duplicates(cli, se
     checkpoint = tmp_path / "ck.json"
     args = ("migrate", "copy", _url(servers[0]), _url(servers[1]), "Bulk", "--batch-size", "100",
             "--checkpoint", str(checkpoint), "--json")
-    first = cli(*args, "--stop-after", "500")
+    first = cli(*args, "--stop-after", "500", "--writers", "1")
     assert first.code == 1 and first.json()["findings"][0]["check"] == "migrate.interrupted"
     assert len(dst.collections.use("Bulk")) == 500
     second = cli(*args)

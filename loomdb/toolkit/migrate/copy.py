@@ -27,6 +27,7 @@ class CopyOptions:
     collections: tuple[str, ...] = ()        # empty = every collection of the source
     batch_size: int = 500
     parallel: int = 4                        # tenants copied at once
+    writers: int = 2                         # write batches in flight per tenant
     checkpoint: Path | None = None
     sample: int = 20                         # objects compared per class/tenant
     stop_after: int | None = None            # stop a stream after this many objects (tests, dry runs)
@@ -120,7 +121,7 @@ def _run(report: Report, src: httpx.Client, dst: httpx.Client, src_target: Targe
         with ThreadPoolExecutor(max(1, options.parallel)) as pool:
             results = dict(zip(streams, pool.map(lambda s: copy_objects(
                 src, dst, s.collection, s.tenant, set(references[s.collection]), checkpoint, options.batch_size,
-                options.sample, counter, options.stop_after), streams)))
+                options.sample, counter, options.stop_after, options.writers), streams)))
         copy_s = time.perf_counter() - copy_start
         schema_copy.add_references(dst, classes)
         for stream in streams:

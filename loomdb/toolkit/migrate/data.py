@@ -7,7 +7,9 @@ from __future__ import annotations
 import queue
 import random
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,29 +93,50 @@ def as_batch_object(obj: dict[str, Any], references: set[str]) -> dict[str, Any]
 
 def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | None, references: set[str],
                  checkpoint: Checkpoint, batch_size: int, sample: int, progress: Progress,
-                 stop_after: int | None = None) -> StreamResult:
-    """One class/tenant's objects, without reference properties; the checkpoint advances after each batch."""
+                 stop_after: int | None = None, writers: int = 2) -> StreamResult:
+    """One class/tenant's objects, without reference properties, `writers` batches in flight at once. The
+    checkpoint advances in page order, only past pages whose batch and every earlier one are written."""
     key = stream_key("data", name, tenant)
     result = StreamResult()
     after = checkpoint.get(key)
     if after == DONE:
         return result
     chooser = random.Random(key)
-    for page in prefetched(pages(src, name, tenant, after, batch_size)):
-        reply = dst.post("/v1/batch/objects", json={"objects": [as_batch_object(o, references) for o in page]})
-        if reply.status_code != 200:
-            raise CopyError(f"write {name}/{tenant or '-'}: HTTP {reply.status_code} {reply.text[:300]}")
-        for item in reply.json():
-            errors = ((item.get("result") or {}).get("errors") or {}).get("error") or []
-            result.errors.extend(f"{item.get('id')}: {e.get('message')}" for e in errors)
+    in_flight: deque[tuple[Future[list[str]], list[dict[str, Any]]]] = deque()
+
+    def settle() -> None:
+        written, page = in_flight.popleft()
+        result.errors.extend(written.result())
         checkpoint.set(key, page[-1]["id"])
         result.objects += len(page)
         _reservoir(result.sample_ids, page, result.objects - len(page), sample, chooser)
         progress(len(page))
         if stop_after is not None and result.objects >= stop_after:
             raise Interrupted(f"stopped after {result.objects} objects of {name}/{tenant or '-'} (--stop-after)")
+
+    with ThreadPoolExecutor(max(1, writers)) as pool:
+        try:
+            for page in prefetched(pages(src, name, tenant, after, batch_size)):
+                in_flight.append((pool.submit(_write_objects, dst, name, tenant, page, references), page))
+                while len(in_flight) >= max(1, writers) or (in_flight and in_flight[0][0].done()):
+                    settle()
+            while in_flight:
+                settle()
+        finally:
+            for written, _ in in_flight:
+                written.cancel()
     checkpoint.set(key, DONE)
     return result
+
+
+def _write_objects(dst: httpx.Client, name: str, tenant: str | None, page: list[dict[str, Any]],
+                   references: set[str]) -> list[str]:
+    """One batch written; the per-object errors the destination answered."""
+    reply = dst.post("/v1/batch/objects", json={"objects": [as_batch_object(o, references) for o in page]})
+    if reply.status_code != 200:
+        raise CopyError(f"write {name}/{tenant or '-'}: HTTP {reply.status_code} {reply.text[:300]}")
+    return [f"{item.get('id')}: {e.get('message')}" for item in reply.json()
+            for e in ((item.get("result") or {}).get("errors") or {}).get("error") or []]
 
 
 def _reservoir(chosen: list[str], page: list[dict[str, Any]], seen: int, size: int, chooser: random.Random) -> None:
