@@ -5,7 +5,9 @@
     python benchmarks/bench_migrate.py --n 100000 --batch-size 1000
     python benchmarks/bench_migrate.py --index flat --async-indexing
 
-Prints objects/s of the data phase (schema, references and validation excluded) and of the whole command."""
+Prints objects/s of the data phase (schema, references and validation excluded) and of the whole command, next to
+the rate at which the same server imports the same objects from plain REST batches (the ceiling: a copy writes
+through the same path)."""
 from __future__ import annotations
 
 import argparse
@@ -71,7 +73,9 @@ def main() -> None:
         (src, src_url), (dst, dst_url) = _serve(Path(tmp, "a"), False), _serve(Path(tmp, "b"),
                                                                               args.async_indexing)
         try:
+            load_start = time.perf_counter()
             _load(src_url, args.n, args.dim, args.index)
+            load_s = time.perf_counter() - load_start
             start = time.perf_counter()
             report = copy(src_url, dst_url, CopyOptions(batch_size=args.batch_size))
             total_s = time.perf_counter() - start
@@ -82,6 +86,7 @@ def main() -> None:
     m = report.measurements
     print(f"objects={m['objects_copied']} dim={args.dim} batch={args.batch_size} index={args.index} "
           f"async_indexing={args.async_indexing} exit={report.exit_code} load={os.getloadavg()[0]:.1f}")
+    print(f"ceiling, the source's own import (REST batches of 1000): {args.n / load_s:,.0f} objects/s")
     print(f"data phase: {m['copy_s']:.2f} s = {m['objects_per_s']:,.0f} objects/s")
     print(f"whole command (schema, counts, validation): {total_s:.2f} s = {m['objects_copied'] / total_s:,.0f} "
           "objects/s")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from weaviate.exceptions import WeaviateBaseError
 
 from ..remote.target import Target, as_target
 from ..report import Finding, Report, Severity
@@ -70,9 +71,10 @@ def copy(source: Target | str, destination: Target | str, options: CopyOptions =
         except Interrupted as exc:
             report.add(Finding("migrate.interrupted", Severity.MEDIUM, "Copy stopped before the end", str(exc),
                                action="Run the same command with the same --checkpoint to resume."))
-        except (schema_copy.SchemaCopyError, CopyError, httpx.HTTPError) as exc:
+        except (schema_copy.SchemaCopyError, CopyError, httpx.HTTPError, WeaviateBaseError) as exc:
             report.add(Finding("migrate.failed", Severity.HIGH, "Copy failed", f"{type(exc).__name__}: {exc}",
-                               action="Fix the cause and run the same command again: with --checkpoint it resumes."))
+                               action="Fix the cause (gRPC port: ?grpc_port=N in the URL) and run the same command "
+                               "again: with --checkpoint it resumes."))
     report.duration_s = time.perf_counter() - start
     return report
 
