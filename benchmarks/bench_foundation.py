@@ -28,6 +28,7 @@ import numpy as np
 warnings.filterwarnings("ignore", message=".*httpx module is deprecated.*")
 import weaviate  # noqa: E402
 from weaviate.classes.config import Configure, DataType, Property  # noqa: E402
+from weaviate.classes.init import AdditionalConfig, Timeout  # noqa: E402
 from weaviate.classes.query import Filter, MetadataQuery  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
@@ -42,9 +43,12 @@ def _free_port() -> int:
 class Target:
     """A loomdb to measure: subprocess (default) or in-process."""
 
-    def __init__(self, embedded: bool, data: Path, start_timeout: float = 30, stop_timeout: float = 60) -> None:
+    def __init__(self, embedded: bool, data: Path, start_timeout: float = 30, stop_timeout: float = 60,
+                 client_timeout: Timeout | None = None) -> None:
         self.embedded, self.data, self.proc, self.server = embedded, data, None, None
         self.start_timeout, self.stop_timeout = start_timeout, stop_timeout   # a big data dir loads/snapshots longer
+        # the client's own call timeouts (a vectorising import on a loaded machine outlasts the default 90 s)
+        self.config = AdditionalConfig(timeout=client_timeout) if client_timeout is not None else None
 
     def __enter__(self) -> weaviate.WeaviateClient:
         if self.embedded:
@@ -60,7 +64,8 @@ class Target:
         deadline = time.monotonic() + self.start_timeout
         while True:
             try:
-                self.client = weaviate.connect_to_local(port=port, grpc_port=grpc_port, skip_init_checks=True)
+                self.client = weaviate.connect_to_local(port=port, grpc_port=grpc_port, skip_init_checks=True,
+                                                        additional_config=self.config)
                 break
             except Exception:  # noqa: BLE001 - still starting
                 if time.monotonic() > deadline:

@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from weaviate.classes.config import Configure, DataType, Property  # noqa: E402
 from weaviate.classes.data import DataObject  # noqa: E402
+from weaviate.classes.init import Timeout  # noqa: E402
 
 import loomdb.server  # noqa: E402,F401  (quiet the client's import-time warning)
 from bench_foundation import Target  # noqa: E402
@@ -157,7 +158,8 @@ def main() -> None:
     corpus, queries, qrels = subset(args.docs, args.data)
     model = LocalVectorizer(TRANSFORMERS)
     with tempfile.TemporaryDirectory(prefix="loomdb-modules-") as tmp, \
-            Target(False, Path(tmp), start_timeout=60) as client:
+            Target(False, Path(tmp), start_timeout=60, stop_timeout=300,
+                   client_timeout=Timeout(query=300, insert=900)) as client:
         result = run(client, model, corpus, queries, qrels)
     rows = targets(result)
     print(f"SciFact {result['docs']} docs, {result['queries']} judged queries, text2vec-transformers "

@@ -89,10 +89,7 @@ class Database:
         doc = class_document.normalize_class(body)
         name = doc["class"]
         with self._schema_lock:
-            if (existing := self.find_collection(name)) is not None:
-                raise NameTaken("class", name, existing.name)
-            if (alias := self.aliases.find(name)) is not None:
-                raise NameTaken("alias", name, alias)
+            self._check_name_free(name)
             self._check_reference_targets(list(class_document.property_specs(doc).values()), name)
             folder = self._root / name.lower()
             if folder.exists():
@@ -168,16 +165,21 @@ class Database:
                                            workers)
         return CollectionSnapshot(collection.name, collection.doc, tuple(files))
 
+    def _check_name_free(self, name: str) -> None:
+        """NameTaken when a collection or an alias has `name` (case-insensitively: one namespace for both).
+        Called under the schema lock."""
+        if (existing := self.find_collection(name)) is not None:
+            raise NameTaken("class", name, existing.name)
+        if (alias := self.aliases.find(name)) is not None:
+            raise NameTaken("alias", name, alias)
+
     def restore_collection(self, staged: Path) -> dict:
         """Move a staged collection (the layout snapshot_collection writes) into place and open it; NameTaken
         when its name is in use. Nothing is moved before the checks pass."""
         doc = orjson.loads((staged / backup.COLLECTION_PART / CLASS_FILE).read_bytes())
         name = doc["class"]
         with self._schema_lock:
-            if (existing := self.find_collection(name)) is not None:
-                raise NameTaken("class", name, existing.name)
-            if (alias := self.aliases.find(name)) is not None:
-                raise NameTaken("alias", name, alias)
+            self._check_name_free(name)
             folder = self._root / name.lower()
             shutil.rmtree(folder, ignore_errors=True)
             offload = self.data_dir / OFFLOAD_DIR / folder.name

@@ -18,6 +18,7 @@ KIND_METRICS: dict[str, frozenset[str]] = {
     "date": frozenset({"count", "type", "median", "mode", "maximum", "minimum"}),
     "reference": frozenset({"type", "pointing_to"}),
 }
+REFERENCE_TYPE = "cref"             # the schema type Weaviate reports for a reference property (DataTypeCRef)
 DEFAULT_TOP_OCCURRENCES_LIMIT = 5    # Weaviate: aggregator/text.go extractLimitFromTopOccs
 DEFAULT_GROUP_LIMIT = 100            # Weaviate: aggregator/grouped.go identifyGroups
 
@@ -73,6 +74,7 @@ class PropertyResult:
     total_false: int | None = None
     percentage_true: float | None = None
     percentage_false: float | None = None
+    pointing_to: list[str] | None = None       # a reference property: the distinct beacons its objects point to
 
 
 @dataclass

@@ -290,19 +290,25 @@ class GroupedTask:
 
 @dataclass(frozen=True)
 class GenerativeSearch:
+    """What to generate. `errors_in_results`: a generation that fails is that result's `error` (Weaviate's
+    GraphQL `_additional { generate { error } }`) rather than the query's failure (gRPC)."""
+
     single: SinglePrompt | None = None
     grouped: GroupedTask | None = None
+    errors_in_results: bool = False
 
 
 @dataclass(frozen=True)
 class Generation:
     """One generated text with the provider module that made it, its metadata when asked for, and the filled
-    prompt when debug was asked for."""
+    prompt when debug was asked for; or why it failed (`error`, text empty) when the search keeps errors in its
+    results."""
 
     text: str
     module: str
     metadata: Mapping[str, Any] | None = None
     debug_prompt: str | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ class OpenAIVectorizer:
         url, headers = self._endpoint(settings, request)
         rows: list[list[float]] = []
         for start in range(0, len(texts), _MAX_INPUTS):
-            rows.extend(self._post(url, headers, _body(list(texts[start:start + _MAX_INPUTS]), settings),
+            rows.extend(self._post(request, url, headers, _body(list(texts[start:start + _MAX_INPUTS]), settings),
                                    bool(settings.get("isAzure"))))
         return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
 
@@ -68,8 +68,9 @@ class OpenAIVectorizer:
             headers["OpenAI-Organization"] = organization
         return f"{base}{settings.get('endpoint') or DEFAULT_ENDPOINT}", headers
 
-    def _post(self, url: str, headers: dict[str, str], body: dict[str, Any], azure: bool) -> list[list[float]]:
-        payload = post_json(url, body, headers, _AZURE_WORDING if azure else _OPENAI_WORDING,
+    def _post(self, request: ModuleRequest, url: str, headers: dict[str, str], body: dict[str, Any], azure: bool
+              ) -> list[list[float]]:
+        payload = post_json(request, url, body, headers, _AZURE_WORDING if azure else _OPENAI_WORDING,
                             failed=lambda got: not isinstance(got, dict) or "data" not in got)
         data = sorted(payload["data"], key=lambda item: item.get("index", 0))
         if len(data) != len(body["input"]):

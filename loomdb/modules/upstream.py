@@ -1,10 +1,13 @@
 """The one way every HTTP-backed module (vectorizers, rerankers, generative) reaches its provider: API keys and base
 URLs from the request headers, then the class settings / environment (Weaviate's GetValueFromContext order); a
-pooled httpx client with Weaviate's 50 s module timeout that never proxies loopback; the retries a provider's
-transient refusals deserve (429 honouring Retry-After up to a bound, a 5xx once); and a refusal turned into an
-UpstreamFailure worded as Weaviate words it: "<lead> failed with status: <n> error: <the provider's text>"."""
+pooled httpx client bounded by MODULES_CLIENT_TIMEOUT (Weaviate's 50 s default) that never proxies loopback; the
+retries a provider's transient refusals deserve (429 honouring Retry-After up to a bound, a 5xx once); and a
+refusal turned into an UpstreamFailure worded as Weaviate words it: "<lead> failed with status: <n> error: <the
+provider's text>". Providers' x-ratelimit-* headers are not read: calls are not paced ahead of a 429 (Weaviate's
+batch scheduler does so for its API vectorizers)."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -107,14 +110,14 @@ def body_says_error(body: Any) -> bool:
 
 
 _client_lock = threading.Lock()
-_clients: dict[float, httpx.Client] = {}
+_clients: dict[float | None, httpx.Client] = {}
 
 # HTTP(S)_PROXY / NO_PROXY are honoured as Go's http.ProxyFromEnvironment does for Weaviate's modules, which
 # never proxies loopback: a local stand-in or Ollama stays direct
 _DIRECT = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None}
 
 
-def _client(timeout: float) -> httpx.Client:
+def _client(timeout: float | None) -> httpx.Client:
     """One pooled client per timeout for the process: connections to a provider are reused across calls."""
     with _client_lock:
         client = _clients.get(timeout)
@@ -140,12 +143,44 @@ def _decoded(response: httpx.Response) -> Any:
         return None
 
 
-def post_json(url: str, body: Mapping[str, Any], headers: Mapping[str, str], wording: ErrorWording, *,
-              failed: Callable[[Any], bool] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+def client_timeout(env: Mapping[str, str]) -> float | None:
+    """Seconds one provider call may take: MODULES_CLIENT_TIMEOUT as a Go duration ("50s", "2m", "1m30s",
+    "500ms"), Weaviate's 50 s when unset, None (no limit) for zero or less as Go's http.Client reads it. A value
+    Go cannot parse fails the call with the text Weaviate refuses to start with."""
+    raw = (env.get("MODULES_CLIENT_TIMEOUT") or "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT_SECONDS
+    seconds = go_duration_seconds(raw)
+    if seconds is None:
+        raise UpstreamFailure(f'parse MODULES_CLIENT_TIMEOUT as time.Duration: time: invalid duration "{raw}"')
+    return seconds if seconds > 0 else None
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def go_duration_seconds(text: str) -> float | None:
+    """Go's time.ParseDuration in seconds (None when Go would refuse the text): a sign, then number+unit parts;
+    "0" alone needs no unit."""
+    body = text[1:] if text[:1] in "+-" else text
+    if body == "0":
+        return 0.0
+    parts = list(_DURATION_PART.finditer(body))
+    if not body or "".join(m.group(0) for m in parts) != body:
+        return None
+    seconds = sum(float(m.group(1)) * _UNIT_SECONDS[m.group(2)] for m in parts)
+    return -seconds if text.startswith("-") else seconds
+
+
+def post_json(request: ModuleRequest, url: str, body: Mapping[str, Any], headers: Mapping[str, str],
+              wording: ErrorWording, *, failed: Callable[[Any], bool] | None = None,
               policy: RetryPolicy = DEFAULT_POLICY) -> Any:
-    """POST `body` as JSON and return the decoded 200 reply. A non-200 reply (after the policy's retries), or a
-    200 whose body `failed` calls a failure (a provider that reports errors with a 200), raises
-    UpstreamFailure(wording(refusal)); an unreachable provider raises it with the transport's text."""
+    """POST `body` as JSON and return the decoded 200 reply, within the request's MODULES_CLIENT_TIMEOUT. A
+    non-200 reply (after the policy's retries), or a 200 whose body `failed` calls a failure (a provider that
+    reports errors with a 200), raises UpstreamFailure(wording(refusal)); an unreachable or too slow provider
+    raises it with the transport's text."""
+    timeout = client_timeout(request.env)
     rate_limited = server_errors = 0
     while True:
         try:

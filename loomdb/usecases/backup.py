@@ -304,12 +304,16 @@ class BackupService:
         self.authz.authorize(principal, verb, *([perm.backups(c) for c in collections or []] or [perm.backups()]))
 
     def create_status(self, principal: Principal | None, backend: str, backup_id: str) -> JsonObject:
+        return self._status(principal, backend, backup_id, self._creating, BACKUP_FILE)
+
+    def _status(self, principal: Principal | None, backend: str, backup_id: str, job: _Job | None,
+                name: str) -> JsonObject:
+        """The running job's report when it is the one asked for, else what the backend recorded in `name`."""
         self._authorize(principal, perm.READ)
         store = self._backend(backend, "provider")
-        job = self._creating
         if job is not None and job.backup_id == backup_id and job.backend == backend:
             return job.report()
-        return self._stored_status(store, backend, backup_id, BACKUP_FILE)
+        return self._stored_status(store, backend, backup_id, name)
 
     def _stored_status(self, store: BackupBackend, backend: str, backup_id: str, name: str) -> JsonObject:
         found = self._descriptor(store, backup_id, name)
@@ -466,12 +470,7 @@ class BackupService:
                                   f"checksum {described.get('checksum')}")
 
     def restore_status(self, principal: Principal | None, backend: str, backup_id: str) -> JsonObject:
-        self._authorize(principal, perm.READ)
-        store = self._backend(backend, "provider")
-        job = self._restoring
-        if job is not None and job.backup_id == backup_id and job.backend == backend:
-            return job.report()
-        return self._stored_status(store, backend, backup_id, RESTORE_FILE)
+        return self._status(principal, backend, backup_id, self._restoring, RESTORE_FILE)
 
     def cancel_restore(self, principal: Principal | None, backend: str, backup_id: str) -> bool:
         """Stop a running restore before it puts anything in place; False when none runs with that id."""

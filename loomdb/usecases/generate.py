@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
-from ..entities.errors import InvalidInput
+from ..entities.errors import InvalidInput, LoomError
 from ..entities.search import Generation, GenerativeSearch, GroupedTask, ProviderChoice, SinglePrompt
 from ..modules.capabilities import Generative, ModuleRequest
 from .query_modules import QueryModules, class_module
@@ -29,40 +29,49 @@ def generate(search: GenerativeSearch, properties: Sequence[Mapping[str, Any]], 
     """(one generation per result for a single prompt, else None; the grouped task's generation, else None).
     `properties` = each result's stored properties, in result order."""
     types = {p["name"]: p["dataType"][0] for p in class_doc.get("properties") or []}
+    keep = search.errors_in_results
     singles = None
     if search.single is not None and properties:
         singles = _singles(search.single, [_texts(p, types, None) for p in properties], class_doc, modules,
-                           request)
+                           request, keep)
     grouped = None
     if search.grouped is not None and properties:
         grouped = _grouped(search.grouped, [_texts(p, types, search.grouped.properties) for p in properties],
-                           class_doc, modules, request)
+                           class_doc, modules, request, keep)
     return singles, grouped
 
 
 def _singles(single: SinglePrompt, texts: list[dict[str, str]], class_doc: Mapping[str, Any],
-             modules: QueryModules, request: ModuleRequest) -> list[Generation]:
+             modules: QueryModules, request: ModuleRequest, keep_errors: bool) -> list[Generation]:
     module, settings = _generative(single.provider, class_doc, modules)
-    prompts = [single_prompt(single.prompt, t) for t in texts]
 
-    def one(prompt: str) -> Generation:
-        return _run(module, prompt, settings, single.provider, single.debug, request)
-    if len(prompts) == 1:
-        return [one(prompts[0])]
-    with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_SINGLE, len(prompts))) as pool:
-        return list(pool.map(one, prompts))
+    def one(result_texts: dict[str, str]) -> Generation:
+        return _run(module, lambda: single_prompt(single.prompt, result_texts), settings, single.provider,
+                    single.debug, request, keep_errors)
+    if len(texts) == 1:
+        return [one(texts[0])]
+    with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_SINGLE, len(texts))) as pool:
+        return list(pool.map(one, texts))
 
 
 def _grouped(grouped: GroupedTask, texts: list[dict[str, str]], class_doc: Mapping[str, Any],
-             modules: QueryModules, request: ModuleRequest) -> Generation:
+             modules: QueryModules, request: ModuleRequest, keep_errors: bool) -> Generation:
     module, settings = _generative(grouped.provider, class_doc, modules)
-    return _run(module, task_prompt(grouped.task, texts), settings, grouped.provider, grouped.debug, request)
+    return _run(module, lambda: task_prompt(grouped.task, texts), settings, grouped.provider, grouped.debug,
+                request, keep_errors)
 
 
-def _run(module: Generative, prompt: str, settings: Mapping[str, Any], provider: ProviderChoice | None,
-         debug: bool, request: ModuleRequest) -> Generation:
-    options = provider.options if provider is not None else {}
-    generated = module.generate(prompt, settings, options, request)
+def _run(module: Generative, prompt_of: Callable[[], str], settings: Mapping[str, Any],
+         provider: ProviderChoice | None, debug: bool, request: ModuleRequest, keep_errors: bool) -> Generation:
+    """One generation; its prompt built here, so a prompt that cannot be filled fails this generation alone
+    (Weaviate fills it inside the provider call) when errors are kept in the results."""
+    try:
+        prompt = prompt_of()
+        generated = module.generate(prompt, settings, provider.options if provider is not None else {}, request)
+    except LoomError as exc:
+        if not keep_errors:
+            raise
+        return Generation("", module.name, error=exc.message)
     metadata = generated.metadata if provider is not None and provider.return_metadata else None
     return Generation(generated.text, module.name, metadata, prompt if debug else None)
 

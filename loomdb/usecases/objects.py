@@ -118,14 +118,11 @@ class ObjectService:
             return                                   # the engine answers NotFound
         doc = collection.doc
         properties = {**current.properties, **obj.properties} if merged else obj.properties
-        before = self.vectorization.texts(doc, current.properties)
-        after = self.vectorization.texts(doc, properties)
-        mine = {space for space in after if self.vectorization.has_own_vector(doc, obj, space)}
+        mine = {source.space for source in self.vectorization.sources(doc)
+                if self.vectorization.has_own_vector(doc, obj, source.space)}
         probe = IncomingObject(obj.uuid, properties, tenant=obj.tenant)
-        for space, text in after.items():
-            if space not in mine and space in current.vectors and before.get(space) == text:
-                probe.vectors[space] = current.vectors[space]
         probe.vectors.update({space: _NO_CALL for space in mine})    # the client's own vector: no module call
+        self.vectorization.keep_unchanged(doc, probe, current)
         self._vectorize(collection, probe, headers)
         obj.vectors.update({space: vector for space, vector in probe.vectors.items() if space not in mine})
 
@@ -215,6 +212,7 @@ class ObjectService:
                 errors.update({pos: exc.message for pos, _ in items})
                 continue
             if self.vectorization is not None:
+                self._keep_stored_vectors(collection, [obj for _, obj in items])
                 failed = self.vectorization.fill(collection.doc, [obj for _, obj in items], headers)
                 errors.update({items[i][0]: message for i, message in failed.items()})
                 items = [item for i, item in enumerate(items) if i not in failed]
@@ -226,6 +224,21 @@ class ObjectService:
                     errors[pos] = err
         self.batch_stats.record(stored)
         return errors
+
+    def _keep_stored_vectors(self, collection: ObjectCollection, objects: list[IncomingObject]) -> None:
+        """A batch upsert of objects that exist: their unchanged embedded texts keep the stored vectors (no
+        module call). An object whose tenant cannot be read is left to put_many, which reports it."""
+        assert self.vectorization is not None
+        doc = collection.doc
+        if not self.vectorization.sources(doc):
+            return
+        for obj in objects:
+            try:
+                current = collection.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
+            except LoomError:
+                continue
+            if current is not None:
+                self.vectorization.keep_unchanged(doc, obj, current)
 
     def open_stream(self, principal: Principal | None, on_results: Callable[[StreamResults], None],
                     on_done: Callable[[], None], headers: Headers, references: ReferenceBatch | None = None

@@ -2,7 +2,7 @@
 then the objects (and references) of the returned page only, with what the reply needs to encode them."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from time import perf_counter
 from typing import Any
@@ -11,7 +11,7 @@ import numpy as np
 
 from ..entities import permissions as perm
 from ..entities.aggregate import AggregateParams, AggregateResult
-from ..entities.errors import InvalidInput, NotFound
+from ..entities.errors import InvalidInput, LoomError, NotFound
 from ..entities.filters import Filter
 from ..entities.principal import Principal
 from ..entities.projection import CollectionShape, Projection, RefQuery, collection_shape
@@ -118,6 +118,26 @@ class SearchService:
         near_vector, hybrid, _ = _vector_search(collection, params.near_vector, params.hybrid, params.near_object,
                                                 params.tenant, certainty_returned=False)
         return collection.aggregate(replace(params, near_vector=near_vector, hybrid=hybrid, near_object=None))
+
+    def explore_vector(self, principal: Principal | None, collections: Sequence[str], uuid: str) -> np.ndarray:
+        """Explore's nearObject (Weaviate's crossClassFindVector): the vector of the object `uuid` in the one of
+        `collections` (each with one vector space) that holds it, the mean when several do."""
+        found = []
+        for name in collections:
+            self._authz.authorize(principal, perm.READ, perm.objects(name, ""))
+            collection = self.db.collection(name)
+            try:
+                obj = collection.get(uuid, with_vectors=True)
+            except LoomError:               # a multi-tenant class: no object without a tenant
+                continue
+            if obj is not None and obj.vectors:
+                found.append(next(iter(obj.vectors.values())))
+        if not found:
+            raise NotFound("nearObject params: vector not found")
+        if len({v.shape for v in found}) > 1:
+            raise InvalidInput("nearObject params: vectors with incompatible dimensions found")
+        mean: np.ndarray = np.stack(found).mean(axis=0, dtype=np.float32)
+        return mean
 
     def _authorize_reads(self, principal: Principal | None, collection: SearchCollection, tenant: str,
                          refs: tuple[RefQuery, ...], flt: Filter | None) -> None:

@@ -8,7 +8,8 @@ that is embedded (usecases/modulecomponents/vectorizer/object_texts.go; settings
 - lower-cased when the module asks for it or LOWERCASE_VECTORIZATION_INPUT is set;
 - without sourceProperties and nothing collected, the class name; an empty text gives no vector.
 
-A batch is embedded in one module call per vector space; a user-given vector wins (no call)."""
+A batch is embedded in one module call per vector space; a user-given vector wins (no call), and so does the
+stored vector of an object written again with the same embedded text (replace, patch, batch upsert)."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..entities.errors import InvalidInput, UpstreamFailure
-from ..entities.objects import IncomingObject
+from ..entities.objects import IncomingObject, StoredObject
 from ..modules.capabilities import ModuleRequest
 from .module_config import NONE, ModuleLookup, VectorSource, vector_sources
 from .ports import JsonObject
@@ -150,6 +151,15 @@ class Vectorization:
             for (pos, _), vector in zip(wanted, vectors):
                 objects[pos].vectors[source.space] = np.asarray(vector, dtype=np.float32)
         return errors
+
+    def keep_unchanged(self, doc: JsonObject, obj: IncomingObject, stored: StoredObject) -> None:
+        """Give `obj` the stored vector of every module space whose embedded text is the same for its properties
+        as for the stored ones and that the client gave no vector for, so fill() makes no module call there
+        (Weaviate's reVectorize, for replace, patch and batch upserts alike)."""
+        before = self.texts(doc, stored.properties)
+        for space, text in self.texts(doc, obj.properties).items():
+            if space in stored.vectors and before.get(space) == text and not self.has_own_vector(doc, obj, space):
+                obj.vectors[space] = stored.vectors[space]
 
     def query_vector(self, doc: JsonObject, space: str, texts: Sequence[str], headers: Mapping[str, str],
                      search_type: str) -> np.ndarray:

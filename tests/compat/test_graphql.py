@@ -134,6 +134,25 @@ def test_aggregate_group_by_equals_grpc(client, articles):
     assert by_value["drink"].properties["words"].sum_ == groups["drink"]["words"]["sum"]
 
 
+def test_aggregate_reference_pointing_to_equals_grpc(client, articles):
+    """A reference property aggregates to its type and the distinct beacons it points to (Weaviate's
+    referencePropertyFields), as over gRPC; grouped too."""
+    col, author, ids, ada = articles
+    res = gql(client, f"{{ Aggregate {{ {col.name} {{ meta {{ count }} writtenBy {{ type pointingTo }} }} }} }}")
+    assert res.errors is None, res.errors
+    row = res.aggregate[col.name][0]
+    assert row["writtenBy"] == {"type": "cref", "pointingTo": [f"weaviate://localhost/{author.name}/{ada}"]}
+    grpc = col.aggregate.over_all(return_metrics=Metrics("writtenBy").reference(pointing_to=True))
+    assert grpc.properties["writtenBy"].pointing_to == row["writtenBy"]["pointingTo"]
+    grouped = gql(client, f"""{{ Aggregate {{ {col.name}(groupBy: ["category"]) {{ groupedBy {{ value }}
+        writtenBy {{ pointingTo }} }} }} }}""")
+    assert grouped.errors is None, grouped.errors
+    by_group = {g["groupedBy"]["value"]: g["writtenBy"]["pointingTo"] for g in grouped.aggregate[col.name]}
+    assert by_group == {"food": [f"weaviate://localhost/{author.name}/{ada}"], "drink": []}
+    no_count = gql(client, f"{{ Aggregate {{ {col.name} {{ writtenBy {{ count }} }} }} }}")
+    assert no_count.errors and "count" in no_count.errors[0]["message"]
+
+
 def test_aggregate_meta_count_with_where(client, articles):
     col, *_ = articles
     res = gql(client, f"""{{ Aggregate {{ {col.name}(where: {{path: ["published"], operator: Equal,
@@ -149,6 +168,21 @@ def test_explore_near_vector(client, articles):
     assert top["beacon"] == f"weaviate://localhost/{author.name}/{ada}" and top["className"] == author.name
     assert top["distance"] == pytest.approx(0.0, abs=1e-6) and top["certainty"] == pytest.approx(1.0)
     assert len(res.explore) == 2
+
+
+def test_explore_near_object_by_id_and_beacon(client, articles):
+    """nearObject searches every class with the object's vector (found in whichever class holds it)."""
+    col, author, ids, ada = articles
+    fields = "{ beacon className distance }"
+    by_vector = gql(client, f"{{ Explore(nearVector: {{vector: {VECTORS[1]}}}, limit: 4) {fields} }}")
+    by_id = gql(client, f'{{ Explore(nearObject: {{id: "{ids[1]}"}}, limit: 4) {fields} }}')
+    beacon = f"weaviate://localhost/{col.name}/{ids[1]}"
+    by_beacon = gql(client, f'{{ Explore(nearObject: {{beacon: "{beacon}"}}, limit: 4) {fields} }}')
+    assert by_id.errors is None and by_beacon.errors is None, by_id.errors
+    assert by_id.explore == by_vector.explore == by_beacon.explore
+    assert by_id.explore[0]["beacon"] == beacon
+    missing = gql(client, '{ Explore(nearObject: {id: "00000000-0000-0000-0000-0000000000ff"}) { beacon } }')
+    assert missing.errors[0]["message"] == "nearObject params: vector not found"
 
 
 def test_group_by_and_near_object(client, articles):

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import weaviate
 from weaviate.classes.config import Configure, DataType, Property
-from weaviate.classes.query import HybridVector, MetadataQuery, Move, Rerank
+from weaviate.classes.query import HybridVector, MetadataQuery, Move, Rerank, TargetVectors
 
 import loomdb
 from servers.openai_embeddings import EmbeddingServer
@@ -187,3 +187,29 @@ def test_generate_grouped_only_sits_on_the_first_object(client, col):
     assert rows[0]["_additional"]["generate"] == {"singleResult": None, "groupedResult": grpc.generated,
                                                   "error": None}
     assert rows[1]["_additional"]["generate"] is None
+
+
+def test_near_text_multi_target_join_equals_grpc(client, provider):
+    """nearText's `targets {targetVectors, combinationMethod, weights}`: the concepts vectorised per target and
+    joined as over gRPC (manual weights and relative score)."""
+    name = "GqlModTwoSpaces"
+    client.collections.delete(name)
+    two = client.collections.create(
+        name, properties=[Property(name="text", data_type=DataType.TEXT),
+                          Property(name="title", data_type=DataType.TEXT)],
+        vector_config=[Configure.Vectors.text2vec_openai(name=n, base_url=provider.url, dimensions=64,
+                                                         source_properties=[n], vectorize_collection_name=False)
+                       for n in ("text", "title")])
+    for i, text in enumerate(DOCS):
+        two.data.insert({"text": text, "title": DOCS[-1 - i]}, uuid=_uid(i))
+    for method, join in (("manualWeights", TargetVectors.manual_weights({"text": 0.3, "title": 1.2})),
+                         ("relativeScore", TargetVectors.relative_score({"text": 1.0, "title": 0.4}))):
+        rows = _raw(client, f"""{{ Get {{ {name}(limit: 4, nearText: {{concepts: ["green trucks"], targets: {{
+            targetVectors: ["text", "title"], combinationMethod: {method},
+            weights: {{text: {join.weights["text"]}, title: {join.weights["title"]}}}}}}})
+            {{ _additional {{ id distance }} }} }} }}""")
+        assert not rows.errors, rows.errors
+        grpc = two.query.near_text("green trucks", limit=4, target_vector=join,
+                                   return_metadata=MetadataQuery(distance=True))
+        assert _gql_hits(rows.get[name]) == _grpc_hits(grpc.objects) and len(grpc.objects) == 4
+    client.collections.delete(name)

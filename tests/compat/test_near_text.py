@@ -218,6 +218,25 @@ def test_patch_and_replace_keep_vector_when_text_unchanged(keyed, collection_fac
                        embed("blue ocean waves"), atol=1e-6)
 
 
+def test_batch_upsert_embeds_only_changed_texts(keyed, collection_factory, provider):
+    """insert_many over existing objects (a batch upsert) asks the provider only for the texts that changed,
+    as replace and patch do (Weaviate's reVectorize in BatchUpdateVector)."""
+    col = _collection(keyed, collection_factory, provider)
+    assert not col.data.insert_many([DataObject({"text": t, "count": i}, uuid=_uid(i))
+                                     for i, t in enumerate(DOCS)]).errors
+    stored = {i: col.query.fetch_object_by_id(_uid(i), include_vector=True).vector["body"] for i in range(3)}
+    before = len(provider.requests)
+    again = [DataObject({"text": t, "count": 10 + i}, uuid=_uid(i)) for i, t in enumerate(DOCS)]
+    assert not col.data.insert_many(again).errors                       # same texts: no provider call
+    assert len(provider.requests) == before
+    changed = [DataObject({"text": "purple rain" if i == 1 else t}, uuid=_uid(i)) for i, t in enumerate(DOCS)]
+    assert not col.data.insert_many(changed).errors
+    assert len(provider.requests) == before + 1 and provider.inputs[-1] == "purple rain"
+    got = {i: col.query.fetch_object_by_id(_uid(i), include_vector=True).vector["body"] for i in range(3)}
+    assert got[0] == stored[0] and got[2] == stored[2]
+    assert np.allclose(got[1], embed("purple rain"), atol=1e-6)
+
+
 def test_provider_401_fails_each_object(endpoint, collection_factory, provider):
     with _connect(endpoint, key="sk-wrong") as wrong:
         col = _collection(wrong, collection_factory, provider)

@@ -29,6 +29,7 @@ from ...entities.aggregate import (
     DEFAULT_GROUP_LIMIT,
     DEFAULT_TOP_OCCURRENCES_LIMIT,
     KIND_METRICS,
+    REFERENCE_TYPE,
     AggregateGroup,
     AggregateParams,
     AggregateResult,
@@ -106,6 +107,8 @@ def _filter_column(shard: Shard, spec: PropertySpec, grouping: bool) -> ScalarCo
 def _values(shard: Shard, spec: PropertySpec, kind: str, slots: np.ndarray, pos_of: np.ndarray,
             grouping: bool = False) -> _Values:
     """Values of one property over the matched slots (`pos_of`: slot -> matched position or -1)."""
+    if spec.is_reference:
+        return _beacons(shard, spec, slots)
     column = _filter_column(shard, spec, grouping)
     if isinstance(column, ScalarColumn):
         return _from_scalar(column, slots)
@@ -117,6 +120,15 @@ def _values(shard: Shard, spec: PropertySpec, kind: str, slots: np.ndarray, pos_
     if convert is None:                             # text, or a group key: ids into the distinct values
         return _Values(found.values, found.owner, stored.values)
     return _Values(stored.converted(kind, convert)[found.values], found.owner)
+
+
+def _beacons(shard: Shard, spec: PropertySpec, slots: np.ndarray) -> _Values:
+    """The beacons of a reference property over the matched slots, read from the store (references keep no
+    value column: an aggregation over them is rare, and the store holds them as written)."""
+    stored = shard.property_values(shard.docs_of(slots).tolist(), spec.name)
+    pairs = [(ref["beacon"], pos) for pos, refs in enumerate(stored) for ref in refs or ()
+             if isinstance(ref, dict) and ref.get("beacon")]
+    return _Values(np.asarray([b for b, _ in pairs], dtype=object), np.asarray([p for _, p in pairs], np.int64))
 
 
 _CONVERTERS = {
@@ -263,8 +275,7 @@ def _plan(specs: dict[str, PropertySpec], agg: PropertyAggregation, class_name: 
         if agg.kind != "reference":
             raise InvalidInput(f"aggregate: property {agg.property} is a reference; only a reference aggregation "
                                f"(pointing_to) applies, not {agg.kind}")
-        raise Unsupported(f"aggregate: property {agg.property}: aggregating references (pointingTo) is not "
-                          "supported by loomdb yet")
+        return _Plan(agg, spec, "reference")
     base = spec.base_type
     if base not in _ACCEPTS:
         raise InvalidInput(f"aggregate: property {agg.property}: dataType {spec.data_type} can't be aggregated")
@@ -332,7 +343,7 @@ def aggregate_shards(shards: Sequence[Shard], params: AggregateParams, ctx: Filt
     wanted = [(plan.spec, False) for plan in plans] + ([(group_spec, True)] if group_spec is not None else [])
     for shard in shards:
         for spec, grouping in wanted:       # built before the read lock: a first build holds writers off
-            if _filter_column(shard, spec, grouping) is None:
+            if not spec.is_reference and _filter_column(shard, spec, grouping) is None:
                 shard.ensure_value_column(spec.name)
 
     def shard_values(shard: Shard) -> tuple[int, list[_Values]]:
@@ -387,6 +398,9 @@ def _compute(plan: _Plan, member: np.ndarray | None) -> PropertyResult:
         _boolean(res, np.asarray(vals, dtype=bool))
     elif plan.kind == "date":
         _date(res, np.asarray(vals, dtype=np.int64))
+    elif plan.kind == "reference":     # Weaviate's refAggregator: the distinct beacons pointed to
+        res.data_type = REFERENCE_TYPE
+        res.pointing_to = list(dict.fromkeys(vals.tolist()))
     return res
 
 

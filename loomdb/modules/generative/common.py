@@ -59,7 +59,7 @@ class ChatEndpoint:
         """The decoded reply of one chat call."""
         headers = self.auth(api_key(request, self.key_header, self.key_env))
         url = base_url(request, self.base_url_header, params.get("baseURL"), self.default_base_url) + self.path
-        return post_json(url, body, headers, self.wording)
+        return post_json(request, url, body, headers, self.wording)
 
 
 class ProviderGenerative:

@@ -44,7 +44,7 @@ class GoogleGenerative(ProviderGenerative):
             url = (f"{scheme}{endpoint}/v1/projects/{params.get('projectId', '')}/locations/{region}"
                    f"/publishers/google/models/{model}:generateContent")
             headers = {"Authorization": f"Bearer {key}"}
-        reply = post_json(url, body, headers, _WORDING)
+        reply = post_json(request, url, body, headers, _WORDING)
         candidates = reply.get("candidates") or [{}]
         text = "".join(p.get("text", "") for p in (candidates[0].get("content") or {}).get("parts") or [])
         usage = reply.get("usageMetadata")

@@ -25,6 +25,6 @@ class OllamaGenerative(ProviderGenerative):
         if images:
             body["images"] = list(images)
         url = base_url(request, "X-Ollama-Baseurl", params.get("apiEndpoint"), DEFAULT_ENDPOINT) + "/api/generate"
-        reply = post_json(url, body, {}, _WORDING, failed=body_says_error)
+        reply = post_json(request, url, body, {}, _WORDING, failed=body_says_error)
         return Generated(str(reply.get("response", "")))
 

@@ -48,7 +48,7 @@ class OpenAIGenerative(ProviderGenerative):
             if organization:
                 headers["OpenAI-Organization"] = organization
         endpoint = "Azure OpenAI API" if azure else "OpenAI API"
-        reply = post_json(url, body, headers, status_wording(f"connection to: {endpoint}", "error.message"))
+        reply = post_json(request, url, body, headers, status_wording(f"connection to: {endpoint}", "error.message"))
         text = str(reply["choices"][0]["message"].get("content") or "").strip("\n")
         return Generated(text, usage(reply))
 

@@ -39,7 +39,7 @@ class HostedReranker:
             body["return_documents"] = False
         url = base_url(request, self.base_url_header, settings.get("baseURL"), self.default_base_url) + self.path
         headers = {"Authorization": f"Bearer {api_key(request, self.key_header, self.key_env)}"}
-        reply = post_json(url, body, headers, status_wording(f"connection to {self.label}", self.error_field))
+        reply = post_json(request, url, body, headers, status_wording(f"connection to {self.label}", self.error_field))
         scores = [0.0] * len(documents)
         for entry in reply.get(self.results_field) or []:
             scores[int(entry["index"])] = float(entry["relevance_score"])

@@ -40,7 +40,7 @@ class CohereVectorizer(ApiVectorizer):
             body["output_dimension"] = int(dimensions)
         key = api_key(request, "X-Cohere-Api-Key", "COHERE_APIKEY", "Cohere API Key")
         url = base_url(request, "X-Cohere-Baseurl", setting(settings, "baseURL", "baseUrl", default=DEFAULT_BASE_URL))
-        reply = post_json(f"{url}/v2/embed", body,
+        reply = post_json(request, f"{url}/v2/embed", body,
                           {"Authorization": f"Bearer {key}", "Request-Source": "unspecified:weaviate"},
                           status_wording("connection to Cohere", "message"))
         vectors: list[list[float]] = (reply.get("embeddings") or {}).get("float") or []

@@ -103,7 +103,7 @@ class GoogleVectorizer(ApiVectorizer):
                 if dimensions is not None:
                     one["outputDimensionality"] = int(dimensions)
                 requests.append(one)
-            reply = post_json(f"{origin}/v1/models/{model}:batchEmbedContents", {"requests": requests},
+            reply = post_json(request, f"{origin}/v1/models/{model}:batchEmbedContents", {"requests": requests},
                               {"x-goog-api-key": key}, _wording)
             return [item.get("values") or [] for item in reply.get("embeddings") or []]
         plain = model.endswith("@001")      # the first gecko takes no task type
@@ -113,5 +113,5 @@ class GoogleVectorizer(ApiVectorizer):
             body["parameters"] = {"outputDimensionality": int(dimensions)}
         project = setting(settings, "projectId", default="")
         url = f"{origin}/v1/projects/{project}/locations/us-central1/publishers/google/models/{model}:predict"
-        reply = post_json(url, body, {"Authorization": f"Bearer {key}"}, _wording)
+        reply = post_json(request, url, body, {"Authorization": f"Bearer {key}"}, _wording)
         return [item["embeddings"]["values"] for item in reply.get("predictions") or []]

@@ -78,5 +78,5 @@ class HuggingFaceVectorizer(ApiVectorizer):
                 options[wire] = True        # Go's omitempty: false options are not sent
         key = request.header("X-Huggingface-Api-Key") or request.env.get("HUGGINGFACE_APIKEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        reply = post_json(self._url(settings, query), {"inputs": texts, "options": options}, headers, _wording)
+        reply = post_json(request, self._url(settings, query), {"inputs": texts, "options": options}, headers, _wording)
         return _vectors(reply)

@@ -33,7 +33,7 @@ class JinaAIVectorizer(ApiVectorizer):
                 body["dimensions"] = int(dimensions)
         key = api_key(request, "X-Jinaai-Api-Key", "JINAAI_APIKEY", "API Key")
         url = str(setting(settings, "baseURL", default=DEFAULT_BASE_URL)).rstrip("/")
-        reply = post_json(f"{url}/v1/embeddings", body, {"Authorization": f"Bearer {key}"},
+        reply = post_json(request, f"{url}/v1/embeddings", body, {"Authorization": f"Bearer {key}"},
                           status_wording("connection to JinaAI API", "detail"))
         data = sorted(reply.get("data") or [], key=lambda item: item.get("index", 0))
         return [item["embedding"] for item in data]

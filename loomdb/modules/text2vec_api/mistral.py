@@ -29,6 +29,6 @@ class MistralVectorizer(ApiVectorizer):
         body = {"input": texts, "model": setting(settings, "model", default=DEFAULT_MODEL), "encoding_format": "float"}
         key = api_key(request, "X-Mistral-Api-Key", "MISTRAL_APIKEY", "Mistral API Key")
         url = base_url(request, "X-Mistral-Baseurl", setting(settings, "baseURL", default=DEFAULT_BASE_URL))
-        reply = post_json(embeddings_url(url), body, {"Authorization": f"Bearer {key}"},
+        reply = post_json(request, embeddings_url(url), body, {"Authorization": f"Bearer {key}"},
                           status_wording("connection to Mistral", "message"))
         return [item["embedding"] for item in reply.get("data") or []]

@@ -31,6 +31,6 @@ class OllamaVectorizer(ApiVectorizer):
               ) -> list[list[float]]:
         endpoint = str(setting(settings, "apiEndpoint", default=DEFAULT_ENDPOINT)).rstrip("/")
         body = {"model": setting(settings, "model", default=DEFAULT_MODEL), "input": texts}
-        reply = post_json(f"{endpoint}/api/embed", body, {}, _wording, failed=body_says_error)
+        reply = post_json(request, f"{endpoint}/api/embed", body, {}, _wording, failed=body_says_error)
         vectors: list[list[float]] = reply.get("embeddings") or []
         return vectors

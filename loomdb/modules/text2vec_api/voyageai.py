@@ -29,6 +29,6 @@ class VoyageAIVectorizer(ApiVectorizer):
             body["output_dimension"] = int(dimensions)
         key = api_key(request, "X-VoyageAI-Api-Key", "VOYAGEAI_APIKEY", "VoyageAI API Key")
         url = base_url(request, "X-Voyageai-Baseurl", setting(settings, "baseURL", default=DEFAULT_BASE_URL))
-        reply = post_json(f"{url}/embeddings", body, {"Authorization": f"Bearer {key}"},
+        reply = post_json(request, f"{url}/embeddings", body, {"Authorization": f"Bearer {key}"},
                           status_wording("connection to VoyageAI", "detail"))
         return [item["embedding"] for item in reply.get("data") or []]

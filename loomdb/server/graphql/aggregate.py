@@ -24,6 +24,7 @@ from . import inputs
 from .filters import parse_where
 from .get_parse import hybrid_arg, near_object_arg, near_text_arg, near_vector_arg
 from .get_reply import go_float32
+from .get_types import is_reference
 from .selection import Fragments, fields, names
 
 ClassDoc = dict[str, Any]
@@ -36,21 +37,24 @@ _KINDS = {"int": "int", "number": "number", "text": "text", "string": "text", "u
 _METRICS = {"count": "count", "type": "type", "sum": "sum", "mean": "mean", "mode": "mode", "median": "median",
             "maximum": "maximum", "minimum": "minimum", "topOccurrences": "top_occurrences",
             "totalTrue": "total_true", "totalFalse": "total_false", "percentageTrue": "percentage_true",
-            "percentageFalse": "percentage_false"}
+            "percentageFalse": "percentage_false", "pointingTo": "pointing_to"}
 _NUMERIC = ("count", "type", "sum", "mean", "mode", "median", "maximum", "minimum")
 _KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "int": _NUMERIC, "number": _NUMERIC, "text": ("count", "type", "topOccurrences"),
     "boolean": ("count", "type", "totalTrue", "totalFalse", "percentageTrue", "percentageFalse"),
     "date": ("count", "type", "median", "mode", "maximum", "minimum"),
+    "reference": ("type", "pointingTo"),     # Weaviate's referencePropertyFields: no count
 }
 _FIELD_TYPES: dict[str, GraphQLOutputType] = {
     "count": GraphQLInt, "type": GraphQLString, "totalTrue": GraphQLInt, "totalFalse": GraphQLInt,
-    "percentageTrue": GraphQLFloat, "percentageFalse": GraphQLFloat}
+    "percentageTrue": GraphQLFloat, "percentageFalse": GraphQLFloat, "pointingTo": GraphQLList(GraphQLString)}
 _TOP = GraphQLList(GraphQLObjectType("AggregateTopOccurrencesObj", {
     "value": GraphQLField(GraphQLString), "occurs": GraphQLField(GraphQLInt)}))
 
 
 def _kind(prop: dict[str, Any]) -> str | None:
+    if is_reference(prop["dataType"]):
+        return "reference"
     return _KINDS.get(prop["dataType"][0].removesuffix("[]"))
 
 
@@ -75,9 +79,10 @@ def aggregate_type(doc: ClassDoc) -> GraphQLObjectType:
 def aggregate_args(name: str) -> dict[str, GraphQLArgument]:
     return {"where": GraphQLArgument(inputs.where_input(f"Aggregate{name}WhereInpObj")),
             "groupBy": GraphQLArgument(GraphQLList(GraphQLString)), "limit": GraphQLArgument(GraphQLInt),
-            "objectLimit": GraphQLArgument(GraphQLInt), "nearVector": GraphQLArgument(inputs.NEAR_VECTOR),
-            "nearObject": GraphQLArgument(inputs.NEAR_OBJECT), "nearText": GraphQLArgument(inputs.NEAR_TEXT),
-            "hybrid": GraphQLArgument(inputs.HYBRID), "tenant": GraphQLArgument(GraphQLString)}
+            "objectLimit": GraphQLArgument(GraphQLInt), "nearVector": GraphQLArgument(inputs.SEARCHES.near_vector),
+            "nearObject": GraphQLArgument(inputs.SEARCHES.near_object),
+            "nearText": GraphQLArgument(inputs.SEARCHES.near_text),
+            "hybrid": GraphQLArgument(inputs.SEARCHES.hybrid), "tenant": GraphQLArgument(GraphQLString)}
 
 
 def parse_aggregate(doc: ClassDoc, args: dict[str, Any], selection: SelectionSetNode | None,

@@ -12,6 +12,9 @@ from ...entities import beacons
 from ...entities.errors import InvalidInput
 from ...entities.projection import Projection, RefQuery
 from ...entities.search import (
+    MANUAL_WEIGHTS,
+    MINIMUM,
+    RELATIVE_SCORE,
     Bm25,
     FeatureProjection,
     GenerativeSearch,
@@ -73,12 +76,41 @@ def parse_get(class_name: str, docs: ClassDocs, args: dict[str, Any], selection:
 
 
 def _target(spec: dict[str, Any]) -> tuple[str | None, TargetVectors | None]:
-    """`targetVectors`: (the one target, None), or with several (None, their TargetVectors joined by minimum,
-    Weaviate's default join)."""
-    names = tuple(spec.get("targetVectors") or ())
-    if len(names) > 1:
-        return None, TargetVectors(names)
-    return (names[0] if names else None), None
+    """`targets: {targetVectors, combinationMethod, weights}` or the older `targetVectors` (joined by minimum,
+    Weaviate's default): (the one target, None), or with several (None, their TargetVectors)."""
+    targets = _targets(spec["targets"]) if spec.get("targets") is not None else None
+    if targets is None and spec.get("targetVectors"):
+        targets = TargetVectors(tuple(spec["targetVectors"]))
+    if targets is not None and len(targets.names) > 1:
+        return None, targets
+    return (targets.names[0] if targets is not None and targets.names else None), None
+
+
+def _targets(spec: dict[str, Any]) -> TargetVectors:
+    """Weaviate's ExtractTargets: the listed names (a name repeats once per query vector), the join, and for
+    manualWeights / relativeScore one weight per listed name, from `weights: {name: w or [w, ...]}`."""
+    if spec.get("targetVectors") is None:
+        raise InvalidInput(f"targetVectors is required field, got {_go_map(spec)}")
+    names = tuple(spec["targetVectors"])
+    combination = spec.get("combinationMethod") or MINIMUM
+    if combination not in (MANUAL_WEIGHTS, RELATIVE_SCORE):
+        return TargetVectors(names, combination)
+    given = spec.get("weights") or {}
+    weights = [0.0] * len(names)
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            continue
+        if name not in given:
+            raise InvalidInput(f"weight for target {name} is not provided")
+        for j, weight in enumerate(given[name] if isinstance(given[name], list) else [given[name]]):
+            if i + j < len(weights):
+                weights[i + j] = weight
+    return TargetVectors(names, combination, tuple(weights))
+
+
+def _go_map(spec: dict[str, Any]) -> str:
+    """A Go `%v` of a map (sorted `map[key:value]`), for the texts that print the argument."""
+    return "map[" + " ".join(f"{k}:{v}" for k, v in sorted(spec.items())) + "]"
 
 
 def _thresholds(name: str, spec: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -114,7 +146,7 @@ def near_text_arg(spec: dict[str, Any], outer: tuple[str | None, TargetVectors |
     """nearText {concepts, distance | certainty, moveTo, moveAwayFrom, targetVectors}; `outer`: the targets of
     the hybrid search it sits in, when it names none itself."""
     distance, certainty = _thresholds("nearText", spec)
-    target, targets = _target(spec) if spec.get("targetVectors") else outer
+    target, targets = _target(spec) if spec.get("targetVectors") or spec.get("targets") else outer
     return NearText(tuple(spec.get("concepts") or ()), target, distance, certainty,
                     _move(spec["moveTo"]) if spec.get("moveTo") is not None else None,
                     _move(spec["moveAwayFrom"]) if spec.get("moveAwayFrom") is not None else None, targets)
@@ -143,7 +175,8 @@ def _generative(args: dict[str, Any]) -> GenerativeSearch:
         raise InvalidInput("generate: singleResult or groupedResult needs to be set")
     return GenerativeSearch(
         SinglePrompt(single.get("prompt") or "") if single else None,
-        GroupedTask(grouped.get("task") or "", tuple(grouped.get("properties") or ())) if grouped else None)
+        GroupedTask(grouped.get("task") or "", tuple(grouped.get("properties") or ())) if grouped else None,
+        errors_in_results=True)
 
 
 def _feature_projection(args: dict[str, Any]) -> FeatureProjection:

@@ -28,10 +28,13 @@ def get_rows(result: SearchResult, group_path: str | None = None) -> list[Row]:
     else:
         rows = [_group_row(i, group, result, group_path or "") for i, group in enumerate(result.groups)
                 if group.objects]
-    if result.grouped_generation is not None and rows:
+    grouped = result.grouped_generation
+    if grouped is not None and rows:
         first = rows[0]["_additional"]
-        first["generate"] = {**(first.get("generate") or {"error": None}),
-                             "groupedResult": result.grouped_generation.text}
+        generate = first["generate"] = {**(first.get("generate") or {"error": None}),
+                                        "groupedResult": None if grouped.error else grouped.text}
+        if grouped.error:             # Weaviate keeps the task's error over the first result's own
+            generate["error"] = grouped.error
     return rows
 
 
@@ -92,7 +95,8 @@ def _module_fields(rerank_score: float | None, generation: Generation | None) ->
     if rerank_score is not None:
         out["rerank"] = [{"score": rerank_score}]
     if generation is not None:
-        out["generate"] = {"singleResult": generation.text, "error": None}
+        out["generate"] = {"singleResult": None if generation.error else generation.text,
+                           "error": generation.error}
     return out
 
 

@@ -86,33 +86,81 @@ def _vector_literal(node: ValueNode, variables: dict[str, Any] | None = None) ->
 VECTOR = GraphQLScalarType("Vector", serialize=lambda v: np.asarray(v).tolist(), parse_value=_vector_value,
                            parse_literal=_vector_literal)
 
-_THRESHOLDS = {"certainty": GraphQLInputField(GraphQLFloat), "distance": GraphQLInputField(GraphQLFloat),
-               "targetVectors": GraphQLInputField(_Strings)}
-NEAR_VECTOR = GraphQLInputObjectType("NearVectorInpObj", {"vector": GraphQLInputField(VECTOR), **_THRESHOLDS})
-NEAR_OBJECT = GraphQLInputObjectType("NearObjectInpObj", {
-    "id": GraphQLInputField(GraphQLString), "beacon": GraphQLInputField(GraphQLString), **_THRESHOLDS})
+def _weights_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    return _weights_value(value_from_ast_untyped(node, variables))
+
+
+def _weights_value(value: Any) -> dict[str, Any]:
+    """`{target: weight or [weights]}`, numbers as floats (Weaviate's `Weights` scalar)."""
+    def number(v: Any) -> float:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise TypeError(f"Weights must map target names to numbers or lists of numbers, got {v!r}")
+        return float(v)
+    if not isinstance(value, dict):
+        raise TypeError(f"Weights cannot represent a non-object value: {value!r}")
+    return {name: [number(v) for v in w] if isinstance(w, list) else number(w) for name, w in value.items()}
+
+
+WEIGHTS = GraphQLScalarType("Weights", serialize=lambda v: v, parse_value=_weights_value,
+                            parse_literal=_weights_literal)
+_COMBINATION = _enum("targetCombinationEnum", "minimum", "average", "sum", "manualWeights", "relativeScore")
+
+
+def _targets(prefix: str) -> GraphQLInputField:
+    """`targets: {targetVectors, combinationMethod, weights}`: the join of a multi-target search (Get only, as in
+    Weaviate: Aggregate and Explore take `targetVectors` alone)."""
+    return GraphQLInputField(GraphQLInputObjectType(f"{prefix}TargetInpObj", {
+        "targetVectors": GraphQLInputField(_Strings), "combinationMethod": GraphQLInputField(_COMBINATION),
+        "weights": GraphQLInputField(WEIGHTS)}))
+
+
 _MOVE = GraphQLInputObjectType("NearTextMoveInpObj", {
     "concepts": GraphQLInputField(_Strings), "force": GraphQLInputField(GraphQLNonNull(GraphQLFloat)),
     "objects": GraphQLInputField(GraphQLList(GraphQLInputObjectType("NearTextMoveObjectInpObj", {
         "id": GraphQLInputField(GraphQLString), "beacon": GraphQLInputField(GraphQLString)})))})
-NEAR_TEXT = GraphQLInputObjectType("NearTextInpObj", {
-    "concepts": GraphQLInputField(GraphQLNonNull(_Strings)), "moveTo": GraphQLInputField(_MOVE),
-    "moveAwayFrom": GraphQLInputField(_MOVE), **_THRESHOLDS})
 _SEARCH_OPERATOR = GraphQLInputObjectType("SearchOperatorInpObj", {
     "operator": GraphQLInputField(_enum("SearchOperatorEnum", "And", "Or")),
     "minimumOrTokensMatch": GraphQLInputField(GraphQLInt)})
 BM25 = GraphQLInputObjectType("Bm25InpObj", {
     "query": GraphQLInputField(GraphQLString), "properties": GraphQLInputField(_Strings),
     "searchOperator": GraphQLInputField(_SEARCH_OPERATOR)})
-HYBRID = GraphQLInputObjectType("HybridInpObj", {
-    "query": GraphQLInputField(GraphQLString), "alpha": GraphQLInputField(GraphQLFloat),
-    "vector": GraphQLInputField(VECTOR), "properties": GraphQLInputField(_Strings),
-    "fusionType": GraphQLInputField(_enum("FusionEnum", "rankedFusion", "relativeScoreFusion")),
-    "targetVectors": GraphQLInputField(_Strings), "maxVectorDistance": GraphQLInputField(GraphQLFloat),
-    "bm25SearchOperator": GraphQLInputField(_SEARCH_OPERATOR),
-    "searches": GraphQLInputField(GraphQLList(GraphQLInputObjectType("HybridSearchesInpObj", {
-        "nearVector": GraphQLInputField(NEAR_VECTOR), "nearText": GraphQLInputField(NEAR_TEXT)}))),
-})
+_FUSION = _enum("FusionEnum", "rankedFusion", "relativeScoreFusion")
+
+
+class VectorSearchInputs:
+    """The vector search input types of one operation: Get's take `targets` (named `Get...`), Aggregate's and
+    Explore's do not (the plain names)."""
+
+    def __init__(self, get: bool) -> None:
+        prefix = "Get" if get else ""
+
+        def search(kind: str, **own: GraphQLInputField) -> GraphQLInputObjectType:
+            fields = {"certainty": GraphQLInputField(GraphQLFloat), "distance": GraphQLInputField(GraphQLFloat),
+                      "targetVectors": GraphQLInputField(_Strings), **own}
+            if get:
+                fields["targets"] = _targets(f"{prefix}{kind}")
+            return GraphQLInputObjectType(f"{prefix}{kind}InpObj", fields)
+
+        self.near_vector = search("NearVector", vector=GraphQLInputField(VECTOR))
+        self.near_object = search("NearObject", id=GraphQLInputField(GraphQLString),
+                                  beacon=GraphQLInputField(GraphQLString))
+        self.near_text = search("NearText", concepts=GraphQLInputField(GraphQLNonNull(_Strings)),
+                                moveTo=GraphQLInputField(_MOVE), moveAwayFrom=GraphQLInputField(_MOVE))
+        hybrid = {
+            "query": GraphQLInputField(GraphQLString), "alpha": GraphQLInputField(GraphQLFloat),
+            "vector": GraphQLInputField(VECTOR), "properties": GraphQLInputField(_Strings),
+            "fusionType": GraphQLInputField(_FUSION),
+            "targetVectors": GraphQLInputField(_Strings), "maxVectorDistance": GraphQLInputField(GraphQLFloat),
+            "bm25SearchOperator": GraphQLInputField(_SEARCH_OPERATOR),
+            "searches": GraphQLInputField(GraphQLList(GraphQLInputObjectType(f"{prefix}HybridSearchesInpObj", {
+                "nearVector": GraphQLInputField(self.near_vector), "nearText": GraphQLInputField(self.near_text)})))}
+        if get:
+            hybrid["targets"] = _targets(f"{prefix}Hybrid")
+        self.hybrid = GraphQLInputObjectType(f"{prefix}HybridInpObj", hybrid)
+
+
+GET_SEARCHES = VectorSearchInputs(get=True)
+SEARCHES = VectorSearchInputs(get=False)
 SORT = GraphQLList(GraphQLInputObjectType("SortInpObj", {
     "path": GraphQLInputField(_Strings),
     "order": GraphQLInputField(_enum("SortOrderEnum", "asc", "desc"))}))

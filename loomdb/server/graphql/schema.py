@@ -2,9 +2,10 @@
 names, and the resolver of each class field (ONE search / aggregate use-case call each)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 from graphql import (
     GraphQLArgument,
     GraphQLField,
@@ -41,6 +42,7 @@ class SearchUseCase(Protocol):
                ) -> SearchResult: ...
     def aggregate(self, principal: Principal | None, params: AggregateParams, headers: Mapping[str, str]
                   ) -> AggregateResult: ...
+    def explore_vector(self, principal: Principal | None, collections: Sequence[str], uuid: str) -> np.ndarray: ...
 
 
 def _get_args(name: str) -> dict[str, GraphQLArgument]:
@@ -48,9 +50,10 @@ def _get_args(name: str) -> dict[str, GraphQLArgument]:
         "limit": GraphQLArgument(GraphQLInt), "offset": GraphQLArgument(GraphQLInt),
         "after": GraphQLArgument(GraphQLString), "autocut": GraphQLArgument(GraphQLInt),
         "where": GraphQLArgument(inputs.where_input(f"GetObjects{name}WhereInpObj")),
-        "nearVector": GraphQLArgument(inputs.NEAR_VECTOR), "nearObject": GraphQLArgument(inputs.NEAR_OBJECT),
-        "nearText": GraphQLArgument(inputs.NEAR_TEXT), "bm25": GraphQLArgument(inputs.BM25),
-        "hybrid": GraphQLArgument(inputs.HYBRID), "sort": GraphQLArgument(inputs.SORT),
+        "nearVector": GraphQLArgument(inputs.GET_SEARCHES.near_vector),
+        "nearObject": GraphQLArgument(inputs.GET_SEARCHES.near_object),
+        "nearText": GraphQLArgument(inputs.GET_SEARCHES.near_text), "bm25": GraphQLArgument(inputs.BM25),
+        "hybrid": GraphQLArgument(inputs.GET_SEARCHES.hybrid), "sort": GraphQLArgument(inputs.SORT),
         "groupBy": GraphQLArgument(inputs.GROUP_BY), "tenant": GraphQLArgument(GraphQLString),
         "consistencyLevel": GraphQLArgument(inputs.CONSISTENCY_LEVEL)}
 
@@ -77,7 +80,8 @@ def build_schema(docs: list[ClassDoc], search: SearchUseCase) -> tuple[GraphQLSc
 
     def explore(args: dict[str, Any], _selection: SelectionSetNode | None, call: Call) -> Any:
         single_space = [d for d in docs if len(d.get("vectorConfig") or {}) <= 1]     # one vector space
-        requests = explore_requests(single_space, args, search.default_limit)
+        requests = explore_requests(single_space, args, search.default_limit,
+                                    lambda classes, uuid: search.explore_vector(call.principal, classes, uuid))
         results = [search.search(call.principal, r, call.headers) for r in requests]
         return explore_rows(results, args, search.default_limit)
 

@@ -1,5 +1,5 @@
 """weaviate.v1.AggregateRequest -> AggregateParams (Weaviate: adapters/handlers/grpc/v1/parse_aggregate_request.go).
-Searches this loomdb version cannot scope an aggregation by yet are refused with UNIMPLEMENTED."""
+Media searches (near_image, ...) get Weaviate's answer for a collection without a module to embed them."""
 from __future__ import annotations
 
 from weaviate.proto.v1 import aggregate_pb2
@@ -7,12 +7,15 @@ from weaviate.proto.v1 import aggregate_pb2
 from ...entities.aggregate import AggregateParams, PropertyAggregation
 from ...entities.errors import InvalidInput, Unsupported
 from .filters_parse import parse_filters
-from .search_parse import parse_hybrid, parse_near_object, parse_near_text, parse_near_vector
+from .search_parse import (
+    MEDIA_SEARCHES,
+    media_refusal,
+    parse_hybrid,
+    parse_near_object,
+    parse_near_text,
+    parse_near_vector,
+)
 
-_NOT_YET = {
-    "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
-    "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
-}
 # proto field name -> metric name (the proto spells top occurrences "top_occurences")
 _FIELD_METRIC = {"top_occurences": "top_occurrences"}
 
@@ -35,8 +38,8 @@ def _aggregation(pb: aggregate_pb2.AggregateRequest.Aggregation) -> PropertyAggr
 
 def parse_aggregate(req: aggregate_pb2.AggregateRequest) -> AggregateParams:
     search = req.WhichOneof("search")
-    if search in _NOT_YET:
-        raise Unsupported(f"{_NOT_YET[search]} in aggregate is not supported by loomdb yet (no vectorizer modules)")
+    if search in MEDIA_SEARCHES:
+        raise media_refusal(req.collection, search)
     near_vector = None
     near_object = None
     if search == "near_vector":

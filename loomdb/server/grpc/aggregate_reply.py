@@ -47,6 +47,9 @@ def _aggregation(res: PropertyResult) -> _Agg:
             text.top_occurences.items.extend(
                 _Agg.Text.TopOccurrences.TopOccurrence(value=v, occurs=c) for v, c in res.top_occurrences)
         return _Agg(property=res.property, text=text)
+    if res.kind == "reference":
+        return _Agg(property=res.property, reference=_Agg.Reference(
+            pointing_to=res.pointing_to or [], **({"type": res.data_type} if "type" in res.metrics else {})))
     raise AssertionError(f"unknown aggregation result kind {res.kind!r}")
 
 

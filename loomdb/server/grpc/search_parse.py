@@ -19,23 +19,29 @@ from ...entities.search import (
     SearchRequest,
     SortBy,
 )
+from ...usecases.vectorize import no_vectorizer
 from .filters_parse import parse_filters
 from .generative_parse import parse_generative, parse_rerank
 from .references_parse import ref_queries
 from .targets_parse import per_target_vectors, single_or_multi, target_names
 from .values import vector_from_bytes, vectors_value
 
-_NOT_YET = {
-    "near_image": "near_image", "near_audio": "near_audio", "near_video": "near_video",
-    "near_depth": "near_depth", "near_thermal": "near_thermal", "near_imu": "near_imu",
-    "boost": "boost",
-}
+# the media searches (gRPC field -> Weaviate's search type) only a multi2vec / img2vec module embeds: loomdb has
+# none (no packaged image or audio model), so each gets Weaviate's answer for a collection without such a module
+MEDIA_SEARCHES = {"near_image": "nearImage", "near_audio": "nearAudio", "near_video": "nearVideo",
+                  "near_depth": "nearDepth", "near_thermal": "nearThermal", "near_imu": "nearIMU"}
+
+
+def media_refusal(collection: str, field: str) -> InvalidInput:
+    return InvalidInput(no_vectorizer(collection, MEDIA_SEARCHES[field]))
 
 
 def parse_search(req: search_get_pb2.SearchRequest) -> SearchRequest:
-    for field, label in _NOT_YET.items():
+    for field in MEDIA_SEARCHES:
         if req.HasField(field):
-            raise Unsupported(f"{label} is not supported by loomdb yet")
+            raise media_refusal(req.collection, field)
+    if req.HasField("boost"):
+        raise Unsupported("boost is not supported by loomdb yet")
     near_vector = parse_near_vector(req.near_vector) if req.HasField("near_vector") else None
     near_object = None
     if req.HasField("near_object"):
