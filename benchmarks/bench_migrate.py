@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--dim", type=int, default=128)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--index", choices=("hnsw", "flat"), default="hnsw")
     parser.add_argument("--async-indexing", action="store_true",
                         help="ASYNC_INDEXING=true on the destination (Weaviate's advice for bulk imports)")

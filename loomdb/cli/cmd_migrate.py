@@ -33,7 +33,7 @@ def migrate() -> None:
 @click.option("--api-key", envvar="LOOMDB_API_KEY", help="API key for both sides [env LOOMDB_API_KEY].")
 @click.option("--src-api-key", help="API key for the source (wins over --api-key).")
 @click.option("--dst-api-key", help="API key for the destination (wins over --api-key).")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=1000, show_default=True,
               help="Objects per read page and per write batch.")
 @click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Tenants copied at the same time.")

@@ -26,7 +26,7 @@ OnProgress = Callable[[int, int], None]      # (objects done, objects in all)
 @dataclass(frozen=True)
 class CopyOptions:
     collections: tuple[str, ...] = ()        # empty = every collection of the source
-    batch_size: int = 500
+    batch_size: int = 1000
     parallel: int = 4                        # tenants copied at once
     writers: int = 2                         # write batches in flight per tenant
     checkpoint: Path | None = None
