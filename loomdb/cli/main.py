@@ -63,17 +63,12 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
 
 def _add_toolkit_commands() -> None:
+    from .cmd_bench import bench
+    from .cmd_migrate import migrate
     from .toolkit_commands import audit, doctor
 
-    cli.add_command(doctor)
-    cli.add_command(audit)
-    cli.add_command(_migrate_group())
-
-
-def _migrate_group() -> click.Group:
-    from .cmd_migrate import migrate
-
-    return migrate
+    for command in (doctor, audit, bench, migrate):
+        cli.add_command(command)
 
 
 _add_toolkit_commands()
