@@ -65,9 +65,10 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 def _add_toolkit_commands() -> None:
     from .cmd_advise import advise
     from .cmd_bench import bench
+    from .cmd_migrate import migrate
     from .toolkit_commands import audit, doctor
 
-    for command in (doctor, audit, bench, advise):
+    for command in (doctor, audit, bench, advise, migrate):
         cli.add_command(command)
 
 
