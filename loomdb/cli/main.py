@@ -63,12 +63,14 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 
 
 def _add_toolkit_commands() -> None:
+    from .cmd_advise import advise
+    from .cmd_bench import bench
+    from .cmd_lint import lint
+    from .cmd_migrate import migrate
     from .toolkit_commands import audit, doctor
 
-    cli.add_command(doctor)
-    cli.add_command(audit)
-    from .cmd_lint import lint
-    cli.add_command(lint)
+    for command in (doctor, audit, bench, advise, migrate, lint):
+        cli.add_command(command)
 
 
 _add_toolkit_commands()
