@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from ..toolkit import audit as run_audit
-from ..toolkit import doctor as run_doctor
 from ..toolkit.audit import AuditOptions
+from ..toolkit.audit import audit as run_audit
 from ..toolkit.doctor import SYMPTOMS
+from ..toolkit.doctor import doctor as run_doctor
 from ..toolkit.fix import PRESETS, Change, audit_and_fix
 from .render import print_report, progress
 from .toolkit_options import ToolkitCommand, build_target, endpoint_options
