@@ -30,6 +30,25 @@ def embed(text: str, dims: int = DIMS) -> list[float]:
     return [round(v / norm, 6) for v in vector] if norm else vector
 
 
+class LoopbackHttp:
+    """A stdlib HTTP server on a free loopback port, served from a daemon thread: what every test server stands on."""
+
+    def __init__(self, handler_class: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
 @dataclass
 class Recorded:
     path: str
@@ -56,14 +75,11 @@ class FakeProvider:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-        self._thread.start()
+        self._http = LoopbackHttp(self._handler_class())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._http.url
 
     def fail_next(self, status: int, message: str, *, retry_after: str | None = None, times: int = 1) -> None:
         with self._lock:
@@ -79,9 +95,7 @@ class FakeProvider:
         self.close()
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._http.close()
 
     def _answer(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any, dict[str, str]]:
         try:

@@ -4,14 +4,15 @@ it, as an issuer rotating keys does; `jwks_fetches` counts how often the JWKS wa
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .base import LoopbackHttp
 
 
 class OidcIssuer:
@@ -19,14 +20,11 @@ class OidcIssuer:
         self._keys: list[tuple[str, rsa.RSAPrivateKey]] = []
         self.jwks_fetches = 0
         self.rotate()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-        self._thread.start()
+        self._http = LoopbackHttp(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._http.url
 
     def rotate(self) -> str:
         """A new signing key, published next to the old ones; returns its kid."""
@@ -84,8 +82,7 @@ class OidcIssuer:
         return Handler
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.close()
 
     def __enter__(self) -> OidcIssuer:
         return self
