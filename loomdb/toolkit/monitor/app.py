@@ -1,0 +1,114 @@
+"""The full-screen dashboard (textual): a status line, the overview and per-operation panels side by side, the
+shards below, the alert log at the bottom. Each refresh runs `Monitor.step` in a worker thread (a slow scrape never
+freezes the keys) and redraws the panels from the new window. Keys: q quit, p pause/resume, r reset."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, RichLog, Static
+
+from . import view
+from .alerts import LogEntry
+from .derive import Window
+from .session import Monitor
+
+
+class MonitorApp(App[None]):
+    TITLE = "loomdb monitor"
+    CSS = """
+    #status { height: auto; padding: 0 1; background: $boost; }
+    #top { height: auto; max-height: 60%; }
+    #summary { width: 44; height: auto; }
+    #operations { width: 1fr; height: auto; }
+    #shards-box { height: 1fr; min-height: 5; }
+    #alerts { height: 8; border-top: solid $accent; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit"), Binding("p", "toggle_pause", "Pause"),
+                                             Binding("r", "reset", "Reset rates and alerts")]
+
+    def __init__(self, monitor: Monitor, interval_s: float, target: str) -> None:
+        super().__init__()
+        self.monitor = monitor
+        self.interval_s = interval_s
+        self.target = target
+        self.paused = False
+        self.window: Window | None = None
+        self.finished = False          # a replay ran out
+        self._busy = False
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="top"):
+            yield Static(id="summary")
+            yield Static(id="operations")
+        with VerticalScroll(id="shards-box"):
+            yield Static(id="shards")
+        yield RichLog(id="alerts", wrap=False, markup=False, max_lines=500)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._status("connecting…")
+        self._timer = self.set_interval(self.interval_s, self._refresh)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self.paused or self._busy or self.finished:
+            return
+        self._busy = True
+        self.run_worker(self._scrape, thread=True, exit_on_error=False, group="scrape")
+
+    def _scrape(self) -> None:
+        try:
+            window = self.monitor.step()
+            self.call_from_thread(self._show, window, list(self.monitor.new_entries))
+        finally:
+            self._busy = False
+
+    def _show(self, window: Window | None, new_entries: list[LogEntry]) -> None:
+        if window is None:
+            self.finished = True
+            self._status("end of recording")
+            return
+        self.window = window
+        self.query_one("#summary", Static).update(view.summary(window))
+        self.query_one("#operations", Static).update(view.operations(window))
+        self.query_one("#shards", Static).update(view.shards(window))
+        log = self.query_one("#alerts", RichLog)
+        for entry in new_entries:
+            log.write(view.alert_line(entry))
+        self._status()
+
+    def _status(self, note: str = "") -> None:
+        window = self.window
+        parts: list[str | tuple[str, str]] = [(self.target, "bold")]
+        if window is not None:
+            parts.append(f"  refresh {self.interval_s:g} s  #{self.monitor.steps}")
+            firing = len(self.monitor.firing)
+            parts.append(("  " + (f"{firing} alert(s) firing" if firing else "no alert firing"),
+                          "bold red" if firing else "green"))
+        if self.paused:
+            parts.append(("  PAUSED (p resumes)", "bold yellow"))
+        if note:
+            parts.append(f"  {note}")
+        notice = view.degraded_notice(window) if window is not None else None
+        text = Text.assemble(*parts)
+        if notice:
+            text.append("\n" + notice, style="bold yellow")
+        self.query_one("#status", Static).update(text)
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self._status()
+        if not self.paused:
+            self._refresh()
+
+    def action_reset(self) -> None:
+        self.monitor.reset()
+        self.query_one("#alerts", RichLog).clear()
+        self._status("reset: rates restart from the next refresh")
