@@ -19,7 +19,7 @@ from weaviate.classes.config import Configure
 from weaviate.classes.data import DataObject
 
 import loomdb
-from loomdb.toolkit.monitor import Monitor, live_source, load_rules
+from loomdb.toolkit.monitor import Monitor, live_source, load_rules, once, replay_source
 from loomdb.toolkit.monitor.app import MonitorApp
 from loomdb.toolkit.remote.snapshot import read_recording
 from loomdb.toolkit.remote.target import Target
@@ -84,6 +84,17 @@ def test_once_json_shows_rates_per_operation_fires_a_file_alert_and_records(cli,
     snaps = list(read_recording(recording))
     assert len(snaps) == 2 and snaps[1].taken_at - snaps[0].taken_at >= 1
     assert snaps[1].metrics is not None and any("search.busy" in a for a in snaps[1].extra["alerts"])
+    replayed, again = once(Monitor(replay_source(recording, last=2), load_rules(rules)), 0, "recording")
+    assert replayed is not None and again.exit_code == 2
+    assert {op.key: op.requests for op in replayed.operations} == {
+        f"{op['api']}:{op['operation']}": op["requests"] for op in report["measurements"]["operations"]}
+
+
+def test_an_unreachable_target_is_exit_3_not_a_crash(unused_port):
+    target = Target("127.0.0.1", unused_port, metrics_port=unused_port, timeout_s=1)
+    window, report = once(Monitor(live_source(target), load_rules(None)), 0, target.describe())
+    assert window is not None and not window.reachable
+    assert report.unreachable and report.exit_code == 3
 
 
 def test_without_metrics_the_view_degrades_and_says_what_to_set(cli, monitor_url, unused_port):

@@ -66,6 +66,9 @@ class MonitorApp(App[None]):
     def _scrape(self) -> None:
         try:
             window = self.monitor.step()
+        except Exception as exc:        # shown on the status line; the next refresh tries again
+            self.call_from_thread(self._status, f"refresh failed: {type(exc).__name__}: {exc}")
+        else:
             self.call_from_thread(self._show, window, list(self.monitor.new_entries))
         finally:
             self._busy = False
