@@ -1,14 +1,16 @@
 """The full-screen dashboard (textual): a status line, the overview and per-operation panels side by side, the
-shards below, the alert log at the bottom. Each refresh runs `Monitor.step` in a worker thread (a slow scrape never
+shards below, the alert log at the bottom. Each refresh runs `Monitor.step` in a thread of its own (a slow scrape never
 freezes the keys) and redraws the panels from the new window. Keys: q quit, p pause/resume, r reset."""
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, RichLog, Static
 
@@ -57,23 +59,36 @@ class MonitorApp(App[None]):
         self._timer = self.set_interval(self.interval_s, self._refresh)
         self._refresh()
 
+    class Refreshed(Message):
+        """A refresh ended (posted from its thread): the new window or why there is none."""
+
+        def __init__(self, window: Window | None, new_entries: list[LogEntry], error: str = "") -> None:
+            super().__init__()
+            self.window = window
+            self.new_entries = new_entries
+            self.error = error
+
     def _refresh(self) -> None:
         if self.paused or self._busy or self.finished:
             return
         self._busy = True
-        self.run_worker(self._scrape, thread=True, exit_on_error=False, group="scrape")
+        # a daemon thread, not a textual worker: quitting never waits for a scrape still under way
+        threading.Thread(target=self._scrape, name="monitor-refresh", daemon=True).start()
 
     def _scrape(self) -> None:
         try:
             window = self.monitor.step()
         except Exception as exc:        # shown on the status line; the next refresh tries again
-            self.call_from_thread(self._status, f"refresh failed: {type(exc).__name__}: {exc}")
+            self.post_message(self.Refreshed(None, [], f"refresh failed: {type(exc).__name__}: {exc}"))
         else:
-            self.call_from_thread(self._show, window, list(self.monitor.new_entries))
-        finally:
-            self._busy = False
+            self.post_message(self.Refreshed(window, list(self.monitor.new_entries)))
 
-    def _show(self, window: Window | None, new_entries: list[LogEntry]) -> None:
+    def on_monitor_app_refreshed(self, message: Refreshed) -> None:
+        self._busy = False
+        if message.error:
+            self._status(message.error)
+            return
+        window = message.window
         if window is None:
             self.finished = True
             self._status("end of recording")
@@ -83,7 +98,7 @@ class MonitorApp(App[None]):
         self.query_one("#operations", Static).update(view.operations(window))
         self.query_one("#shards", Static).update(view.shards(window))
         log = self.query_one("#alerts", RichLog)
-        for entry in new_entries:
+        for entry in message.new_entries:
             log.write(view.alert_line(entry))
         self._status()
 
