@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ..toolkit.monitor import alerts as tk_alerts
 from ..toolkit.monitor import session, view
+from ..toolkit.monitor.derive import FIGURES
 from .render import print_report
 from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 
@@ -22,7 +23,8 @@ from .toolkit_options import ToolkitCommand, build_target, endpoint_options
               "exit with the alerts' exit code; implied by --json.")
 @click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Alert rules (YAML or JSON: rules with id, expr, op, threshold, severity; `disable`, "
-              "`replace_defaults`) overriding the built-in ones by id.")
+              "`replace_defaults`) overriding the built-in ones by id. expr names a figure, `*` matching many: "
+              f"{FIGURES}.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append every snapshot to this JSON Lines recording (read by `loomdb incident`).")
 @click.option("--replay", type=click.Path(dir_okay=False, exists=True, path_type=Path),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,9 @@ from ..remote.snapshot import Snapshot
 from .quantile import histogram_quantile
 
 PERCENTILES = (("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99))
+FIGURES = ("qps, errors_per_s, error_ratio, import_rate, objects, tombstones, tombstone_ratio, queue_length, "
+           "memory_bytes, nodes_unhealthy, metrics_missing, shards.<STATUS>, "
+           "op.<api>:<operation>.<qps|errors|p50_ms|p95_ms|p99_ms> (e.g. op.grpc:Search.p99_ms)")
 ENABLE_METRICS = ("set PROMETHEUS_MONITORING_ENABLED=true on the server (and --metrics-port if it is not 2112) "
                   "for rates, latency and errors")
 
@@ -123,7 +126,7 @@ class Window:
         return sum(s.queue_length for s in self.shards)
 
     def figures(self) -> dict[str, float]:
-        """Flat named figures, what alert rules' expressions name (see alerts.py)."""
+        """Flat named figures (FIGURES lists them), what alert rules' expressions name (see alerts.py)."""
         out: dict[str, float] = {
             "metrics_missing": 0.0 if self.metrics_available else 1.0,
             "objects": float(self.objects), "tombstones": float(self.tombstones),
@@ -167,7 +170,8 @@ class Window:
 def derive(start: Snapshot | None, end: Snapshot) -> Window:
     """The window from `start` to `end`; rates need both (and both with metrics, for the request figures)."""
     seconds = max(end.taken_at - start.taken_at, 0.0) if start is not None else 0.0
-    window = Window(end, seconds, nodes=_node_rows(end), shards=_shards(end), shard_states=_shard_states(end),
+    shards = _shards(end)
+    window = Window(end, seconds, nodes=_node_rows(end), shards=shards, shard_states=_shard_states(end, shards),
                     memory_bytes=_memory(end.metrics))
     if start is None or seconds <= 0:
         return window
@@ -271,14 +275,15 @@ def _shards(snap: Snapshot) -> list[ShardFigures]:
     return sorted(rows, key=lambda r: (r.collection, r.shard))
 
 
-def _shard_states(snap: Snapshot) -> dict[str, int]:
+def _shard_states(snap: Snapshot, shards: list[ShardFigures]) -> dict[str, int]:
+    """Shards per status: weaviate_index_shards_total, else counted from /v1/nodes' indexing statuses."""
     if snap.metrics is not None:
         states = {s.labels.get("status", "?"): int(s.value) for s in snap.metrics.samples
                   if s.name == "weaviate_index_shards_total"}
         if states:
             return states
     counted: dict[str, int] = defaultdict(int)
-    for shard in _shards(snap):
+    for shard in shards:
         counted[shard.status] += 1
     return dict(counted)
 
@@ -296,13 +301,8 @@ def _memory(metrics: Metrics | None) -> float | None:
 
 def _object_total(snap: Snapshot) -> float | None:
     if snap.nodes is not None:
-        return float(sum(_iter_node_objects(snap.nodes.get("nodes", []))))
+        return float(sum(int((n.get("stats") or {}).get("objectCount") or 0) for n in snap.nodes.get("nodes", [])))
     return snap.metrics.total("object_count") if snap.metrics is not None else None
-
-
-def _iter_node_objects(nodes: Iterable[dict[str, Any]]) -> Iterable[int]:
-    for node in nodes:
-        yield int((node.get("stats") or {}).get("objectCount") or 0)
 
 
 def _round(value: float | None) -> float | None:
