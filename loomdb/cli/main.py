@@ -67,9 +67,10 @@ def _add_toolkit_commands() -> None:
     from .cmd_bench import bench
     from .cmd_lint import lint
     from .cmd_migrate import migrate
+    from .cmd_monitor import monitor
     from .toolkit_commands import audit, doctor
 
-    for command in (doctor, audit, bench, advise, migrate, lint):
+    for command in (doctor, audit, bench, advise, migrate, lint, monitor):
         cli.add_command(command)
 
 
