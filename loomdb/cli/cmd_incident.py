@@ -176,8 +176,8 @@ def _print_incident(item: Incident, books: list[str]) -> None:
         _panel("runbooks", "\n".join(f"loomdb incident runbook {name}" for name in books))
     if item.notes:
         _panel("notes", item.notes)
-    _table("metrics window", ("figure", "value"),
-           [[k, json.dumps(v, default=str) if isinstance(v, (dict, list)) else str(v)] for k, v in item.window.items()])
+    _table("metrics window", ("figure", "value"), [[k, _figure(k, v)] for k, v in item.window.items()],
+           lines=False)
     for name, doc in (("doctor", item.doctor), ("audit", item.audit)):
         if doc:
             _table(f"{name} findings (exit {doc.get('exit_code')})", ("severity", "check", "finding"),
@@ -249,12 +249,11 @@ def patterns_command(db_path, runbook_dir, as_json) -> None:
     if as_json:
         print_report(report, True)
         return
-    for title, key, rows in (("by symptoms", "symptoms", found["by_symptoms"]),
-                             ("by cause", "cause", found["by_cause"])):
-        _table(f"incident patterns {title}", (key, "count", "last (UTC)", "ids", "causes / symptoms", "runbook"),
-               [[r["key"], str(r["count"]), _when(r["last_at"]), ", ".join(map(str, r["ids"])),
-                 "; ".join(r["causes"] if key == "symptoms" else r["symptoms"]) or "-",
-                 f"loomdb incident runbook {r['runbook']}" if r["runbook"] else "-"] for r in rows])
+    for title, key, other in (("by symptoms", "symptoms", "causes"), ("by cause", "cause", "symptoms")):
+        _table(f"incident patterns {title}", (key, "count", "open", "last (UTC)", "ids", other, "runbook"),
+               [[r["key"], str(r["count"]), str(r["open"]), _when(r["last_at"]), ", ".join(map(str, r["ids"])),
+                 "; ".join(r[other]) or "-", f"loomdb incident runbook {r['runbook']}" if r["runbook"] else "-"]
+                for r in found[f"by_{key}"]])
 
 
 @incident.command("runbook", cls=ToolkitCommand)
@@ -302,22 +301,26 @@ def _when(seconds: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds)) if seconds else "-"
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[list[str]]) -> None:
-    """A rich table on a terminal; tab-free aligned plain lines otherwise (pipes, files, CI logs)."""
-    if sys.stdout.isatty():
-        table = Table(title=title, show_lines=True)
+def _figure(key: str, value: Any) -> str:
+    if key.endswith("_at") and isinstance(value, (int, float)):
+        return f"{_when(value)} UTC"
+    return json.dumps(value, default=str) if isinstance(value, (dict, list)) else str(value)
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[list[str]], lines: bool = True) -> None:
+    """A rich table on a terminal; " | "-separated plain lines otherwise (pipes, files, CI logs)."""
+    if not sys.stdout.isatty():
+        out = [f"{title}:", *("  " + " | ".join(cell.replace("\n", "; ") for cell in row) for row in rows)]
+        sys.stdout.write("\n".join(out if rows else [*out, "  (none)"]) + "\n")
+    elif not rows:
+        Console().print(f"{title}: [dim](none)[/]")
+    else:
+        table = Table(title=title, show_lines=lines)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*row)
         Console().print(table)
-        return
-    out = [f"{title}:"]
-    for row in rows:
-        out.append("  " + " | ".join(cell.replace("\n", "; ") for cell in row))
-    if not rows:
-        out.append("  (none)")
-    sys.stdout.write("\n".join(out) + "\n")
 
 
 def _panel(title: str, body: str) -> None:

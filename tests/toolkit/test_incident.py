@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import jsonschema
 import numpy as np
 import pytest
 import weaviate
@@ -17,6 +18,7 @@ from loomdb.toolkit.incident import RULES, CaptureOptions, Incident, IncidentSto
 from loomdb.toolkit.incident.window import summarise
 from loomdb.toolkit.remote.metrics import Metrics, Sample
 from loomdb.toolkit.remote.snapshot import Snapshot, append_snapshot, take_snapshot
+from loomdb.toolkit.schema import REPORT_SCHEMA
 
 OBJECTS, DELETED = 1000, 95     # 95 tombstones: > 10 % of the 905 live objects (doctor's threshold) but < 10 % of
                                 # the 1000-node graph, so loomdb's cleanup cycle leaves them in place
@@ -55,6 +57,7 @@ def test_record_derives_symptoms_from_a_live_target(cli, churned, tmp_path):
     run = cli("incident", "record", _url(churned), "--metrics-port", str(churned.metrics_port), "--title",
               "searches slow after a purge", "--note", "purged 95 objects", "--window", "0.5", "--db", db, "--json")
     doc = run.json()
+    jsonschema.validate(doc, REPORT_SCHEMA)
     assert doc["command"] == "incident" and run.code == doc["exit_code"] == 1, run.err    # MEDIUM: tombstones
     assert "tombstones" in doc["measurements"]["symptoms"]
     assert doc["measurements"]["window"]["tombstones"] == DELETED
@@ -97,7 +100,9 @@ def test_list_close_patterns_and_the_runbook_update(cli, tmp_path):
     copied = (books / "readonly-disk-full.md").read_text()
     assert "## Seen before" in copied and f"incident #{ids[1]}" in copied and "grew the volume" in copied
     store.annotate(ids[3], cause="Disk  full")                           # the same cause, spelt differently
-    found = cli("incident", "patterns", "--runbooks", str(books), "--db", str(db), "--json").json()["measurements"]
+    document = cli("incident", "patterns", "--runbooks", str(books), "--db", str(db), "--json").json()
+    jsonschema.validate(document, REPORT_SCHEMA)
+    found = document["measurements"]
     top = found["by_symptoms"][0]
     assert (top["key"], top["count"], top["runbook"]) == ("readonly-shards + import-errors", 3, "readonly-disk-full")
     assert top["ids"] == [ids[4], ids[3], ids[1]] and top["open"] == 2

@@ -3,6 +3,7 @@ their recorded cause (what it turned out to be), with counts and recency, each g
 first. Recurring groups are the runbooks worth improving."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,9 @@ class Group:
 
     def to_dict(self, runbooks: dict[str, Runbook]) -> dict[str, Any]:
         tags = sorted({t for i in self.incidents for t in i.tags}, key=lambda t: PRIORITY.get(t, len(PRIORITY)))
-        books = matching(tags, runbooks)
+        # a cause group may mix symptom sets: its runbook is that of its most frequent set (ties: the newest)
+        leading = Counter(tuple(i.tags) for i in self.incidents).most_common(1)[0][0]
+        books = matching(list(leading), runbooks)
         causes = sorted({i.cause for i in self.incidents if i.cause})
         return {
             "key": self.key, "count": len(self.incidents), "ids": [i.id for i in self.incidents],
@@ -40,7 +43,8 @@ def cause_key(incident: Incident) -> str:
 
 
 def patterns(incidents: list[Incident], runbooks: dict[str, Runbook]) -> dict[str, list[dict[str, Any]]]:
-    """{"by_symptoms": [...], "by_cause": [...]}, each most frequent first, then most recent."""
+    """{"by_symptoms": [...], "by_cause": [...]}, each most frequent first, then most recent (`incidents` are
+    expected newest first, as the store lists them)."""
     def grouped(key_of: Any) -> list[dict[str, Any]]:
         groups: dict[str, Group] = {}
         for incident in incidents:
