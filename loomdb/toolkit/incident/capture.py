@@ -52,9 +52,11 @@ def capture(target: Target, title: str, notes: str = "", options: CaptureOptions
     step("doctor")
     doctor_doc = _run("doctor", lambda: _doctor(target), errors)
     audit_doc = None
-    if opts.run_audit and not (doctor_doc or {}).get("unreachable"):
+    if opts.run_audit and _answers_queries(doctor_doc):
         step("audit")
         audit_doc = _run("audit", lambda: _audit(target), errors)
+    elif opts.run_audit:
+        errors.append("audit: skipped (doctor did not see both REST and gRPC answer)")
     if opts.recording is None:
         snapshots.extend(_rest_of_window(target, snapshots[0].taken_at, opts, step))
         source = "live"
@@ -77,6 +79,13 @@ def _audit(target: Target) -> dict[str, Any]:
     from .. import audit
 
     return audit(target).to_dict()
+
+
+def _answers_queries(doctor_doc: dict[str, Any] | None) -> bool:
+    """Whether an audit can run: its queries need REST and gRPC (a dead port would only add timeouts)."""
+    if doctor_doc is None or doctor_doc.get("unreachable"):
+        return False
+    return not any(f["check"] == "grpc.reachable" for f in doctor_doc.get("findings", []))
 
 
 def _run(what: str, call: Callable[[], dict[str, Any]], errors: list[str]) -> dict[str, Any] | None:

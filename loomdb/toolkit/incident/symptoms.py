@@ -62,20 +62,9 @@ def _slow(w: dict[str, Any]) -> str | None:
 def _counted(key: str, what: str) -> WindowTest:
     def test(w: dict[str, Any]) -> str | None:
         count = w.get(key) or 0
-        if not count:
-            return None
-        listed = {k: v for k, v in (w.get("errors_total") or {}).items() if _belongs(key, k)}
-        return f"{count:.0f} {what} since the server started: {listed}"
+        listed = (w.get("error_classes") or {}).get(key, {})
+        return f"{count:.0f} {what} since the server started: {listed}" if count else None
     return test
-
-
-def _belongs(key: str, error: str) -> bool:
-    status = error.split(" ")[1]
-    if key == "auth_failures":
-        return status in ("401", "403", "Unauthenticated", "PermissionDenied")
-    if key == "import_errors":
-        return "batch" in error.lower()
-    return status.startswith("5") or not status.isdigit()
 
 
 def _no_metrics(w: dict[str, Any]) -> str | None:

@@ -40,7 +40,8 @@ def summarise(snapshots: Sequence[Snapshot], source: str) -> dict[str, Any]:
     before = errors_by_status(oldest) if len(scraped) > 1 else {}
     out["errors_total"] = totals
     out["errors_window"] = {k: v - before.get(k, 0) for k, v in totals.items() if v - before.get(k, 0) > 0}
-    out.update(_error_classes(totals))
+    out["error_classes"] = error_classes(totals)
+    out.update({name: sum(counts.values()) for name, counts in out["error_classes"].items()})
     out["latency_p99_ms"] = {api: p99_ms(newest, oldest if len(scraped) > 1 else None, name)
                              for api, name in (("grpc", GRPC_HISTOGRAM), ("http", HTTP_HISTOGRAM))}
     out.update(objects=newest.total("object_count"), tombstones=newest.total("vector_index_tombstones"),
@@ -73,19 +74,19 @@ def _http_status(labels: dict[str, str]) -> int:
         return 200
 
 
-def _error_classes(errors: dict[str, float]) -> dict[str, float]:
-    """The error counts the symptom rules read: authentication/authorisation refusals, server faults, and
-    failed imports (any non-OK batch request)."""
-    auth = server = imports = 0.0
+def error_classes(errors: dict[str, float]) -> dict[str, dict[str, float]]:
+    """The errors the symptom rules read, by class: authentication/authorisation refusals, server faults, and
+    failed imports (any non-OK batch request); one error may be in several classes."""
+    out: dict[str, dict[str, float]] = {"auth_failures": {}, "server_errors": {}, "import_errors": {}}
     for key, count in errors.items():
-        api, status, method, *route = key.split(" ")
+        api, status, *where = key.split(" ")
         if status in AUTH_STATUSES:
-            auth += count
+            out["auth_failures"][key] = count
         if (api == "http" and int(status) >= 500) or (api == "grpc" and status not in GRPC_USER_ERRORS):
-            server += count
-        if "batch" in " ".join([method, *route]).lower():
-            imports += count
-    return {"auth_failures": auth, "server_errors": server, "import_errors": imports}
+            out["server_errors"][key] = count
+        if "batch" in " ".join(where).lower():
+            out["import_errors"][key] = count
+    return out
 
 
 def p99_ms(newest: Metrics, oldest: Metrics | None, histogram: str) -> float | None:
