@@ -158,6 +158,20 @@ def test_rebuild_swaps_the_alias_under_queries_then_rollback(planted, live, url,
     assert code == 0 and again["findings"][0]["check"] == "change.nothing_to_undo"
 
 
+def test_adopt_alias_turns_a_collection_into_an_alias(planted, url, tmp_path):
+    solo = planted.collections.create("Solo", properties=[Property(name="body", data_type=DataType.TEXT)])
+    solo.data.insert_many([{"body": f"b {i}"} for i in range(20)])
+    desired = _write(tmp_path, "solo.json", {"classes": [
+        {"class": "Solo", "properties": [{"name": "body", "dataType": ["text"], "tokenization": "field"}]}]})
+    code, report = _in_process("apply", url, desired, "--yes", "--adopt-alias", "--copy-rate", "1000")
+    assert code == 0, report["findings"]
+    assert [s["action"] for s in report["measurements"]["steps"]] == [
+        "create_copy_target", "adopt", "create_copy_target", "rebuild"]
+    assert planted.alias.get(alias_name="Solo").collection == "Solo_v2"
+    assert len(planted.collections.use("Solo").query.fetch_objects(limit=100).objects) == 20
+    assert len(planted.collections.use("Solo_v1").query.fetch_objects(limit=100).objects) == 20
+
+
 def test_bad_file_is_a_usage_error(url, cli, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("classes: [{class: Docs, properties: 3}]")

@@ -145,7 +145,7 @@ class _Runner:
         source, alias = p.physical, p.name
         if not p.via_alias:
             assert p.adopt_name is not None
-            self._copy(source, p.adopt_name, diff.for_create(state.classes[source]))
+            self._copy(source, p.adopt_name, {**diff.for_create(state.classes[source]), "class": p.adopt_name})
             live.drop_class(self.http, source)
             live.set_alias(self.http, source, p.adopt_name, exists=False)
             self._check_alias(source, p.adopt_name)

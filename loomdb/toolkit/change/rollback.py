@@ -53,6 +53,8 @@ def rollback(target: Target, ledger_path: Path, drop_new: bool = False) -> Repor
                 report.add(Finding("change.undone", severity, f"{step['action']} "
                                    f"{step.get('collection') or step.get('alias') or ''}", outcome,
                                    collection=step.get("collection")))
+            report.add(Finding("change.rolled_back", Severity.INFO, f"Rolled back run {run}",
+                               f"{len(undone)} step(s) undone in reverse order"))
         except (live.LiveError, schema_copy.SchemaCopyError, httpx.HTTPError) as exc:
             ledger.step("failed", status="failed", detail=str(exc))
             report.add(Finding("change.rollback_failed", Severity.HIGH, "Rollback stopped", str(exc),
