@@ -5,7 +5,8 @@
     python benchmarks/bench_migrate.py --n 100000 --batch-size 1000
     python benchmarks/bench_migrate.py --index flat --async-indexing
 
-Prints objects/s of the data phase (schema, references and validation excluded) and of the whole command, next to
+The destination is written through gRPC BatchObjects (vectors as packed float32 bytes) for collections of plain
+property types (migrate/grpc_writer.py), REST batches otherwise. Prints objects/s of the data phase (schema, references and validation excluded) and of the whole command, next to
 the rate at which the same server imports the same objects from plain REST batches (the ceiling: a copy writes
 through the same path)."""
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from ..migrate import data, schema_copy, validate
+from ..migrate import data, grpc_writer, schema_copy, validate
 from ..migrate.checkpoint import Checkpoint
 from ..remote.target import Target
 from ..report import Finding, Report, Severity
@@ -190,11 +190,12 @@ class _Runner:
     def _copy_data(self, source: str, dest: str, old: dict[str, Any], config: dict[str, Any],
                    tenants: list[str | None]) -> int:
         skipped = diff.not_copied(old, config)
+        writer = grpc_writer.GrpcWriter(self.client) if grpc_writer.usable(config) else None
         copied = 0
         for tenant in tenants:
             self.progress(f"copying {source}{'/' + tenant if tenant else ''} -> {dest}")
             result = data.copy_objects(self.http, self.http, source, tenant, skipped, Checkpoint(None),
-                                       self.options.batch_size, 0, lambda n: None, dst_name=dest)
+                                       self.options.batch_size, 0, lambda n: None, dst_name=dest, writer=writer)
             if result.errors:
                 raise StepFailed(f"{len(result.errors)} objects refused by {dest}: {'; '.join(result.errors[:3])}")
             copied += result.objects

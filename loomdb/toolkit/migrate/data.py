@@ -18,6 +18,7 @@ import httpx
 from .checkpoint import DONE, Checkpoint, stream_key
 
 Progress = Callable[[int], None]
+Writer = Callable[[str, "str | None", list[dict[str, Any]], set[str]], list[str]]   # (name, tenant, page, skipped)
 
 
 class CopyError(RuntimeError):
@@ -94,10 +95,12 @@ def as_batch_object(obj: dict[str, Any], references: set[str], dst_name: str | N
 
 def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | None, references: set[str],
                  checkpoint: Checkpoint, batch_size: int, sample: int, progress: Progress,
-                 stop_after: int | None = None, writers: int = 2, dst_name: str | None = None) -> StreamResult:
+                 stop_after: int | None = None, writers: int = 2, dst_name: str | None = None,
+                 writer: Writer | None = None) -> StreamResult:
     """One class/tenant's objects, without the `references` properties, `writers` batches in flight at once, into
     the destination's `dst_name` (default: the same name). The checkpoint advances in page order, only past pages
-    whose batch and every earlier one are written."""
+    whose batch and every earlier one are written. `writer` sends a batch (default: REST /v1/batch/objects on
+    `dst`)."""
     key = stream_key("data", name, tenant)
     result = StreamResult()
     after = checkpoint.get(key)
@@ -105,6 +108,7 @@ def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | 
         return result
     chooser = random.Random(key)
     in_flight: deque[tuple[Future[list[str]], list[dict[str, Any]]]] = deque()
+    write = writer or (lambda *args: write_objects(dst, *args))
 
     def settle() -> None:
         written, page = in_flight.popleft()
@@ -119,8 +123,7 @@ def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | 
     with ThreadPoolExecutor(max(1, writers)) as pool:
         try:
             for page in prefetched(pages(src, name, tenant, after, batch_size)):
-                in_flight.append((pool.submit(write_objects, dst, dst_name or name, tenant, page, references),
-                                  page))
+                in_flight.append((pool.submit(write, dst_name or name, tenant, page, references), page))
                 while len(in_flight) >= max(1, writers) or (in_flight and in_flight[0][0].done()):
                     settle()
             while in_flight:
