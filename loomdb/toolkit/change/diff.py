@@ -59,10 +59,6 @@ class CollectionPlan:
             return "none"
         return "update" if self.kind is Kind.IN_PLACE else "rebuild"
 
-    @property
-    def removed_properties(self) -> list[str]:
-        return [c.path[1] for c in self.changes if c.path[0] == "properties" and len(c.path) == 2 and c.after is None]
-
 
 @dataclass(frozen=True)
 class TenantChange:
