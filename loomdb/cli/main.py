@@ -65,13 +65,14 @@ def serve(host: str | None, port: int | None, grpc_port: int | None, data_path: 
 def _add_toolkit_commands() -> None:
     from .cmd_advise import advise
     from .cmd_bench import bench
+    from .cmd_change import change
     from .cmd_incident import incident
     from .cmd_lint import lint
     from .cmd_migrate import migrate
     from .cmd_monitor import monitor
     from .toolkit_commands import audit, doctor
 
-    for command in (doctor, audit, bench, advise, migrate, lint, monitor, incident):
+    for command in (doctor, audit, bench, advise, migrate, lint, monitor, incident, change):
         cli.add_command(command)
 
 

@@ -29,7 +29,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                  "duration_s", "measurements", "findings"],
     "properties": {
         "schema_version": {"const": 1},
-        "command": {"enum": ["doctor", "audit", "bench", "advise", "migrate", "lint", "monitor", "incident"]},
+        "command": {"enum": ["doctor", "audit", "bench", "advise", "migrate", "lint", "monitor", "incident", "change"]},
         "target": {"type": "string"},           # the REST URL and gRPC port asked
         "worst_severity": _SEVERITY,
         "exit_code": {"enum": [0, 1, 2, 3]},

@@ -30,6 +30,12 @@ class Loaded:
 
 
 def from_file(path: str) -> Loaded:
+    document, text = read_document(path)
+    return Loaded(Context(classes_of(document, path)), "<stdin>" if path == "-" else path, text)
+
+
+def read_document(path: str) -> tuple[Any, str]:
+    """(parsed document, text) of a JSON or YAML (.yaml/.yml) file; `-` reads stdin."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text()
     except OSError as exc:
@@ -39,7 +45,7 @@ def from_file(path: str) -> Loaded:
     except (ValueError, yaml.YAMLError) as exc:
         raise SchemaSourceError(f"{path} is not valid {'YAML' if path.endswith(('.yaml', '.yml')) else 'JSON'}: "
                                 f"{exc}") from None
-    return Loaded(Context(classes_of(document, path)), "<stdin>" if path == "-" else path, text)
+    return document, text
 
 
 def classes_of(document: Any, where: str) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from weaviate.exceptions import WeaviateBaseError
 
 from ..remote.target import Target, as_target
 from ..report import Finding, Report, Severity
-from . import schema_copy, validate
+from . import grpc_writer, schema_copy, validate
 from .checkpoint import Checkpoint, stream_key
 from .data import CopyError, Interrupted, StreamResult, copy_objects, copy_references
 
@@ -120,10 +120,13 @@ def _run(report: Report, src: httpx.Client, dst: httpx.Client, src_target: Targe
         counter = _Counter(sum(source_counts.values()), on_progress)
         copy_start = time.perf_counter()
         references = {c["class"]: schema_copy.reference_properties(c) for c in classes}
+        fast = grpc_writer.GrpcWriter(dst_client)
+        writers = {c["class"]: fast if grpc_writer.usable(c) else None for c in classes}
         with ThreadPoolExecutor(max(1, options.parallel)) as pool:
             results = dict(zip(streams, pool.map(lambda s: copy_objects(
                 src, dst, s.collection, s.tenant, set(references[s.collection]), checkpoint, options.batch_size,
-                options.sample, counter, options.stop_after, options.writers), streams)))
+                options.sample, counter, options.stop_after, options.writers, writer=writers[s.collection]),
+                streams)))
         copy_s = time.perf_counter() - copy_start
         schema_copy.add_references(dst, classes)
         for stream in streams:

@@ -18,6 +18,7 @@ import httpx
 from .checkpoint import DONE, Checkpoint, stream_key
 
 Progress = Callable[[int], None]
+Writer = Callable[[str, "str | None", list[dict[str, Any]], set[str]], list[str]]   # (name, tenant, page, skipped)
 
 
 class CopyError(RuntimeError):
@@ -78,8 +79,9 @@ def prefetched(source: Iterator[list[dict[str, Any]]], depth: int = 3) -> Iterat
         yield item
 
 
-def as_batch_object(obj: dict[str, Any], references: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"class": obj["class"], "id": obj["id"],
+def as_batch_object(obj: dict[str, Any], references: set[str], dst_name: str | None = None) -> dict[str, Any]:
+    """The object as a batch item, without the `references` properties, into `dst_name` (default: its class)."""
+    out: dict[str, Any] = {"class": dst_name or obj["class"], "id": obj["id"],
                            "properties": {k: v for k, v in (obj.get("properties") or {}).items()
                                           if k not in references}}
     if obj.get("vector"):
@@ -93,9 +95,12 @@ def as_batch_object(obj: dict[str, Any], references: set[str]) -> dict[str, Any]
 
 def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | None, references: set[str],
                  checkpoint: Checkpoint, batch_size: int, sample: int, progress: Progress,
-                 stop_after: int | None = None, writers: int = 2) -> StreamResult:
-    """One class/tenant's objects, without reference properties, `writers` batches in flight at once. The
-    checkpoint advances in page order, only past pages whose batch and every earlier one are written."""
+                 stop_after: int | None = None, writers: int = 2, dst_name: str | None = None,
+                 writer: Writer | None = None) -> StreamResult:
+    """One class/tenant's objects, without the `references` properties, `writers` batches in flight at once, into
+    the destination's `dst_name` (default: the same name). The checkpoint advances in page order, only past pages
+    whose batch and every earlier one are written. `writer` sends a batch (default: REST /v1/batch/objects on
+    `dst`)."""
     key = stream_key("data", name, tenant)
     result = StreamResult()
     after = checkpoint.get(key)
@@ -103,6 +108,7 @@ def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | 
         return result
     chooser = random.Random(key)
     in_flight: deque[tuple[Future[list[str]], list[dict[str, Any]]]] = deque()
+    write = writer or (lambda *args: write_objects(dst, *args))
 
     def settle() -> None:
         written, page = in_flight.popleft()
@@ -117,7 +123,7 @@ def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | 
     with ThreadPoolExecutor(max(1, writers)) as pool:
         try:
             for page in prefetched(pages(src, name, tenant, after, batch_size)):
-                in_flight.append((pool.submit(_write_objects, dst, name, tenant, page, references), page))
+                in_flight.append((pool.submit(write, dst_name or name, tenant, page, references), page))
                 while len(in_flight) >= max(1, writers) or (in_flight and in_flight[0][0].done()):
                     settle()
             while in_flight:
@@ -129,10 +135,10 @@ def copy_objects(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | 
     return result
 
 
-def _write_objects(dst: httpx.Client, name: str, tenant: str | None, page: list[dict[str, Any]],
-                   references: set[str]) -> list[str]:
-    """One batch written; the per-object errors the destination answered."""
-    reply = dst.post("/v1/batch/objects", json={"objects": [as_batch_object(o, references) for o in page]})
+def write_objects(dst: httpx.Client, name: str, tenant: str | None, page: list[dict[str, Any]],
+                  references: set[str]) -> list[str]:
+    """One batch written into collection `name`; the per-object errors the destination answered."""
+    reply = dst.post("/v1/batch/objects", json={"objects": [as_batch_object(o, references, name) for o in page]})
     if reply.status_code != 200:
         raise CopyError(f"write {name}/{tenant or '-'}: HTTP {reply.status_code} {reply.text[:300]}")
     return [f"{item.get('id')}: {e.get('message')}" for item in reply.json()
@@ -155,15 +161,16 @@ class Interrupted(RuntimeError):
 
 
 def copy_references(src: httpx.Client, dst: httpx.Client, name: str, tenant: str | None, references: list[str],
-                    checkpoint: Checkpoint, batch_size: int) -> StreamResult:
-    """The reference properties of one class/tenant, once every object exists on the destination."""
+                    checkpoint: Checkpoint, batch_size: int, dst_name: str | None = None) -> StreamResult:
+    """The reference properties of one class/tenant, once every object exists on the destination (in `dst_name`,
+    default the same name)."""
     key = stream_key("refs", name, tenant)
     result = StreamResult()
     after = checkpoint.get(key)
     if after == DONE:
         return result
     for page in pages(src, name, tenant, after, batch_size, vectors=False):
-        batch = [{"from": f"weaviate://localhost/{name}/{obj['id']}/{prop}", "to": ref["beacon"],
+        batch = [{"from": f"weaviate://localhost/{dst_name or name}/{obj['id']}/{prop}", "to": ref["beacon"],
                   **({"tenant": tenant} if tenant else {})}
                  for obj in page for prop in references
                  for ref in (obj.get("properties") or {}).get(prop) or []]
