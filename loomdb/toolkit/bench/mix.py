@@ -25,6 +25,12 @@ _KINDS = tuple(MIX)
 _CUMULATIVE = np.cumsum([MIX[k] for k in _KINDS]) / sum(MIX.values())
 
 
+def load_kind(seed: int, i: int) -> str:
+    """Op i's kind, drawn from its index alone (so the kind of a failed op is known too)."""
+    draw = np.random.default_rng([seed, 17, i]).random()
+    return _KINDS[min(int(np.searchsorted(_CUMULATIVE, draw, side="right")), len(_KINDS) - 1)]
+
+
 class LoadMix:
     """One op of the mix per index; `worker`/`workers` choose this process's stripe of rows to delete."""
 
@@ -47,12 +53,8 @@ class LoadMix:
             self._inserted += inserted
             self._deleted += deleted
 
-    def kind(self, i: int) -> str:
-        draw = np.random.default_rng([self._seed, 17, i]).random()
-        return _KINDS[min(int(np.searchsorted(_CUMULATIVE, draw, side="right")), len(_KINDS) - 1)]
-
     def prepare(self, i: int) -> tuple[str, Any]:
-        kind = self.kind(i)
+        kind = load_kind(self._seed, i)
         rng = np.random.default_rng([self._seed, 18, i])
         if kind == "insert":
             return kind, self._maker.make(i, self._batch)

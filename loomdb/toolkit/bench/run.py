@@ -89,7 +89,7 @@ def bench(target: Target | str | Any | None = None, options: BenchOptions | None
         return report
     try:
         if options.collection:
-            _bench_own(client, target, options, report, say)
+            _bench_own(client, target, options.collection, options, report, say)
         else:
             _bench_generated(client, target, options, report, say)
     finally:
@@ -146,9 +146,9 @@ def _bench_shared(client: Any, target: Target, options: BenchOptions, data: ds.D
             if workload == "import":
                 figures["objects_per_s"] = round(result.qps * options.batch_size, 1)
             if workload == "mixed":
-                figures.update(per_kind(result, spec.build(client).kind, ("read", "write")))
+                figures.update(per_kind(result, spec.kind, ("read", "write")))
             if workload == "load":
-                figures["ops"] = per_kind(result, spec.build(client).kind, tuple(MIX))
+                figures["ops"] = per_kind(result, spec.kind, tuple(MIX))
                 figures["acknowledged"] = _acknowledged(stored_before, measured.acknowledged, _count(collection))
                 _check_acknowledged(figures["acknowledged"], report, name)
     finally:
@@ -156,8 +156,8 @@ def _bench_shared(client: Any, target: Target, options: BenchOptions, data: ds.D
             client.collections.delete(name)
 
 
-def _bench_own(client: Any, target: Target, options: BenchOptions, report: Report, say: Progress) -> None:
-    name = options.collection
+def _bench_own(client: Any, target: Target, name: str, options: BenchOptions, report: Report,
+               say: Progress) -> None:
     if not client.collections.exists(name):
         report.add(Finding("collection.missing", Severity.CRITICAL, f"Collection {name!r} does not exist",
                            f"GET /v1/schema/{name} found nothing", action="Check the name (case matters)."))

@@ -7,8 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .load import Operation
-from .mix import LoadMix
-from .workloads import Bm25, Hybrid, Import, Mixed, NearVector, ObjectMaker, QuerySet, TenantNearVector, bucket_filter
+from .mix import LoadMix, load_kind
+from .workloads import (
+    Bm25,
+    Hybrid,
+    Import,
+    Mixed,
+    NearVector,
+    ObjectMaker,
+    QuerySet,
+    TenantNearVector,
+    bucket_filter,
+    mixed_kind,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,15 @@ class OpSpec:
             return LoadMix(collection, self.queries, self.maker, self.rows, self.k, self.cutoff or 10, self.seed,
                            worker, workers)
         return Import(collection, self.maker, self.batch_size)
+
+
+    def kind(self, i: int) -> str:
+        """Op i's kind within a mix (the workload's name for the single-kind workloads)."""
+        if self.workload == "load":
+            return load_kind(self.seed, i)
+        if self.workload == "mixed":
+            return mixed_kind(self.seed, self.write_ratio, i)
+        return self.workload
 
 
 def bucket_filter_of(cutoff: int | None) -> Any:

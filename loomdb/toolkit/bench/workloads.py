@@ -109,6 +109,11 @@ class Import:
         return len(batch)
 
 
+def mixed_kind(seed: int, write_ratio: float, i: int) -> str:
+    """Op i's kind in the mixed workload, drawn from its index alone (so the kind of a failed op is known too)."""
+    return "write" if np.random.default_rng([seed, 7, i]).random() < write_ratio else "read"
+
+
 class Mixed:
     """Reads (near_vector) and single-object writes, a `write_ratio` share of writes, drawn per op."""
 
@@ -117,12 +122,8 @@ class Mixed:
         self._reads, self._collection, self._maker = reads, collection, maker
         self._write_ratio, self._seed = write_ratio, seed
 
-    def kind(self, i: int) -> str:
-        """Op i's kind, drawn from its index (so the kind of a failed op is known too)."""
-        return "write" if np.random.default_rng([self._seed, 7, i]).random() < self._write_ratio else "read"
-
     def prepare(self, i: int) -> tuple[str, Any]:
-        if self.kind(i) == "write":
+        if mixed_kind(self._seed, self._write_ratio, i) == "write":
             return "write", self._maker.make(i, 1)[0]
         return "read", self._reads.prepare(i)
 
