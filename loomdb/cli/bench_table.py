@@ -47,15 +47,18 @@ def print_bench(report: Report, as_json: bool) -> None:
 
 def _table(title: str, first: str, rows: list[tuple[str, dict[str, Any]]], terminal: bool) -> Table:
     table = Table(title=title, box=box.SIMPLE if terminal else None, title_justify="left")
-    for column in (first, "QPS", "p50 ms", "p95 ms", "p99 ms", "max ms", "recall", "done", "errors"):
+    with_recall = any("recall" in figures for _name, figures in rows)
+    columns = (first, "QPS", "p50 ms", "p95 ms", "p99 ms", "max ms", *(("recall",) if with_recall else ()), "done",
+               "errors")
+    for column in columns:
         table.add_column(column, justify="left" if column == first else "right")
     for name, figures in rows:
         recall = figures.get("recall")
         recall_text = f"{recall['mean']:.3f}" if isinstance(recall, dict) else (
             f"{recall:.3f}" if isinstance(recall, float) else "")
         table.add_row(name, f"{figures.get('qps', 0):.1f}", *(f"{figures[m]:.2f}" if m in figures else "" for m in
-                      ("p50_ms", "p95_ms", "p99_ms", "max_ms")), recall_text, str(figures.get("completed", "")),
-                      str(figures.get("errors", "")))
+                      ("p50_ms", "p95_ms", "p99_ms", "max_ms")), *((recall_text,) if with_recall else ()),
+                      str(figures.get("completed", "")), str(figures.get("errors", "")))
     return table
 
 
@@ -69,13 +72,14 @@ def print_history(report: Report, as_json: bool) -> None:
     history = report.measurements["history"]
     table = Table(title=f"loomdb bench history: {history['dir']} ({history['recorded_runs']} runs recorded)",
                   box=box.SIMPLE if terminal else None, title_justify="left")
-    for column in ("run", "when (UTC)", "preset", "workload", "QPS", "p50 ms", "p95 ms", "p99 ms", "recall",
-                   "errors"):
-        table.add_column(column, justify="left" if column in ("when (UTC)", "preset", "workload") else "right")
+    texts = ("when (UTC)", "preset", "config", "workload")
+    for column in ("run", *texts, "QPS", "p50 ms", "p95 ms", "p99 ms", "recall", "errors"):
+        table.add_column(column, justify="left" if column in texts else "right")
     for row in history["rows"]:
         when = datetime.fromtimestamp(row["recorded_at"], timezone.utc).strftime("%Y-%m-%d %H:%M:%S") \
             if row["recorded_at"] else ""
-        table.add_row(str(row["run"]), when, row["preset"] or "-", row["workload"], _number(row["qps"], 1),
+        table.add_row(str(row["run"]), when, row["preset"] or "-", row["config"], row["workload"],
+                      _number(row["qps"], 1),
                       *(_number(row[m], 2) for m in ("p50_ms", "p95_ms", "p99_ms")), _number(row["recall"], 3),
                       str(row["errors"]))
     console.print(table)

@@ -65,12 +65,13 @@ def test_tenants_workload_measures_activation(cli, url, live_client, history):
     assert not (history / "runs.jsonl").exists()                         # --no-record
 
 
-def _run_document(qps: float, p99: float) -> dict:
-    return {"target": "t", "measurements": {"settings": {"preset": "hybrid"}, "workloads": {
+def _run_document(qps: float, p99: float, target: str = "t") -> dict:
+    return {"target": target, "measurements": {"settings": {"preset": "hybrid"}, "workloads": {
         "bm25": {"qps": qps, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "errors": 0}}}}
 
 
 def test_history_view_shows_the_trend_and_flags_a_drift(cli, history, tmp_path):
+    record_run(_run_document(10.0, 50.0, target="elsewhere"), history)    # not comparable: another target
     for qps, p99 in ((100.0, 3.0), (104.0, 3.1), (60.0, 9.0)):
         record_run(_run_document(qps, p99), history)
     with (history / "runs.jsonl").open("a") as torn:
@@ -81,7 +82,8 @@ def test_history_view_shows_the_trend_and_flags_a_drift(cli, history, tmp_path):
     jsonschema.validate(document, REPORT_SCHEMA)
     assert run.code == 1                                                 # the drift is MEDIUM
     rows = document["measurements"]["history"]["rows"]
-    assert [(r["run"], r["qps"]) for r in rows] == [(1, 100.0), (2, 104.0), (3, 60.0)]
+    assert [(r["run"], r["qps"]) for r in rows] == [(1, 10.0), (2, 100.0), (3, 104.0), (4, 60.0)]
+    assert rows[0]["config"] != rows[1]["config"] == rows[3]["config"]
     trend = document["measurements"]["history"]["trend"]["bm25"]
     assert trend["metrics"]["qps"]["baseline"] == 102.0 and trend["metrics"]["qps"]["regressed"]
     assert next(f for f in document["findings"] if f["check"] == "bench.trend")["severity"] == "MEDIUM"
@@ -90,7 +92,7 @@ def test_history_view_shows_the_trend_and_flags_a_drift(cli, history, tmp_path):
     lines = human.out.splitlines()
     header = next(line for line in lines if "QPS" in line)
     assert header.split()[:4] == ["run", "when", "(UTC)", "preset"]
-    assert [line.split()[0] for line in lines if line.split()[:1] in (["2"], ["3"])] == ["2", "3"]
+    assert [line.split()[0] for line in lines if line.split()[:1] in (["2"], ["3"], ["4"])] == ["3", "4"]
 
 
 def test_load_preset_refuses_a_users_collection(cli, url):

@@ -5,6 +5,7 @@ trend the history view reads. A metric regresses when it got worse than the base
 latency percentiles up, QPS down (percent of the baseline), recall down (absolute points)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -154,7 +155,8 @@ def trend_rows(runs: list[dict[str, Any]], workloads: tuple[str, ...] = (), pres
                 continue
             recall = figures.get("recall")
             rows.append({"run": number, "recorded_at": run.get("recorded_at"), "target": report.get("target"),
-                         "preset": settings.get("preset"), "workload": workload,
+                         "preset": settings.get("preset"), "config": _fingerprint(report.get("target"), settings),
+                         "workload": workload,
                          "qps": figures.get("qps"), "p50_ms": figures.get("p50_ms"),
                          "p95_ms": figures.get("p95_ms"), "p99_ms": figures.get("p99_ms"),
                          "recall": recall.get("mean") if isinstance(recall, dict) else recall,
@@ -166,14 +168,16 @@ def trend_rows(runs: list[dict[str, Any]], workloads: tuple[str, ...] = (), pres
 
 
 def trend_findings(rows: list[dict[str, Any]], report: Report, thresholds: Thresholds) -> dict[str, Any]:
-    """Per workload: the latest run against the median of the runs before it; a drift beyond the thresholds is
-    a MEDIUM finding (a trend to look at; `--compare` against a chosen baseline is the CI gate)."""
+    """Per workload: the latest run against the median of the earlier runs with the same target and settings
+    (`config`); a drift beyond the thresholds is a MEDIUM finding (a trend to look at; `--compare` against a
+    chosen baseline is the CI gate)."""
     trend: dict[str, Any] = {}
     for workload in dict.fromkeys(row["workload"] for row in rows):
-        series = [row for row in rows if row["workload"] == workload]
-        if len(series) < 2:
+        *before, latest = [row for row in rows if row["workload"] == workload]
+        earlier = [row for row in before if row["config"] == latest["config"]]
+        if not earlier:
             continue
-        *earlier, latest = series
+        series = [*earlier, latest]
         median = {m: float(statistics.median(v)) for m in TREND_METRICS
                   if (v := [row[m] for row in earlier if row[m] is not None])}
         now = {m: latest[m] for m in TREND_METRICS if latest[m] is not None}
@@ -194,3 +198,9 @@ def trend_findings(rows: list[dict[str, Any]], report: Report, thresholds: Thres
 def _figures(values: dict[str, float]) -> dict[str, Any]:
     """Trend values in the shape of a run's workload figures, which `_deltas` reads (recall as an estimate)."""
     return {metric: ({"mean": value} if metric == "recall" else value) for metric, value in values.items()}
+
+
+def _fingerprint(target: Any, settings: dict[str, Any]) -> str:
+    """Six hex digits naming a run's target and settings: runs with the same one are comparable."""
+    text = json.dumps([target, settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:6]

@@ -14,7 +14,7 @@ _STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table
           "margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th:first-child,"
           "td:first-child{text-align:left}.HIGH,.CRITICAL{color:#b00}.MEDIUM{color:#b60}img{max-width:100%}")
 _RUN_COLUMNS = ("qps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "completed", "errors")
-_TREND_COLUMNS = ("run", "workload", "preset", "qps", "p50_ms", "p95_ms", "p99_ms", "recall", "errors")
+_TREND_COLUMNS = ("run", "config", "workload", "preset", "qps", "p50_ms", "p95_ms", "p99_ms", "recall", "errors")
 
 
 def write_run_html(report: Report, path: Path) -> Path:
