@@ -13,7 +13,7 @@ from weaviate.classes.aggregate import GroupByAggregate
 from weaviate.classes.query import Filter, Metrics
 
 from .dataset import BUCKETS, category, object_uuid
-from .workloads import ObjectMaker, QuerySet
+from .workloads import ObjectMaker, QuerySet, bucket_below
 
 # kind -> percent of calls. Aggregates are 5 % of calls, half of them a group_by on a text property (issue 17).
 MIX: dict[str, float] = {
@@ -38,7 +38,7 @@ class LoadMix:
                  seed: int, worker: int = 0, workers: int = 1, batch: int = INSERT_BATCH) -> None:
         self._collection, self._queries, self._maker = collection, queries, maker
         self._rows, self._k, self._batch, self._seed = rows, k, batch, seed
-        self._where = Filter.by_property("bucket").less_than(cutoff)
+        self._where = bucket_below(cutoff)
         self._worker, self._workers = worker, workers
         self._deletes = 0
         self._inserted = self._deleted = 0          # acknowledged by the server

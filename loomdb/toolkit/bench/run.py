@@ -20,7 +20,7 @@ from .spec import OpSpec
 from .sweep import ef_sweep
 from .tenants import bench_tenants
 from .workers import Shape
-from .workloads import ANN, READ_ONLY, WORKLOADS, ObjectMaker, QuerySet, bucket_filter
+from .workloads import ANN, READ_ONLY, WORKLOADS, ObjectMaker, QuerySet, bucket_cutoff
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _bench_shared(client: Any, target: Target, options: BenchOptions, data: ds.D
             "distance": "cosine", "ef": options.ef, "load_s": round(load_s, 3),
             "load_objects_per_s": round(options.objects / load_s, 1) if load_s > 0 else None}
         maker = ObjectMaker(options.dims, data.words, options.seed)
-        _where, cutoff = bucket_filter(options.selectivity)
+        cutoff = bucket_cutoff(options.selectivity)
         if options.ef_sweep:
             with target.http() as http:
                 report.measurements["ef_sweep"] = ef_sweep(http, collection, data, queries, options.ef_sweep,

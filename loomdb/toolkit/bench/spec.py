@@ -17,7 +17,7 @@ from .workloads import (
     ObjectMaker,
     QuerySet,
     TenantNearVector,
-    bucket_filter,
+    bucket_below,
     mixed_kind,
 )
 
@@ -42,7 +42,7 @@ class OpSpec:
         if self.workload == "near_vector":
             return NearVector(collection, self.queries, self.k)
         if self.workload == "filtered":
-            return NearVector(collection, self.queries, self.k, bucket_filter_of(self.cutoff))
+            return NearVector(collection, self.queries, self.k, bucket_below(self.cutoff or 100))
         if self.workload == "bm25":
             return Bm25(collection, self.queries, self.k)
         if self.workload == "hybrid":
@@ -68,6 +68,3 @@ class OpSpec:
             return mixed_kind(self.seed, self.write_ratio, i)
         return self.workload
 
-
-def bucket_filter_of(cutoff: int | None) -> Any:
-    return bucket_filter((cutoff or 10) / 100)[0]

@@ -136,10 +136,13 @@ class Mixed:
         return kind
 
 
-def bucket_filter(selectivity: float) -> tuple[Any, int]:
+def bucket_cutoff(selectivity: float) -> int:
     """`bucket < cutoff` selects about `selectivity` of a generated set (buckets are uniform over 0..99)."""
-    cutoff = max(1, min(100, round(selectivity * 100)))
-    return Filter.by_property("bucket").less_than(cutoff), cutoff
+    return max(1, min(100, round(selectivity * 100)))
+
+
+def bucket_below(cutoff: int) -> Any:
+    return Filter.by_property("bucket").less_than(cutoff)
 
 
 class TenantNearVector:
@@ -151,8 +154,8 @@ class TenantNearVector:
         self._queries, self._k, self._seed = queries, k, seed
 
     def prepare(self, i: int) -> tuple[int, list[float]]:
-        return int(np.random.default_rng([self._seed, 19, i]).integers(0, len(self._handles))), \
-            self._queries.vector(i)[1]
+        tenant = int(np.random.default_rng([self._seed, 19, i]).integers(0, len(self._handles)))
+        return tenant, self._queries.vector(i)[1]
 
     def execute(self, payload: tuple[int, list[float]]) -> int:
         tenant, vector = payload
