@@ -79,19 +79,25 @@ def latency_figure(rows: dict[str, dict[str, Any]], title: str) -> Any:
 
 
 def trend_figure(rows: list[dict[str, Any]], title: str) -> Any:
-    """QPS (top) and p99 (bottom) of each workload across the recorded runs (x = run number)."""
+    """QPS (top) and p99 (bottom, both log) across the recorded runs (x = run number); one line per workload and
+    settings fingerprint, so only comparable runs are joined."""
+    from matplotlib.ticker import MaxNLocator
+
     figure, (top, bottom) = _pyplot().subplots(2, 1, figsize=(8, 6), sharex=True)
-    for workload in dict.fromkeys(row["workload"] for row in rows):
-        series = [row for row in rows if row["workload"] == workload]
+    for series_key in dict.fromkeys((row["workload"], row["config"]) for row in rows):
+        series = [row for row in rows if (row["workload"], row["config"]) == series_key]
         runs = [row["run"] for row in series]
-        top.plot(runs, [row["qps"] for row in series], "o-", label=workload)
-        bottom.plot(runs, [row["p99_ms"] for row in series], "o-", label=workload)
-    top.set_ylabel("QPS")
-    bottom.set_ylabel("p99 ms")
+        label = f"{series_key[0]} ({series_key[1]})"
+        top.plot(runs, [row["qps"] for row in series], "o-", label=label)
+        bottom.plot(runs, [row["p99_ms"] for row in series], "o-", label=label)
+    top.set_ylabel("QPS (log)")
+    bottom.set_ylabel("p99 ms (log)")
     bottom.set_xlabel("run")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_title(title)
     for axes in (top, bottom):
-        axes.grid(True, alpha=0.3)
+        axes.set_yscale("log")
+        axes.grid(True, which="both", alpha=0.3)
     top.legend(fontsize=8)
     figure.tight_layout()
     return figure
