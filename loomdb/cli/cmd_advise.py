@@ -58,6 +58,48 @@ def _plan(objects: int, dims: int | None, distance: str, max_connections: int, r
                 recall_target=recall_target, k=k, collection=name, **extra)
 
 
+def _sample_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where a sample of the user's vectors comes from: a .npy file, or a live collection through its URL."""
+    for option in reversed([
+        click.argument("url", required=False),
+        click.option("--collection", help="With URL: sample this collection's stored vectors through the public "
+                     "API."),
+        click.option("--vectors", "vectors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="A .npy file of your vectors (rows x dims) to measure recall on."),
+        click.option("--sample", type=click.IntRange(2), default=2000, show_default=True,
+                     help="Vectors used at most."),
+        click.option("--queries", type=click.IntRange(1), default=50, show_default=True,
+                     help="Sample rows held out as queries (the last ones)."),
+        click.option("--timeout", type=click.FloatRange(0.1, 300), default=5.0, show_default=True),
+    ]):
+        command = option(command)
+    return command
+
+
+def _read_sample(url: str | None, collection: str | None, vectors_path: Path | None, sample: int, timeout: float,
+                 dims: int | None, distance: str) -> tuple[Any, str, int | None, str]:
+    """(vectors or None, where they came from, dims, distance): a live collection brings its own metric."""
+    if vectors_path and url:
+        raise click.UsageError("give either --vectors or URL --collection, not both")
+    if url and not collection:
+        raise click.UsageError("URL needs --collection")
+    matrix, source = None, "plan"
+    try:
+        if vectors_path:
+            matrix, source = from_file(vectors_path, sample), str(vectors_path)
+        elif url and collection:
+            target = build_target(url, None, None, {}, None, timeout)
+            matrix, distance = from_endpoint(target, collection, sample)
+            source = f"{target.describe()} {collection}"
+    except SampleError as exc:
+        raise click.UsageError(str(exc)) from None
+    if matrix is not None:
+        if dims is not None and dims != matrix.shape[1]:
+            raise click.UsageError(f"--dims {dims} but the vectors have {matrix.shape[1]} dimensions")
+        dims = int(matrix.shape[1])
+    return matrix, source, dims, distance
+
+
 def _finish(report: Report, started: float, as_json: bool) -> None:
     report.duration_s = time.perf_counter() - started
     print_report(report, as_json)
@@ -76,56 +118,40 @@ def advise() -> None:
               help="Share of the objects a typical filter matches (e.g. 0.01).")
 @click.option("--qps", type=click.FloatRange(0.0, min_open=True), help="Target queries per second.")
 @click.option("--recalibrate", is_flag=True, help="Measure this machine's constants again (cached otherwise).")
+@_sample_options
 def hnsw(objects, dims, distance, max_connections, recall_target, k, name, as_json, ef, filter_share, qps,
-         recalibrate) -> None:
+         recalibrate, url, collection, vectors_path, sample, queries, timeout) -> None:
     """ef / efConstruction / maxConnections for --recall-target, and latency estimates from constants measured
-    on this machine."""
+    on this machine. With a sample of your vectors (--vectors FILE.npy, or URL --collection), the recall of each
+    parameter tier is measured on it and the cheapest tier reaching the target is advised."""
     started = time.perf_counter()
+    matrix, source, dims, distance = _read_sample(url, collection, vectors_path, sample, timeout, dims, distance)
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name, ef=ef,
                  filter_share=filter_share, qps=qps)
-    report = Report("advise", f"plan: {objects} x {plan.dims}-d hnsw")
-    with progress("calibrating" if recalibrate else "estimating"):
-        advise_hnsw(plan, report, recalibrate)
+    report = Report("advise", f"plan: {objects} x {plan.dims}-d hnsw" + (f"; sample: {source}"
+                                                                          if matrix is not None else ""))
+    with progress("calibrating" if recalibrate else "estimating") as status:
+        try:
+            advise_hnsw(plan, report, recalibrate, matrix, queries,
+                        (lambda text: status.update(text)) if status is not None else None)
+        except ValueError as exc:          # a sample too small, or a metric the tiers cannot measure
+            raise click.UsageError(str(exc)) from None
     _finish(report, started, as_json)
 
 
 @advise.command(cls=ToolkitCommand)
 @_plan_options(objects_required=True)
-@click.argument("url", required=False)
-@click.option("--collection", help="With URL: sample this collection's stored vectors through the public API.")
-@click.option("--vectors", "vectors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A .npy file of your vectors (rows x dims) to measure recall on.")
-@click.option("--sample", type=click.IntRange(2), default=2000, show_default=True, help="Vectors used at most.")
-@click.option("--queries", type=click.IntRange(1), default=50, show_default=True,
-              help="Sample rows held out as queries (the last ones).")
+@_sample_options
 @click.option("--rescore", type=click.IntRange(1), default=100, show_default=True,
               help="Candidates re-ranked with the full vectors for PQ and BQ's rescored recall (SQ and RQ use "
               "Weaviate's documented rescoreLimit defaults: 20, 20, 512 for 1-bit).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of PQ/RQ training (reproducible).")
-@click.option("--timeout", type=click.FloatRange(0.1, 300), default=5.0, show_default=True)
 def compression(objects, dims, distance, max_connections, recall_target, k, name, as_json, url, collection,
                 vectors_path, sample, queries, rescore, seed, timeout) -> None:
     """PQ / SQ / BQ / RQ side by side: memory at --objects and, with a sample of your vectors, the recall each
     keeps (exact numpy brute force as the reference)."""
     started = time.perf_counter()
-    if vectors_path and url:
-        raise click.UsageError("give either --vectors or URL --collection, not both")
-    if url and not collection:
-        raise click.UsageError("URL needs --collection")
-    matrix, source = None, "plan"
-    try:
-        if vectors_path:
-            matrix, source = from_file(vectors_path, sample), str(vectors_path)
-        elif url:
-            target = build_target(url, None, None, {}, None, timeout)
-            matrix, distance = from_endpoint(target, collection, sample)
-            source = f"{target.describe()} {collection}"
-    except SampleError as exc:
-        raise click.UsageError(str(exc)) from None
-    if matrix is not None:
-        if dims is not None and dims != matrix.shape[1]:
-            raise click.UsageError(f"--dims {dims} but the vectors have {matrix.shape[1]} dimensions")
-        dims = int(matrix.shape[1])
+    matrix, source, dims, distance = _read_sample(url, collection, vectors_path, sample, timeout, dims, distance)
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name)
     report = Report("advise", f"compression for {objects} x {plan.dims}-d; sample: {source}")
     with progress("measuring compression recall"):

@@ -172,3 +172,44 @@ def test_bad_vector_file_is_a_usage_error(cli, tmp_path):
     np.save(path, np.zeros((30, 4), dtype=np.float32))
     run = cli("advise", "compression", "--objects", "10", "--vectors", str(path), "--queries", "25")
     assert run.code == 4 and "need more than" in run.err
+
+
+def test_hnsw_tiers_measured_on_a_sample_choose_the_cheapest_reaching_the_target(cli, cache_dir, tmp_path):
+    import faiss
+
+    from loomdb.toolkit.advise.hnsw import TIERS
+
+    rng = np.random.default_rng(3)
+    sample = rng.normal(size=(1000, 32)).astype(np.float32)
+    path = tmp_path / "sample.npy"
+    np.save(path, sample)
+    doc = _advise(cli, "hnsw", "--objects", "100000", "--vectors", str(path), "--queries", "40",
+                  "--recall-target", "0.999")
+    tiers = doc["measurements"]["tiers"]
+    assert tiers["sample"] == 1000 and tiers["queries"] == 40
+    measured = tiers["measured"]
+    assert [(t["ef"], t["efConstruction"], t["maxConnections"]) for t in measured] == [t[1:] for t in TIERS]
+    chosen = next(t for t in measured if t["recall"]["mean"] >= 0.999)
+    assert all(t["recall"]["mean"] < 0.999 for t in measured[:measured.index(chosen)])
+    assert doc["measurements"]["parameters"] == {"ef": chosen["ef"], "efConstruction": chosen["efConstruction"],
+                                                 "maxConnections": chosen["maxConnections"]}
+    # independent: an exact cosine top-k here, and a graph of the first tier's shape built here
+    unit = sample / np.linalg.norm(sample, axis=1, keepdims=True)
+    base, probes = unit[:-40], unit[-40:]
+    first = measured[0]
+    index = faiss.IndexHNSWFlat(32, first["maxConnections"], faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = first["efConstruction"]
+    index.add(base)
+    index.hnsw.efSearch = first["ef"]
+    found = index.search(probes, 10)[1]
+    exact = np.argsort(-(probes @ base.T), axis=1)[:, :10]
+    recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)])
+    assert abs(recall - first["recall"]["mean"]) <= 0.03
+    assert next(f for f in doc["findings"] if f["check"] == "hnsw.measured_recall")
+
+
+def test_hnsw_sample_with_an_unmeasurable_metric_is_a_usage_error(cli, tmp_path):
+    path = tmp_path / "sample.npy"
+    np.save(path, np.ones((100, 4), np.float32))
+    run = cli("advise", "hnsw", "--objects", "1000", "--vectors", str(path), "--distance", "manhattan")
+    assert run.code == 4 and "manhattan" in run.err

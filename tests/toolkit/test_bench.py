@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jsonschema
 import numpy as np
+import pytest
 from weaviate.classes.config import Configure, DataType, Property
 from weaviate.classes.query import Filter
 
@@ -11,6 +12,12 @@ from loomdb.toolkit.bench.dataset import Dataset
 from loomdb.toolkit.schema import REPORT_SCHEMA
 
 SMALL = ("--objects", "300", "--dims", "16", "--batch-size", "100")
+
+
+@pytest.fixture(autouse=True)
+def _history(tmp_path, monkeypatch):
+    """Every run is recorded in the history: keep these tests' runs out of the user's ~/.loomdb/bench."""
+    monkeypatch.setenv("LOOMDB_BENCH_HISTORY", str(tmp_path / "history"))
 
 
 def _ordered(figures: dict) -> bool:

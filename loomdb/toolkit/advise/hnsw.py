@@ -6,20 +6,26 @@ reads every vector; a filter matching fewer than flatSearchCutoff objects is sea
 It is an estimate of the vector work only (no network, no object fetch): check it with `loomdb bench`."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from ..report import Finding, Report, Severity
 from . import calibration
 from .plan import DEFAULT_EF, FLAT_SEARCH_CUTOFF, Plan
 from .snippet import snippets
+from .tiers import first_meeting, measure_tiers
 
 DYNAMIC_EF_MIN, DYNAMIC_EF_MAX, DYNAMIC_EF_FACTOR = 100, 500, 8   # ef = -1: limit x factor within [min, max]
 FLAT_RANGE = 10_000          # the dynamic index switches flat -> hnsw here; flat is meant for up to this size
 EF_DIMINISHING = 512         # docs: beyond ef 512 returns diminish
 # Starting points per recall target. 0.95: the docs' tip (ef 64 / efC 128 / M 32). Higher targets: this tool's
 # heuristic (denser graph and wider search, each step doubling ef up to the docs' point of diminishing returns);
-# `loomdb audit --ef-sweep` measures the real recall once data is loaded.
+# With a sample of the user's vectors (`advise hnsw --vectors` / URL --collection) each tier's recall is measured
+# (tiers.py) and the advice is the cheapest tier that reaches the target; `loomdb audit --ef-sweep` measures the
+# live index once data is loaded.
 TIERS = ((0.95, DEFAULT_EF, 128, 32), (0.98, 128, 128, 32), (0.99, 256, 256, 48), (1.0, EF_DIMINISHING, 512, 64))
 
 
@@ -58,9 +64,13 @@ def latency_model(plan: Plan, ef: int, constants: dict[str, Any]) -> dict[str, A
     return {key: round(value, 4) if isinstance(value, float) else value for key, value in out.items()}
 
 
-def advise_hnsw(plan: Plan, report: Report, recalibrate: bool = False) -> None:
+def advise_hnsw(plan: Plan, report: Report, recalibrate: bool = False, sample: np.ndarray | None = None,
+                queries: int = 50, progress: Callable[[str], None] | None = None) -> None:
     constants = calibration.load(recalibrate)
     ef, ef_construction, max_connections = parameters_for(plan.recall_target)
+    if sample is not None:
+        ef, ef_construction, max_connections = _measured_choice(plan, report, sample, queries, progress) or (
+            ef, ef_construction, max_connections)
     if plan.ef is not None:
         ef = plan.ef
     tuned = replace(plan, ef_construction=ef_construction, max_connections=max_connections)
@@ -73,8 +83,10 @@ def advise_hnsw(plan: Plan, report: Report, recalibrate: bool = False) -> None:
     report.add(Finding(
         "hnsw.parameters", Severity.INFO,
         f"ef {ef}, efConstruction {ef_construction}, maxConnections {max_connections} for recall {plan.recall_target}",
-        "starting point for this recall target: the docs' tip (ef 64 / efConstruction 128 / maxConnections 32) up "
-        "to 0.95, denser graphs above it (heuristic tiers)", "efConstruction and maxConnections cannot change after "
+        "the cheapest tier whose recall, measured on your sample, reaches the target" if "tiers" in
+        report.measurements else "starting point for this recall target: the docs' tip (ef 64 / efConstruction "
+        "128 / maxConnections 32) up to 0.95, denser graphs above it (heuristic tiers; give --vectors or URL "
+        "--collection to measure them on your data)", "efConstruction and maxConnections cannot change after "
         "creation; ef can (and ef -1 means limit x 8 within [100, 500]).",
         "Create with the snippet, load the data, then `loomdb audit COLLECTION --ef-sweep 64,128,256` to measure "
         "the recall each ef buys.", data={"ef": ef, "efConstruction": ef_construction,
@@ -114,3 +126,28 @@ def advise_hnsw(plan: Plan, report: Report, recalibrate: bool = False) -> None:
             "CPU drives query throughput; memory bounds the data set size.",
             "Provision the cores with headroom, or lower ef / use compression to cut the per-query work.",
             data={"cores": cores}))
+
+
+def _measured_choice(plan: Plan, report: Report, sample: np.ndarray, queries: int,
+                     progress: Callable[[str], None] | None) -> tuple[int, int, int] | None:
+    """Measure every tier on the sample; the cheapest reaching the target is the advice (None: none did)."""
+    measured = measure_tiers(sample, TIERS, plan.distance, plan.k, queries, progress)
+    report.measurements["tiers"] = {"sample": int(len(sample)), "queries": queries, "k": plan.k,
+                                    "distance": plan.distance, "measured": measured}
+    table = "; ".join(f"M {t['maxConnections']} efC {t['efConstruction']} ef {t['ef']}: recall "
+                      f"{t['recall']['mean']:.3f} [{t['recall']['ci95_low']:.3f}, {t['recall']['ci95_high']:.3f}]"
+                      f" {t['search_us']:.0f} us" for t in measured)
+    chosen = first_meeting(measured, plan.recall_target)
+    caveat = (f"Measured on {len(sample) - queries} of the planned {plan.objects} vectors: a larger graph is harder "
+              "to search, so expect a little less at full size; confirm with `loomdb audit --ef-sweep`.")
+    if chosen is None:
+        report.add(Finding("hnsw.recall_unmet", Severity.MEDIUM,
+                           f"no tier reaches recall {plan.recall_target} on your sample", table, caveat,
+                           "Raise ef beyond 512 (diminishing returns), use a flat index, or accept the best tier.",
+                           data={"tiers": measured}))
+        return None
+    report.add(Finding("hnsw.measured_recall", Severity.INFO,
+                       f"recall {chosen['recall']['mean']:.3f} measured on your sample with M "
+                       f"{chosen['maxConnections']}, efConstruction {chosen['efConstruction']}, ef {chosen['ef']}",
+                       table, caveat, "Create the collection with the snippet below.", data={"tiers": measured}))
+    return chosen["ef"], chosen["efConstruction"], chosen["maxConnections"]

@@ -20,6 +20,11 @@ _WORDS_PER_TEXT = 8
 _NAMESPACE = uuid.UUID("6f1c9a52-2d0e-4d7b-9a8e-4c1b0b5e7a10")
 
 
+def category(bucket: int) -> str:
+    """A low-cardinality text property (10 values) derived from the bucket: what a text `group_by` groups on."""
+    return f"cat{bucket % 10}"
+
+
 def object_uuid(row: int) -> uuid.UUID:
     """Row n of every generated set has the same id, so results map back to rows without a property fetch."""
     return uuid.uuid5(_NAMESPACE, str(row))
@@ -53,21 +58,24 @@ class Dataset:
         return cls(vectors, rng.integers(0, BUCKETS, size=objects), texts, words, query_vectors)
 
     def object(self, row: int) -> DataObject[dict[str, Any], None]:
-        return DataObject(properties={"text": self.texts[row], "bucket": int(self.buckets[row]), "row": row},
-                          vector=self.vectors[row].tolist(), uuid=object_uuid(row))
+        bucket = int(self.buckets[row])
+        return DataObject(properties={"text": self.texts[row], "bucket": bucket, "category": category(bucket),
+                                      "row": row}, vector=self.vectors[row].tolist(), uuid=object_uuid(row))
 
 
 def new_collection_name() -> str:
     return f"{COLLECTION_PREFIX}_{secrets.token_hex(4)}"
 
 
-def create_collection(client, name: str, ef: int | None = None):    # noqa: ANN001 (weaviate client types)
+def create_collection(client, name: str, ef: int | None = None,   # noqa: ANN001 (weaviate client types)
+                      multi_tenant: bool = False):
     """Cosine HNSW with the server's defaults (ef -1 = dynamic) unless `ef` is given, bm25-able `text`."""
     index = Configure.VectorIndex.hnsw(ef=ef) if ef is not None else Configure.VectorIndex.hnsw()
     return client.collections.create(
         name, vector_config=Configure.Vectors.self_provided(vector_index_config=index),
+        multi_tenancy_config=Configure.multi_tenancy(enabled=True) if multi_tenant else None,
         properties=[Property(name="text", data_type=DataType.TEXT), Property(name="bucket", data_type=DataType.INT),
-                    Property(name="row", data_type=DataType.INT)])
+                    Property(name="category", data_type=DataType.TEXT), Property(name="row", data_type=DataType.INT)])
 
 
 def load(collection, data: Dataset, rows: range, batch_size: int,   # noqa: ANN001

@@ -31,6 +31,7 @@ class LoadResult:
     outcomes: dict[int, Any] = field(default_factory=dict)
     errors: int = 0
     first_error: str = ""
+    failed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))    # indices of the failed ops
 
     @property
     def completed(self) -> int:
@@ -42,9 +43,11 @@ class LoadResult:
 
 
 def run_load(op: Operation, duration_s: float, concurrency: int, rate: float | None = None,
-             tick: Callable[[float], None] | None = None) -> LoadResult:
-    """Run `op` for `duration_s` on `concurrency` threads; `rate` (ops/s) switches to open loop."""
-    counter = _Counter()
+             tick: Callable[[float], None] | None = None, stride: int = 1, offset: int = 0) -> LoadResult:
+    """Run `op` for `duration_s` on `concurrency` threads; `rate` (ops/s) switches to open loop. Worker process p
+    of P runs the op indices p, p + P, p + 2P ... (`offset`, `stride`): processes send different payloads, and
+    in open loop their due times interleave into the one global schedule of `rate`."""
+    counter = _Counter(stride, offset)
     start = time.perf_counter()
     deadline = start + duration_s
     per_thread: list[_ThreadLog] = [_ThreadLog() for _ in range(concurrency)]
@@ -65,6 +68,7 @@ def run_load(op: Operation, duration_s: float, concurrency: int, rate: float | N
                 outcome = op.execute(payload)
             except Exception as exc:     # noqa: BLE001 - a failed request is a measured fact, not a crash
                 log.errors += 1
+                log.failed.append(i)
                 log.first_error = log.first_error or f"{type(exc).__name__}: {exc}"[:300]
                 continue
             done = time.perf_counter()
@@ -92,7 +96,8 @@ def run_load(op: Operation, duration_s: float, concurrency: int, rate: float | N
         service_ms=np.asarray([x for log in per_thread for x in log.service], dtype=np.float64) * 1000,
         elapsed_s=max(end, start + 1e-9) - start, outcomes=outcomes,
         errors=sum(log.errors for log in per_thread),
-        first_error=next((log.first_error for log in per_thread if log.first_error), ""))
+        first_error=next((log.first_error for log in per_thread if log.first_error), ""),
+        failed=np.asarray([x for log in per_thread for x in log.failed], dtype=np.int64))
 
 
 def latency_summary(latencies_ms: np.ndarray) -> dict[str, float]:
@@ -105,16 +110,32 @@ def latency_summary(latencies_ms: np.ndarray) -> dict[str, float]:
             "mean_ms": round(float(latencies_ms.mean()), 3)}
 
 
+def merge_results(results: list[LoadResult]) -> LoadResult:
+    """One result from several processes' runs (started together): every sample kept, so the percentiles of the
+    merged run are exact (never an average of per-process percentiles); elapsed is the longest run's."""
+    outcomes: dict[int, Any] = {}
+    for result in results:
+        outcomes.update(result.outcomes)
+    return LoadResult(
+        latencies_ms=np.concatenate([r.latencies_ms for r in results]),
+        indices=np.concatenate([r.indices for r in results]),
+        service_ms=np.concatenate([r.service_ms for r in results]),
+        elapsed_s=max(r.elapsed_s for r in results), outcomes=outcomes, errors=sum(r.errors for r in results),
+        first_error=next((r.first_error for r in results if r.first_error), ""),
+        failed=np.concatenate([r.failed for r in results]))
+
+
 class _Counter:
-    def __init__(self) -> None:
+    def __init__(self, stride: int = 1, offset: int = 0) -> None:
         self._value = 0
+        self._stride, self._offset = stride, offset
         self._lock = threading.Lock()
 
     def next(self) -> int:
         with self._lock:
             value = self._value
             self._value += 1
-            return value
+            return value * self._stride + self._offset
 
 
 @dataclass
@@ -123,6 +144,7 @@ class _ThreadLog:
     latency: list[float] = field(default_factory=list)
     service: list[float] = field(default_factory=list)
     outcomes: dict[int, Any] = field(default_factory=dict)
+    failed: list[int] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
     last_done: float = 0.0

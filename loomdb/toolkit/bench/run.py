@@ -4,7 +4,6 @@ in the report's measurements. Failed requests and empty runs become findings."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,23 +14,13 @@ from ..remote.target import Target, as_target
 from ..report import Finding, Report, Severity
 from . import dataset as ds
 from .accuracy import measured_recall
-from .load import LoadResult, Operation, latency_summary, run_load
+from .measure import Progress, per_kind, run_workload
+from .mix import MIX
+from .spec import OpSpec
 from .sweep import ef_sweep
-from .workloads import (
-    ANN,
-    READ_ONLY,
-    WORKLOADS,
-    Bm25,
-    Hybrid,
-    Import,
-    Mixed,
-    NearVector,
-    ObjectMaker,
-    QuerySet,
-    bucket_filter,
-)
-
-Progress = Callable[[str], None]
+from .tenants import bench_tenants
+from .workers import Shape
+from .workloads import ANN, READ_ONLY, WORKLOADS, ObjectMaker, QuerySet, bucket_cutoff
 
 
 @dataclass(frozen=True)
@@ -39,7 +28,8 @@ class BenchOptions:
     workloads: tuple[str, ...] = ("near_vector",)
     duration_s: float = 10.0
     warmup_s: float = 0.0                # per workload, run first and not counted (cold caches)
-    concurrency: int = 1
+    concurrency: int = 1                 # threads per process
+    processes: int = 1                   # client processes (spawned), each with its own official client
     rate: float | None = None            # ops/s for open loop; None = max throughput
     collection: str | None = None        # the target's own collection (read-only workloads only)
     objects: int = 10_000
@@ -53,6 +43,12 @@ class BenchOptions:
     seed: int = 0
     keep: bool = False                   # keep the generated collection (to inspect or re-check it)
     ef_sweep: tuple[int, ...] = ()       # near_vector at each ef (generated set): recall vs QPS
+    tenants: int = 20                    # the tenants workload's tenant count
+    preset: str | None = None            # the preset these settings came from (recorded, for history)
+
+    @property
+    def shape(self) -> Shape:
+        return Shape(self.processes, self.concurrency, self.rate, self.warmup_s)
 
     def problems(self) -> list[str]:
         """Combinations that cannot run (usage errors)."""
@@ -93,7 +89,7 @@ def bench(target: Target | str | Any | None = None, options: BenchOptions | None
         return report
     try:
         if options.collection:
-            _bench_own(client, options, report, say)
+            _bench_own(client, target, options.collection, options, report, say)
         else:
             _bench_generated(client, target, options, report, say)
     finally:
@@ -104,28 +100,44 @@ def bench(target: Target | str | Any | None = None, options: BenchOptions | None
 
 def _bench_generated(client: Any, target: Target, options: BenchOptions, report: Report, say: Progress) -> None:
     data = ds.Dataset.generate(options.objects, options.dims, options.seed, options.queries)
+    queries = QuerySet([v.tolist() for v in data.queries], data.words[:64])
+    shared = [w for w in _ordered(options.workloads) if w != "tenants"]
+    if shared or options.ef_sweep:
+        _bench_shared(client, target, options, data, queries, shared, report, say)
+    if "tenants" in options.workloads:
+        bench_tenants(client, target, data, queries, options.tenants, options.k, max(options.batch_size, 100),
+                      options.duration_s, options.shape, options.seed, options.keep, report, say)
+
+
+def _bench_shared(client: Any, target: Target, options: BenchOptions, data: ds.Dataset, queries: QuerySet,
+                  workloads: list[str], report: Report, say: Progress) -> None:
+    """The workloads that share one generated collection, loaded once."""
     name = ds.new_collection_name()
     collection = ds.create_collection(client, name, options.ef)
     try:
         say(f"loading {options.objects} objects of {options.dims} dims into {name}")
         start = time.perf_counter()
-        ds.load(collection, data, range(options.objects), options.batch_size)
+        ds.load(collection, data, range(options.objects), options.batch_size,
+                lambda done: say(f"loading {name}: {done}/{options.objects} objects"))
         load_s = time.perf_counter() - start
         report.measurements["dataset"] = {
             "collection": name, "kept": options.keep, "objects": options.objects, "dims": options.dims,
             "distance": "cosine", "ef": options.ef, "load_s": round(load_s, 3),
             "load_objects_per_s": round(options.objects / load_s, 1) if load_s > 0 else None}
-        queries = QuerySet([v.tolist() for v in data.queries], data.words[:64])
         maker = ObjectMaker(options.dims, data.words, options.seed)
-        where, cutoff = bucket_filter(options.selectivity)
+        cutoff = bucket_cutoff(options.selectivity)
         if options.ef_sweep:
             with target.http() as http:
                 report.measurements["ef_sweep"] = ef_sweep(http, collection, data, queries, options.ef_sweep,
                                                            options.k, options.duration_s, options.concurrency, say)
-        for workload in _ordered(options.workloads):
-            op = _operation(workload, collection, queries, options, maker, where)
-            result = _run(workload, op, options, report, say)
-            figures = report.measurements["workloads"][workload]
+        for workload in workloads:
+            spec = OpSpec(workload, name, queries, options.k, cutoff, maker, options.batch_size,
+                          options.write_ratio, options.seed, options.objects)
+            stored_before = _count(collection) if workload == "load" else 0
+            measured = run_workload(spec, target, client, options.duration_s, options.shape, report, say)
+            if measured is None:
+                continue
+            result, figures = measured.result, report.measurements["workloads"][workload]
             if workload in ANN and result.outcomes:
                 figures["recall"] = measured_recall(result.outcomes.values(), data, options.k,
                                                     cutoff if workload == "filtered" else None)
@@ -134,14 +146,18 @@ def _bench_generated(client: Any, target: Target, options: BenchOptions, report:
             if workload == "import":
                 figures["objects_per_s"] = round(result.qps * options.batch_size, 1)
             if workload == "mixed":
-                _split_mixed(result, figures)
+                figures.update(per_kind(result, spec.kind, ("read", "write")))
+            if workload == "load":
+                figures["ops"] = per_kind(result, spec.kind, tuple(MIX))
+                figures["acknowledged"] = _acknowledged(stored_before, measured.acknowledged, _count(collection))
+                _check_acknowledged(figures["acknowledged"], report, name)
     finally:
         if not options.keep:
             client.collections.delete(name)
 
 
-def _bench_own(client: Any, options: BenchOptions, report: Report, say: Progress) -> None:
-    name = options.collection
+def _bench_own(client: Any, target: Target, name: str, options: BenchOptions, report: Report,
+               say: Progress) -> None:
     if not client.collections.exists(name):
         report.add(Finding("collection.missing", Severity.CRITICAL, f"Collection {name!r} does not exist",
                            f"GET /v1/schema/{name} found nothing", action="Check the name (case matters)."))
@@ -163,58 +179,30 @@ def _bench_own(client: Any, options: BenchOptions, report: Report, say: Progress
                                "no stored " + ("vectors" if needs_vectors and not vectors else "text") +
                                " to build queries from", collection=name))
             continue
-        _run(workload, _operation(workload, collection, queries, options), options, report, say)
+        run_workload(OpSpec(workload, name, queries, options.k), target, client, options.duration_s,
+                     options.shape, report, say)
 
 
-def _operation(workload: str, collection: Any, queries: QuerySet, options: BenchOptions,
-               maker: ObjectMaker | None = None, where: Any = None) -> Operation:
-    """The preset's operation; `maker` (writes) and `where` (the filter) exist only on generated data."""
-    if workload == "near_vector":
-        return NearVector(collection, queries, options.k)
-    if workload == "filtered":
-        return NearVector(collection, queries, options.k, where)
-    if workload == "bm25":
-        return Bm25(collection, queries, options.k)
-    if workload == "hybrid":
-        return Hybrid(collection, queries, options.k)
-    if maker is None:
-        raise ValueError(f"{workload} writes, and runs only on the generated data set")
-    if workload == "mixed":
-        return Mixed(NearVector(collection, queries, options.k), collection, maker, options.write_ratio,
-                     options.seed)
-    return Import(collection, maker, options.batch_size)
+def _count(collection: Any) -> int:
+    return int(collection.aggregate.over_all(total_count=True).total_count or 0)
 
 
-def _run(workload: str, op: Operation, options: BenchOptions, report: Report, say: Progress) -> LoadResult:
-    say(f"{workload}: {options.duration_s:g} s on {options.concurrency} thread(s)"
-        + (f" at {options.rate:g} ops/s" if options.rate else ""))
-    if options.warmup_s:
-        run_load(op, options.warmup_s, options.concurrency, options.rate)
-    result = run_load(op, options.duration_s, options.concurrency, options.rate)
-    figures: dict[str, Any] = {"qps": round(result.qps, 2), "completed": result.completed, "errors": result.errors,
-                               "elapsed_s": round(result.elapsed_s, 3), **latency_summary(result.latencies_ms)}
-    if options.rate:
-        figures["target_qps"] = options.rate
-        figures["service"] = latency_summary(result.service_ms)   # from the actual send, for comparison
-    report.measurements.setdefault("workloads", {})[workload] = figures
-    if result.errors:
-        severity = Severity.HIGH if result.completed == 0 else Severity.MEDIUM
-        report.add(Finding("workload.errors", severity, f"{workload}: {result.errors} request(s) failed",
-                           f"{result.errors} failed, {result.completed} completed; first: {result.first_error}",
-                           why="Failed requests are excluded from the latency figures, which then flatter.",
-                           action="Run `loomdb doctor`; lower --concurrency or --rate.", data={"workload": workload}))
-    elif result.completed == 0:
-        report.add(Finding("workload.empty", Severity.HIGH, f"{workload}: no request completed",
-                           f"0 completed in {options.duration_s:g} s", action="Raise --duration.",
-                           data={"workload": workload}))
-    return result
+def _acknowledged(before: int, counts: dict[str, int], stored: int) -> dict[str, int]:
+    inserted, deleted = counts.get("inserted", 0), counts.get("deleted", 0)
+    expected = before + inserted - deleted
+    return {"before": before, "inserted": inserted, "deleted": deleted, "expected": expected, "stored": stored,
+            "lost": max(0, expected - stored)}
 
 
-def _split_mixed(result: LoadResult, figures: dict[str, Any]) -> None:
-    kinds = np.asarray([result.outcomes[int(i)] for i in result.indices])
-    for kind in ("read", "write"):
-        chosen = result.latencies_ms[kinds == kind] if kinds.size else result.latencies_ms[:0]
-        figures[kind] = {"completed": int(chosen.size), **latency_summary(chosen)}
+def _check_acknowledged(figures: dict[str, int], report: Report, collection: str) -> None:
+    """Acknowledged writes must all be there: fewer objects than acknowledged is lost data (CRITICAL)."""
+    if figures["lost"]:
+        report.add(Finding("load.lost_writes", Severity.CRITICAL, f"{figures['lost']} acknowledged write(s) lost",
+                           f"expected {figures['expected']} objects ({figures['before']} + {figures['inserted']} "
+                           f"inserted - {figures['deleted']} deleted, all acknowledged), stored {figures['stored']}",
+                           why="An acknowledged write must be durable and visible.",
+                           action="Report it with this run's settings; check the server log.", collection=collection,
+                           data=figures))
 
 
 def _ordered(workloads: tuple[str, ...]) -> list[str]:

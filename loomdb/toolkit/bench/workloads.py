@@ -11,7 +11,10 @@ import numpy as np
 from weaviate.classes.data import DataObject
 from weaviate.classes.query import Filter
 
-WORKLOADS = ("near_vector", "filtered", "bm25", "hybrid", "mixed", "import")   # run in this order: writes last
+from .dataset import category
+
+# run in this order: writes last (tenants has a collection of its own)
+WORKLOADS = ("near_vector", "filtered", "bm25", "hybrid", "tenants", "mixed", "import", "load")
 READ_ONLY = ("near_vector", "bm25", "hybrid")      # the ones allowed on a user's own collection
 ANN = ("near_vector", "filtered")                  # recall is measured next to QPS
 
@@ -85,7 +88,8 @@ class ObjectMaker:
         picks = rng.integers(0, len(self._words), size=(count, 8))
         buckets = rng.integers(0, 100, size=count)
         return [DataObject(properties={"text": " ".join(self._words[w] for w in picks[j]), "bucket": int(buckets[j]),
-                                       "row": -1}, vector=vectors[j].tolist(), uuid=uuid.uuid4())
+                                       "category": category(int(buckets[j])), "row": -1},
+                           vector=vectors[j].tolist(), uuid=uuid.uuid4())
                 for j in range(count)]
 
 
@@ -105,6 +109,11 @@ class Import:
         return len(batch)
 
 
+def mixed_kind(seed: int, write_ratio: float, i: int) -> str:
+    """Op i's kind in the mixed workload, drawn from its index alone (so the kind of a failed op is known too)."""
+    return "write" if np.random.default_rng([seed, 7, i]).random() < write_ratio else "read"
+
+
 class Mixed:
     """Reads (near_vector) and single-object writes, a `write_ratio` share of writes, drawn per op."""
 
@@ -114,7 +123,7 @@ class Mixed:
         self._write_ratio, self._seed = write_ratio, seed
 
     def prepare(self, i: int) -> tuple[str, Any]:
-        if np.random.default_rng([self._seed, 7, i]).random() < self._write_ratio:
+        if mixed_kind(self._seed, self._write_ratio, i) == "write":
             return "write", self._maker.make(i, 1)[0]
         return "read", self._reads.prepare(i)
 
@@ -127,7 +136,27 @@ class Mixed:
         return kind
 
 
-def bucket_filter(selectivity: float) -> tuple[Any, int]:
+def bucket_cutoff(selectivity: float) -> int:
     """`bucket < cutoff` selects about `selectivity` of a generated set (buckets are uniform over 0..99)."""
-    cutoff = max(1, min(100, round(selectivity * 100)))
-    return Filter.by_property("bucket").less_than(cutoff), cutoff
+    return max(1, min(100, round(selectivity * 100)))
+
+
+def bucket_below(cutoff: int) -> Any:
+    return Filter.by_property("bucket").less_than(cutoff)
+
+
+class TenantNearVector:
+    """near_vector on one tenant per op, tenants drawn uniformly (seeded by the op index): queries spread over
+    every tenant as a multi-tenant application's users would spread them."""
+
+    def __init__(self, collection: Any, tenants: tuple[str, ...], queries: QuerySet, k: int, seed: int) -> None:
+        self._handles = [collection.with_tenant(name) for name in tenants]
+        self._queries, self._k, self._seed = queries, k, seed
+
+    def prepare(self, i: int) -> tuple[int, list[float]]:
+        tenant = int(np.random.default_rng([self._seed, 19, i]).integers(0, len(self._handles)))
+        return tenant, self._queries.vector(i)[1]
+
+    def execute(self, payload: tuple[int, list[float]]) -> int:
+        tenant, vector = payload
+        return len(self._handles[tenant].query.near_vector(vector, limit=self._k, return_properties=[]).objects)
