@@ -2,8 +2,8 @@
 and their wording, the asynchronous job and its states, and what a backup holds.
 
 A backup `<id>` in a backend is: `backup_config.json` (the descriptor: status, times, per class its class
-document, aliases and files with size and checksum: SHA-256 of each 8 MiB block, then of the block digests)
-plus `<Class>/<file>` for each file of each class's
+document, aliases and files with size and checksum: XXH3-128, or in older backups SHA-256 of each 8 MiB block
+then of the block digests; the descriptor's "checksum" names which) plus `<Class>/<file>` for each file of each class's
 consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a staging
 folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial backup
 fails the restore with nothing restored; then each class is moved into place and opened."""
@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,7 +23,14 @@ from pathlib import Path
 import orjson
 
 from ..entities import permissions as perm
-from ..entities.backup import CHECKSUM_BLOCK, BackupStatus, BlockChecksum, SnapshotFile
+from ..entities.backup import (
+    CHECKSUM_KINDS,
+    CHECKSUM_SHA256_BLOCKS,
+    CHECKSUM_XXH3,
+    BackupStatus,
+    SnapshotFile,
+    file_checksum,
+)
 from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound, Unsupported
 from ..entities.principal import Principal
 from ..modules.capabilities import BackupBackend
@@ -31,7 +38,6 @@ from .authz import AllowAll, Authorizer
 from .ports import BackupDatabasePort, JsonObject
 
 BACKUP_FILE = "backup_config.json"      # Weaviate's GlobalBackupFile
-CHECKSUM_KIND = "sha256-8MiB-blocks"    # recorded in the descriptor, so another scheme can come later
 RESTORE_FILE = "restore_config.json"    # Weaviate's GlobalRestoreFile
 FORMAT_VERSION = "loomdb-1"
 _ID = re.compile(r"^[a-z0-9_-]+$")
@@ -65,15 +71,6 @@ def _now() -> str:
 def _go_list(items: Sequence[str]) -> str:
     """Go's %v of a []string."""
     return "[" + " ".join(items) + "]"
-
-
-def file_checksum(path: Path, pool: Executor, workers: int) -> tuple[int, str]:
-    """(size, BlockChecksum hex) of a file, as backups record it."""
-    checksum = BlockChecksum(pool, workers)
-    with open(path, "rb", buffering=0) as src:
-        while block := src.read(CHECKSUM_BLOCK):
-            checksum.update(block)
-    return checksum.size, checksum.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -254,7 +251,7 @@ class BackupService:
                           classes: dict[str, JsonObject], report: JsonObject | None = None) -> None:
         descriptor = {**(report or job.report()), "version": FORMAT_VERSION, "serverVersion": self._server_version,
                       "compressionLevel": settings.compression_level, "chunkSize": settings.chunk_mb,
-                      "checksum": CHECKSUM_KIND,
+                      "checksum": CHECKSUM_XXH3,
                       "classes": [classes.get(name, {"name": name}) for name in job.classes]}
         store.put_bytes(job.backup_id, BACKUP_FILE, orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
@@ -375,6 +372,10 @@ class BackupService:
                                f"{orjson.dumps(descriptor.get('id')).decode()}")
         if descriptor.get("status") != BackupStatus.SUCCESS.value:
             raise InvalidInput(f"invalid backup {home} status: {descriptor.get('status')}")
+        checksum_kind = descriptor.get("checksum") or CHECKSUM_SHA256_BLOCKS
+        if checksum_kind not in CHECKSUM_KINDS:
+            raise InvalidInput(f"backup {backup_id} records checksums of kind {checksum_kind!r}, which this loomdb "
+                               f"cannot verify (it knows {_go_list(CHECKSUM_KINDS)})")
         stored = {c["name"]: c for c in descriptor.get("classes", []) if isinstance(c, dict) and "name" in c}
         names = list(stored)
         if include:
@@ -392,26 +393,20 @@ class BackupService:
                 raise InvalidInput(f"restoration {self._restoring.backup_id} already in progress")
             self._restoring = job
         job.thread = threading.Thread(
-            target=self._run_restore, args=(job, store, settings, [stored[c] for c in chosen], overwrite_alias),
+            target=self._run_restore,
+            args=(job, store, settings, checksum_kind, [stored[c] for c in chosen], overwrite_alias),
             name=f"loomdb-restore-{backup_id}", daemon=True)
         job.thread.start()
         return {"id": backup_id, "backend": backend, "path": home, "classes": chosen,
                 "status": BackupStatus.STARTED.value}
 
-    def _run_restore(self, job: _Job, store: BackupBackend, settings: TransferConfig, classes: list[JsonObject],
-                     overwrite_alias: bool) -> None:
+    def _run_restore(self, job: _Job, store: BackupBackend, settings: TransferConfig, checksum_kind: str,
+                     classes: list[JsonObject], overwrite_alias: bool) -> None:
         staging = self.db.staging_folder("restore")
         try:
             self._refuse_existing(classes, overwrite_alias)
             job.status = BackupStatus.TRANSFERRING
-            with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-checksum") as pool:
-                for described in classes:
-                    files = described.get("files") or []
-                    if not files:
-                        raise BackupCorrupted(f"corrupted backup file: class {described['name']} has no files")
-                    for file in files:
-                        self._download(job, store, settings, staging / described["name"], described["name"], file,
-                                       pool)
+            self._transfer_and_verify(job, store, settings, checksum_kind, classes, staging)
             job.status = BackupStatus.TRANSFERRED
             job.check_cancel()
             job.status = BackupStatus.FINALIZING
@@ -449,10 +444,33 @@ class BackupService:
                     raise InvalidInput(f"alias {alias} already exists for class {found[1]}; restore with "
                                        "overwriteAlias to point it at the restored class")
 
+    def _transfer_and_verify(self, job: _Job, store: BackupBackend, settings: TransferConfig, checksum_kind: str,
+                             classes: list[JsonObject], staging: Path) -> None:
+        """Every file of `classes` fetched into `staging` and checked against the descriptor: a file is checked
+        in a thread while the next one downloads; the first file that fails (in descriptor order) fails all."""
+        with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-checksum") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="loomdb-verify") as verifier:
+            checks: list[Future[None]] = []
+            try:
+                for described in classes:
+                    name = described["name"]
+                    files = described.get("files") or []
+                    if not files:
+                        raise BackupCorrupted(f"corrupted backup file: class {name} has no files")
+                    for file in files:
+                        target = self._download(job, store, settings, staging / name, name, file)
+                        checks.append(verifier.submit(self._verify, job, checksum_kind, target, name, file, pool,
+                                                      settings.workers))
+            except BaseException:
+                wait(checks)            # no check still reads a file the caller is about to remove
+                raise
+            for check in checks:
+                check.result()
+
     @staticmethod
     def _download(job: _Job, store: BackupBackend, settings: TransferConfig, folder: Path, name: str,
-                  described: JsonObject, pool: Executor) -> None:
-        """Fetch one file into the class's staging folder and check it against the descriptor."""
+                  described: JsonObject) -> Path:
+        """Fetch one file into the class's staging folder; where it landed."""
         job.check_cancel()
         rel = str(described.get("key", ""))
         target = folder / rel
@@ -463,7 +481,14 @@ class BackupService:
             store.get_file(job.backup_id, f"{name}/{rel}", target, settings.chunk_size)
         except FileNotFoundError:
             raise BackupCorrupted(f"backup {job.backup_id} is incomplete: file {name}/{rel} is missing") from None
-        size, digest = file_checksum(target, pool, settings.workers)
+        return target
+
+    @staticmethod
+    def _verify(job: _Job, checksum_kind: str, target: Path, name: str, described: JsonObject, pool: Executor,
+                workers: int) -> None:
+        """Check one fetched file against the size and checksum the descriptor recorded."""
+        rel = described.get("key")
+        size, digest = file_checksum(target, checksum_kind, pool, workers)
         if size != described.get("size") or digest != described.get("checksum"):
             raise BackupCorrupted(f"backup {job.backup_id} is corrupted: file {name}/{rel} has {size} bytes with "
                                   f"checksum {digest}, the backup recorded {described.get('size')} bytes with "
