@@ -142,7 +142,9 @@ class LoomServer:
             references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
             classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac,
-            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz))
+            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz,
+                                  roles=rbac_authz.book if rbac_authz else None,
+                                  users=db_users if settings.auth.db_users_enabled else None))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None
