@@ -104,8 +104,8 @@ def snapshot_folder(root: Path, dest: Path, prefix: str, pool: Executor) -> list
 
 
 def snapshot_collection(folder: Path, offload: Path, dest: Path, workers: int) -> list[SnapshotFile]:
-    """The collection folder and its offloaded tenants copied into dest/collection and dest/offload; `workers`
-    threads checksum the copies."""
+    """The collection folder and its offloaded tenants copied into dest/collection and dest/offload; a pool of
+    `workers` threads hashes each block while the kernel copies the next."""
     with ThreadPoolExecutor(workers, thread_name_prefix="loomdb-checksum") as pool:
         return (snapshot_folder(folder, dest / COLLECTION_PART, COLLECTION_PART, pool)
                 + snapshot_folder(offload, dest / OFFLOAD_PART, OFFLOAD_PART, pool))

@@ -3,10 +3,12 @@ and their wording, the asynchronous job and its states, and what a backup holds.
 
 A backup `<id>` in a backend is: `backup_config.json` (the descriptor: status, times, per class its class
 document, aliases and files with size and checksum: XXH3-128, or in older backups SHA-256 of each 8 MiB block
-then of the block digests; the descriptor's "checksum" names which) plus `<Class>/<file>` for each file of each class's
-consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a staging
-folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial backup
-fails the restore with nothing restored; then each class is moved into place and opened."""
+then of the block digests, the descriptor's "checksum" names which; with RBAC / db users on, Weaviate's
+rbacBackups / userBackups: the role book / the users as base64 JSON) plus `<Class>/<file>` for each file of each
+class's consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a
+staging folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial
+backup fails the restore with nothing restored; then the users and roles asked for replace the current ones and
+each class is moved into place and opened."""
 from __future__ import annotations
 
 import base64
