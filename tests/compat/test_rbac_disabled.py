@@ -14,7 +14,6 @@ def test_the_client_sees_no_roles_and_a_created_role_is_not_kept(client):
     assert client.roles.get("admin") is None and not client.roles.exists("viewer")
     client.roles.create(role_name="ghost", permissions=Permissions.cluster(read=True))
     assert not client.roles.exists("ghost")
-    assert client.roles.has_permissions(permissions=Permissions.cluster(read=True), role="ghost") is False
     with pytest.raises(UnexpectedStatusCodeError) as info:
         client.roles.create(role_name="admin", permissions=Permissions.cluster(read=True))
     assert info.value.status_code == 400
@@ -28,6 +27,8 @@ def test_rest_answers_are_weaviates_without_rbac(rest):
     reply = rest.post("/v1/authz/roles/ghost/add-permissions", json={"permissions": [
         {"action": "read_cluster", "cluster": {}}]})
     assert reply.status_code == 404
+    reply = rest.post("/v1/authz/roles/ghost/has-permission", json={"action": "read_cluster", "cluster": {}})
+    assert (reply.status_code, reply.json()) == (200, False)      # weaviate-client 4.23 reads any 200 as True
     assert rest.delete("/v1/authz/roles/ghost").status_code == 204
     reply = rest.post("/v1/authz/users/alice/assign", json={"roles": ["ghost"]})
     assert (reply.status_code, reply.json()["error"][0]["message"]) == (
