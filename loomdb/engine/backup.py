@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,24 +29,24 @@ _SKIPPED_FOLDERS = (".deleted-tenants",)
 COPY_BLOCK = 32 << 20       # bytes per kernel copy; the previous block is hashed meanwhile
 
 
-def copy_hashed(src: Path, dst: Path, pool: Executor) -> tuple[int, str]:
-    """Copy `src` to `dst` and checksum what was written: (bytes copied, Xxh3Checksum hex). Block by block, the
-    kernel copies (copy_file_range, no pass through Python) while a `pool` thread hashes the block copied before,
-    mapped from the page cache of `dst`; where the kernel cannot copy between the two files, blocks pass through
-    Python. What is hashed is the copy itself, not the source a checkpoint may rewrite meanwhile."""
+def copy_hashed(src: Path, dst: Path, hasher: Executor) -> tuple[int, str]:
+    """Copy `src` to `dst` and checksum what was written: (bytes copied, Xxh3Checksum hex). The kernel copies block
+    by block (copy_file_range, no pass through Python; where it cannot copy between the two files, blocks pass
+    through Python) and never waits for the hash: each copied block is queued to `hasher` (ONE thread, so blocks
+    are hashed in order), which maps it from the page cache of `dst` and trails the copy; only the end waits for
+    it. What is hashed is the copy itself, not the source a checkpoint may rewrite meanwhile."""
     checksum = Xxh3Checksum()
-    hashing: Future[None] | None = None
+    queued: list[Future[None]] = []
     offset = 0
     with open(src, "rb", buffering=0) as source, open(dst, "w+b", buffering=0) as target:
         try:
             while block := _copy_block(source, target):
-                if hashing is not None:
-                    hashing.result()
-                hashing = pool.submit(checksum.update_from_file, target.fileno(), offset, block)
+                queued.append(hasher.submit(checksum.update_from_file, target.fileno(), offset, block))
                 offset += block
         finally:
-            if hashing is not None:
-                hashing.result()
+            wait(queued)            # the file stays open until the last block is hashed
+        for done in queued:
+            done.result()
     return offset, checksum.hexdigest()
 
 
@@ -62,7 +62,7 @@ def _copy_block(source: BinaryIO, target: BinaryIO) -> int:
         return len(data)
 
 
-def copy_sqlite(src: Path, dst: Path, pool: Executor) -> list[tuple[Path, int, str]]:
+def copy_sqlite(src: Path, dst: Path, hasher: Executor) -> list[tuple[Path, int, str]]:
     """A transactionally consistent copy of the SQLite database `src` (WAL mode, open elsewhere or not) at `dst`:
     the main file and, when there is one, its WAL (SQLite replays it on the copy's first open). Returns (copied
     file, size, checksum) of each."""
@@ -71,10 +71,10 @@ def copy_sqlite(src: Path, dst: Path, pool: Executor) -> list[tuple[Path, int, s
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM sqlite_master").fetchone()   # the read snapshot is pinned from here
-        copied = [(dst, *copy_hashed(src, dst, pool))]
+        copied = [(dst, *copy_hashed(src, dst, hasher))]
         if wal.exists():
             wal_copy = dst.with_name(dst.name + WAL_SUFFIX)
-            copied.append((wal_copy, *copy_hashed(wal, wal_copy, pool)))
+            copied.append((wal_copy, *copy_hashed(wal, wal_copy, hasher)))
         reader.execute("COMMIT")
     finally:
         reader.close()
@@ -89,23 +89,24 @@ def _files_in_order(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.parent != root, p.relative_to(root).as_posix()))
 
 
-def snapshot_folder(root: Path, dest: Path, prefix: str, pool: Executor) -> list[SnapshotFile]:
+def snapshot_folder(root: Path, dest: Path, prefix: str, hasher: Executor) -> list[SnapshotFile]:
     """Copy `root` into `dest` (SQLite files consistently, the others as they are); the copies, named
     `prefix`/<path relative to dest>."""
     copied: list[SnapshotFile] = []
     for path in _files_in_order(root) if root.exists() else []:
         target = dest / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        files = (copy_sqlite(path, target, pool) if path.suffix == SQLITE_SUFFIX
-                 else [(target, *copy_hashed(path, target, pool))])
+        files = (copy_sqlite(path, target, hasher) if path.suffix == SQLITE_SUFFIX
+                 else [(target, *copy_hashed(path, target, hasher))])
         copied += [SnapshotFile(f"{prefix}/{file.relative_to(dest).as_posix()}", size, sha)
                    for file, size, sha in files]
     return copied
 
 
 def snapshot_collection(folder: Path, offload: Path, dest: Path, workers: int) -> list[SnapshotFile]:
-    """The collection folder and its offloaded tenants copied into dest/collection and dest/offload; a pool of
-    `workers` threads hashes each block while the kernel copies the next."""
-    with ThreadPoolExecutor(workers, thread_name_prefix="loomdb-checksum") as pool:
-        return (snapshot_folder(folder, dest / COLLECTION_PART, COLLECTION_PART, pool)
-                + snapshot_folder(offload, dest / OFFLOAD_PART, OFFLOAD_PART, pool))
+    """The collection folder and its offloaded tenants copied into dest/collection and dest/offload. One thread
+    hashes behind the kernel's copy whatever `workers` (CPUPercentage) allows: XXH3 on one core outruns the copy,
+    and the blocks of a file must be hashed in order."""
+    with ThreadPoolExecutor(1, thread_name_prefix="loomdb-checksum") as hasher:
+        return (snapshot_folder(folder, dest / COLLECTION_PART, COLLECTION_PART, hasher)
+                + snapshot_folder(offload, dest / OFFLOAD_PART, OFFLOAD_PART, hasher))
