@@ -35,6 +35,7 @@ from ..usecases.objects import ObjectService
 from ..usecases.property_index import PropertyIndexService
 from ..usecases.query_modules import QueryModules
 from ..usecases.rbac import ConfiguredAssignments, ConfiguredUsers, RbacAuthorizer, RbacService, RoleBook
+from ..usecases.rbac.disabled import WithoutRbac
 from ..usecases.references import ReferenceService
 from ..usecases.resource_guard import ResourceGuard
 from ..usecases.schema import SchemaService
@@ -124,7 +125,7 @@ class LoomServer:
                            roles_of=lambda user_id: rbac_authz.book.roles_of_user(user_id, "db") if rbac_authz else [],
                            forget=lambda user_id: rbac_authz.book.forget_user(user_id, "db") if rbac_authz else None)
         self.authenticator = build_authenticator(settings.auth, static, db_users, oidc)
-        rbac = None if rbac_authz is None else RbacService(rbac_authz, ConfiguredUsers(
+        rbac = RbacService(rbac_authz or WithoutRbac(authz), ConfiguredUsers(
             static_users, settings.auth.oidc_enabled, lambda user_id: db_users.exists(user_id)
             and user_id not in static_users), configured)
         self._ttl_sweeper = TtlSweeper(self.db.collections, ttl_schedule)
@@ -145,7 +146,9 @@ class LoomServer:
             references=references, property_indexes=PropertyIndexService(self.db, authz=authz), modules=modules,
             listing=ObjectListService(self.db, search, authz=authz),
             classless=ClasslessObjects(self.db, objects, references, authz=authz), db_users=db_users, rbac=rbac,
-            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz))
+            backups=BackupService(self.db, modules.backup_backend, WEAVIATE_VERSION, authz=authz,
+                                  roles=rbac_authz.book if rbac_authz else None,
+                                  users=db_users if settings.auth.db_users_enabled else None))
         self._grpc: grpc.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._rest_thread: threading.Thread | None = None

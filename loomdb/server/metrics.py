@@ -2,9 +2,8 @@
 to one node, served by the official client library on their own port (PROMETHEUS_MONITORING_PORT).
 
 Two kinds of figures:
-- request figures, recorded by the REST middleware and the gRPC interceptor below as each request ends. The hot
-  path takes no lock of its own: a label set's child is looked up in a plain dict (filled once per label set), and
-  prometheus-client's per-child value locks are the only ones taken;
+- request figures, recorded by the REST middleware and the gRPC interceptor below as each request ends, into
+  metrics_series.py's per-thread rows: no lock per request (prometheus-client's own histograms took three);
 - engine figures (objects, vector indexes, shard states), PULLED from the cluster use case when a scrape asks
   (`EngineCollector`); the engine never pushes anything.
 
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import grpc
-from prometheus_client import CollectorRegistry, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
@@ -26,6 +25,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..entities.shard_stats import INDEXING, READONLY, READY, ShardStats
+from .metrics_series import Gauges, Histograms, SeriesCollector
 
 # Weaviate's usecases/monitoring buckets: the deprecated millisecond ones its older histograms still use, and the
 # request-latency ones (100 µs .. 100 s) of its HTTP/gRPC server histograms, fine enough for p99 under 10 ms
@@ -38,41 +38,26 @@ GROUPED = "n/a"                 # class_name when PROMETHEUS_MONITORING_GROUP co
 _QUERY_TYPES = {"Search": "get_graphql", "Aggregate": "aggregate"}
 
 
-class _Children:
-    """A labelled metric's children by label values, without the parent's lock on the hot path: a dict read
-    (atomic under the GIL); the first use of a label set goes through `labels()` (locked, once)."""
-
-    def __init__(self, metric: Any) -> None:
-        self._metric = metric
-        self._children: dict[tuple[str, ...], Any] = {}
-
-    def __call__(self, *values: str) -> Any:
-        child = self._children.get(values)
-        if child is None:
-            child = self._children[values] = self._metric.labels(*values)
-        return child
-
-
 class RequestMetrics:
     """The request figures Weaviate exports, recorded by the adapters' middleware and interceptor."""
 
     def __init__(self, registry: CollectorRegistry, group_classes: bool) -> None:
         self.group_classes = group_classes
-        self.requests_total = _Children(Gauge(
-            "requests_total", "Number of all requests made", ["status", "class_name", "api", "query_type"],
-            registry=registry))
-        self.queries_durations = _Children(Histogram(
-            "queries_durations_ms", "Duration of queries in milliseconds", ["class_name", "query_type"],
-            buckets=MS_BUCKETS, registry=registry))
-        self.batch_durations = _Children(Histogram(
+        self.requests_total = Gauges(
+            "requests_total", "Number of all requests made", ["status", "class_name", "api", "query_type"])
+        self.queries_durations = Histograms(
+            "queries_durations_ms", "Duration of queries in milliseconds", ["class_name", "query_type"], MS_BUCKETS)
+        self.batch_durations = Histograms(
             "batch_durations_ms", "Duration in ms of a single batch", ["operation", "class_name", "shard_name"],
-            buckets=MS_BUCKETS, registry=registry))
-        self.grpc_duration = _Children(Histogram(
+            MS_BUCKETS)
+        self.grpc_duration = Histograms(
             "weaviate_grpc_server_request_duration_seconds", "Time (in seconds) spent serving requests.",
-            ["grpc_service", "method", "status"], buckets=REQUEST_LATENCY_BUCKETS, registry=registry))
-        self.http_duration = _Children(Histogram(
+            ["grpc_service", "method", "status"], REQUEST_LATENCY_BUCKETS)
+        self.http_duration = Histograms(
             "weaviate_http_request_duration_seconds", "Time (in seconds) spent serving requests.",
-            ["method", "route", "status_code"], buckets=REQUEST_LATENCY_BUCKETS, registry=registry))
+            ["method", "route", "status_code"], REQUEST_LATENCY_BUCKETS)
+        registry.register(SeriesCollector(self.requests_total, self.queries_durations, self.batch_durations,
+                                          self.grpc_duration, self.http_duration))
 
     def class_label(self, name: str) -> str:
         return GROUPED if self.group_classes else name

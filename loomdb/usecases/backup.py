@@ -2,28 +2,39 @@
 and their wording, the asynchronous job and its states, and what a backup holds.
 
 A backup `<id>` in a backend is: `backup_config.json` (the descriptor: status, times, per class its class
-document, aliases and files with size and checksum: SHA-256 of each 8 MiB block, then of the block digests)
-plus `<Class>/<file>` for each file of each class's
-consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a staging
-folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial backup
-fails the restore with nothing restored; then each class is moved into place and opened."""
+document, aliases and files with size and checksum: XXH3-128, or in older backups SHA-256 of each 8 MiB block
+then of the block digests, the descriptor's "checksum" names which; with RBAC / db users on, Weaviate's
+rbacBackups / userBackups: the role book / the users as base64 JSON) plus `<Class>/<file>` for each file of each
+class's consistent snapshot (engine/backup.py). A restore downloads every file of the chosen classes into a
+staging folder and checks each against the descriptor BEFORE anything is put in place, so a corrupted or partial
+backup fails the restore with nothing restored; then the users and roles asked for replace the current ones and
+each class is moved into place and opened."""
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import orjson
 
 from ..entities import permissions as perm
-from ..entities.backup import CHECKSUM_BLOCK, BackupStatus, BlockChecksum, SnapshotFile
+from ..entities.backup import (
+    CHECKSUM_KINDS,
+    CHECKSUM_SHA256_BLOCKS,
+    CHECKSUM_XXH3,
+    BackupStatus,
+    SnapshotFile,
+    file_checksum,
+)
 from ..entities.errors import BodyValidation, InvalidInput, LoomError, NameTaken, NotFound, Unsupported
 from ..entities.principal import Principal
 from ..modules.capabilities import BackupBackend
@@ -31,10 +42,11 @@ from .authz import AllowAll, Authorizer
 from .ports import BackupDatabasePort, JsonObject
 
 BACKUP_FILE = "backup_config.json"      # Weaviate's GlobalBackupFile
-CHECKSUM_KIND = "sha256-8MiB-blocks"    # recorded in the descriptor, so another scheme can come later
 RESTORE_FILE = "restore_config.json"    # Weaviate's GlobalRestoreFile
 FORMAT_VERSION = "loomdb-1"
 _ID = re.compile(r"^[a-z0-9_-]+$")
+RESTORE_OPTIONS = ("noRestore", "all")          # Weaviate's RestoreConfig rolesOptions / usersOptions
+ROLES_KEY, USERS_KEY = "rbacBackups", "userBackups"     # Weaviate's descriptor fields (base64 of a JSON document)
 DEFAULT_CPU_PERCENTAGE = 50
 DEFAULT_CHUNK_MB = 128
 COMPRESSION_LEVELS = ("DefaultCompression", "BestSpeed", "BestCompression", "ZstdDefaultCompression",
@@ -42,6 +54,16 @@ COMPRESSION_LEVELS = ("DefaultCompression", "BestSpeed", "BestCompression", "Zst
 _MAX_FAIL, _MIN_FAIL, _ENUM_FAIL = 607, 608, 605     # go-openapi/errors codes
 
 BackendLookup = Callable[[str], "BackupBackend | None"]
+
+
+class AccessSnapshot(Protocol):
+    """RBAC's roles and assignments, or the database users: every backup carries the document of each one that is
+    on (Weaviate's rbacBackups / userBackups); a restore puts it back, in place of the current one, only when
+    asked ("all")."""
+
+    def snapshot(self) -> JsonObject: ...
+
+    def restore(self, document: JsonObject) -> None: ...
 
 
 class Cancelled(Exception):
@@ -67,21 +89,14 @@ def _go_list(items: Sequence[str]) -> str:
     return "[" + " ".join(items) + "]"
 
 
-def file_checksum(path: Path, pool: Executor, workers: int) -> tuple[int, str]:
-    """(size, BlockChecksum hex) of a file, as backups record it."""
-    checksum = BlockChecksum(pool, workers)
-    with open(path, "rb", buffering=0) as src:
-        while block := src.read(CHECKSUM_BLOCK):
-            checksum.update(block)
-    return checksum.size, checksum.hexdigest()
-
-
 @dataclass(frozen=True)
 class TransferConfig:
     """A request's `config` after Weaviate's schema checks and defaults (handlers_backup.go compressionFromBCfg)."""
     cpu_percentage: int = DEFAULT_CPU_PERCENTAGE
     chunk_mb: int = DEFAULT_CHUNK_MB
     compression_level: str = "DefaultCompression"
+    restore_roles: bool = False         # rolesOptions "all" (Weaviate's default is "noRestore")
+    restore_users: bool = False         # usersOptions "all"
 
     @property
     def workers(self) -> int:
@@ -113,17 +128,43 @@ def transfer_config(config: JsonObject | None, restore: bool = False) -> Transfe
     if any(config.get(key) for key in ("Bucket", "Path", "Endpoint")):
         raise Unsupported("backup locations given per request (config Bucket / Path / Endpoint) are not supported by "
                           "loomdb yet; the backend's BACKUP_* settings decide where backups go")
-    if any(config.get(key) not in (None, "noRestore") for key in ("rolesOptions", "usersOptions")):
-        raise Unsupported("restoring RBAC roles and users is not supported by loomdb yet (it has no RBAC)")
     cpu = _ranged(config, "CPUPercentage", 1, 80) or DEFAULT_CPU_PERCENTAGE
     if restore:
-        return TransferConfig(cpu)
+        roles, users = (_restore_option(config, key) for key in ("rolesOptions", "usersOptions"))
+        return TransferConfig(cpu, restore_roles=roles, restore_users=users)
     chunk = _ranged(config, "ChunkSize", 2, 512) or DEFAULT_CHUNK_MB
     level = config.get("CompressionLevel") or "DefaultCompression"
     if level not in COMPRESSION_LEVELS:
         raise BodyValidation(_ENUM_FAIL,
                              f"config.CompressionLevel in body should be one of {_go_list(COMPRESSION_LEVELS)}")
     return TransferConfig(cpu, chunk, level)
+
+
+def _restore_option(config: JsonObject, key: str) -> bool:
+    """rolesOptions / usersOptions: True for "all"; absent is "noRestore"; anything else fails Weaviate's enum."""
+    value = config.get(key) or "noRestore"
+    if value not in RESTORE_OPTIONS:
+        raise BodyValidation(_ENUM_FAIL, f"config.{key} in body should be one of {_go_list(RESTORE_OPTIONS)}")
+    return value == "all"
+
+
+def _encode_access(document: JsonObject) -> str:
+    return base64.b64encode(orjson.dumps(document)).decode("ascii")
+
+
+def _decode_access(descriptor: JsonObject, key: str) -> JsonObject | None:
+    """The document a backup carries under `key` (None when it carries none); garbled -> BackupCorrupted."""
+    raw = descriptor.get(key)
+    if not raw:
+        return None
+    try:
+        found = orjson.loads(base64.b64decode(raw, validate=True))
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        found = None
+    if not isinstance(found, dict):
+        raise BackupCorrupted(f"corrupted backup file: {key} of backup {descriptor.get('id')} is not a JSON "
+                              "document in base64")
+    return found
 
 
 @dataclass
@@ -170,8 +211,11 @@ class BackupService:
     descriptor files afterwards, so status survives a restart."""
 
     def __init__(self, db: BackupDatabasePort, backends: BackendLookup, server_version: str,
-                 authz: Authorizer | None = None) -> None:
+                 authz: Authorizer | None = None, roles: AccessSnapshot | None = None,
+                 users: AccessSnapshot | None = None) -> None:
         self.db = db
+        self._roles = roles          # RBAC's role book while AUTHORIZATION_RBAC_ENABLED, else None
+        self._users = users          # the database users while AUTHENTICATION_DB_USERS_ENABLED, else None
         self.authz = authz or AllowAll()
         self._backends = backends
         self._server_version = server_version
@@ -251,11 +295,12 @@ class BackupService:
                 "status": BackupStatus.STARTED.value}
 
     def _write_descriptor(self, store: BackupBackend, job: _Job, settings: TransferConfig,
-                          classes: dict[str, JsonObject], report: JsonObject | None = None) -> None:
+                          classes: dict[str, JsonObject], report: JsonObject | None = None,
+                          access: JsonObject | None = None) -> None:
         descriptor = {**(report or job.report()), "version": FORMAT_VERSION, "serverVersion": self._server_version,
                       "compressionLevel": settings.compression_level, "chunkSize": settings.chunk_mb,
-                      "checksum": CHECKSUM_KIND,
-                      "classes": [classes.get(name, {"name": name}) for name in job.classes]}
+                      "checksum": CHECKSUM_XXH3,
+                      "classes": [classes.get(name, {"name": name}) for name in job.classes], **(access or {})}
         store.put_bytes(job.backup_id, BACKUP_FILE, orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
     def _run_create(self, job: _Job, store: BackupBackend, settings: TransferConfig) -> None:
@@ -263,8 +308,11 @@ class BackupService:
         reports it, so a restore started on SUCCESS finds a complete backup."""
         staging = self.db.staging_folder("backup")
         described: dict[str, JsonObject] = {}
+        access: JsonObject = {}
         status, error = BackupStatus.SUCCESS, ""
         try:
+            access = {key: _encode_access(section.snapshot())
+                      for key, section in ((ROLES_KEY, self._roles), (USERS_KEY, self._users)) if section is not None}
             with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-backup-io") as pool:
                 for name in job.classes:
                     job.check_cancel()
@@ -287,7 +335,7 @@ class BackupService:
             shutil.rmtree(staging, ignore_errors=True)
         report = job.final_report(status, error)
         try:
-            self._write_descriptor(store, job, settings, described, report)
+            self._write_descriptor(store, job, settings, described, report, access)
         except Exception as exc:  # noqa: BLE001 - the backend failed at the last step: the backup is not usable
             report = job.final_report(BackupStatus.FAILED, f"coordinator: put_meta: {_message(exc)}")
         job.finish(report)
@@ -375,6 +423,10 @@ class BackupService:
                                f"{orjson.dumps(descriptor.get('id')).decode()}")
         if descriptor.get("status") != BackupStatus.SUCCESS.value:
             raise InvalidInput(f"invalid backup {home} status: {descriptor.get('status')}")
+        checksum_kind = descriptor.get("checksum") or CHECKSUM_SHA256_BLOCKS
+        if checksum_kind not in CHECKSUM_KINDS:
+            raise InvalidInput(f"backup {backup_id} records checksums of kind {checksum_kind!r}, which this loomdb "
+                               f"cannot verify (it knows {_go_list(CHECKSUM_KINDS)})")
         stored = {c["name"]: c for c in descriptor.get("classes", []) if isinstance(c, dict) and "name" in c}
         names = list(stored)
         if include:
@@ -392,30 +444,25 @@ class BackupService:
                 raise InvalidInput(f"restoration {self._restoring.backup_id} already in progress")
             self._restoring = job
         job.thread = threading.Thread(
-            target=self._run_restore, args=(job, store, settings, [stored[c] for c in chosen], overwrite_alias),
+            target=self._run_restore,
+            args=(job, store, settings, checksum_kind, [stored[c] for c in chosen], overwrite_alias, descriptor),
             name=f"loomdb-restore-{backup_id}", daemon=True)
         job.thread.start()
         return {"id": backup_id, "backend": backend, "path": home, "classes": chosen,
                 "status": BackupStatus.STARTED.value}
 
-    def _run_restore(self, job: _Job, store: BackupBackend, settings: TransferConfig, classes: list[JsonObject],
-                     overwrite_alias: bool) -> None:
+    def _run_restore(self, job: _Job, store: BackupBackend, settings: TransferConfig, checksum_kind: str,
+                     classes: list[JsonObject], overwrite_alias: bool, descriptor: JsonObject) -> None:
         staging = self.db.staging_folder("restore")
         try:
             self._refuse_existing(classes, overwrite_alias)
             job.status = BackupStatus.TRANSFERRING
-            with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-checksum") as pool:
-                for described in classes:
-                    files = described.get("files") or []
-                    if not files:
-                        raise BackupCorrupted(f"corrupted backup file: class {described['name']} has no files")
-                    for file in files:
-                        self._download(job, store, settings, staging / described["name"], described["name"], file,
-                                       pool)
+            self._transfer_and_verify(job, store, settings, checksum_kind, classes, staging)
             job.status = BackupStatus.TRANSFERRED
             job.check_cancel()
             job.status = BackupStatus.FINALIZING
             self._refuse_existing(classes, overwrite_alias)
+            self._restore_access(settings, descriptor)
             for described in classes:
                 self.db.restore_collection(staging / described["name"])
                 for alias in described.get("aliases") or []:
@@ -435,6 +482,20 @@ class BackupService:
             pass
         job.finish(report)
 
+    def _restore_access(self, settings: TransferConfig, descriptor: JsonObject) -> None:
+        """Database users, then roles and assignments, from the backup in place of the current ones, as Weaviate
+        restores them before the classes: each only when the request asked for it ("all"), the backup carries it
+        and it is on here (otherwise skipped, as Weaviate skips a disabled subsystem). Both documents are decoded
+        before either is applied."""
+        chosen: list[tuple[AccessSnapshot, JsonObject | None]] = []
+        for section, key, asked in ((self._users, USERS_KEY, settings.restore_users),
+                                    (self._roles, ROLES_KEY, settings.restore_roles)):
+            if asked and section is not None:
+                chosen.append((section, _decode_access(descriptor, key)))
+        for section, document in chosen:
+            if document is not None:
+                section.restore(document)
+
     def _refuse_existing(self, classes: list[JsonObject], overwrite_alias: bool) -> None:
         """Weaviate fails a restore whose class exists ('could not restore classes: [...]'); an alias in use
         by another collection is refused unless overwriteAlias."""
@@ -449,10 +510,33 @@ class BackupService:
                     raise InvalidInput(f"alias {alias} already exists for class {found[1]}; restore with "
                                        "overwriteAlias to point it at the restored class")
 
+    def _transfer_and_verify(self, job: _Job, store: BackupBackend, settings: TransferConfig, checksum_kind: str,
+                             classes: list[JsonObject], staging: Path) -> None:
+        """Every file of `classes` fetched into `staging` and checked against the descriptor: a file is checked
+        in a thread while the next one downloads; the first file that fails (in descriptor order) fails all."""
+        with ThreadPoolExecutor(settings.workers, thread_name_prefix="loomdb-checksum") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="loomdb-verify") as verifier:
+            checks: list[Future[None]] = []
+            try:
+                for described in classes:
+                    name = described["name"]
+                    files = described.get("files") or []
+                    if not files:
+                        raise BackupCorrupted(f"corrupted backup file: class {name} has no files")
+                    for file in files:
+                        target = self._download(job, store, settings, staging / name, name, file)
+                        checks.append(verifier.submit(self._verify, job, checksum_kind, target, name, file, pool,
+                                                      settings.workers))
+            except BaseException:
+                wait(checks)            # no check still reads a file the caller is about to remove
+                raise
+            for check in checks:
+                check.result()
+
     @staticmethod
     def _download(job: _Job, store: BackupBackend, settings: TransferConfig, folder: Path, name: str,
-                  described: JsonObject, pool: Executor) -> None:
-        """Fetch one file into the class's staging folder and check it against the descriptor."""
+                  described: JsonObject) -> Path:
+        """Fetch one file into the class's staging folder; where it landed."""
         job.check_cancel()
         rel = str(described.get("key", ""))
         target = folder / rel
@@ -463,7 +547,14 @@ class BackupService:
             store.get_file(job.backup_id, f"{name}/{rel}", target, settings.chunk_size)
         except FileNotFoundError:
             raise BackupCorrupted(f"backup {job.backup_id} is incomplete: file {name}/{rel} is missing") from None
-        size, digest = file_checksum(target, pool, settings.workers)
+        return target
+
+    @staticmethod
+    def _verify(job: _Job, checksum_kind: str, target: Path, name: str, described: JsonObject, pool: Executor,
+                workers: int) -> None:
+        """Check one fetched file against the size and checksum the descriptor recorded."""
+        rel = described.get("key")
+        size, digest = file_checksum(target, checksum_kind, pool, workers)
         if size != described.get("size") or digest != described.get("checksum"):
             raise BackupCorrupted(f"backup {job.backup_id} is corrupted: file {name}/{rel} has {size} bytes with "
                                   f"checksum {digest}, the backup recorded {described.get('size')} bytes with "

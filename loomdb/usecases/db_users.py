@@ -223,6 +223,18 @@ class DbUsers:
             self._store(replace(user, active=active, key_revoked=user.key_revoked or revoke_key))
         return True
 
+    # ---- backups ------------------------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Every database user as stored (names, key hashes, states): what a backup carries."""
+        return {name: asdict(user) for name, user in self._users.items()}
+
+    def restore(self, records: dict[str, Any]) -> None:
+        """A backup's users instead of the current ones, wholly (as Weaviate's restore of its db user snapshot):
+        keys issued before the backup work again, keys issued since stop working."""
+        users = {name: DbUser(**fields) for name, fields in records.items()}
+        with self._lock:
+            self._commit(users)
+
     def _unused_key(self) -> tuple[str, str, str]:
         while True:
             key, identifier, key_hash = _new_key()

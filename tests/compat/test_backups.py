@@ -4,14 +4,17 @@ while an import runs restores to a state that existed; a corrupted or partial ba
 restored; a restore into a fresh data directory answers the same queries with the same results."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import numpy as np
+import orjson
 import pytest
 import weaviate
+import xxhash
 from weaviate.classes.config import Configure, DataType, Property
 from weaviate.classes.query import Filter, MetadataQuery
 from weaviate.classes.tenants import Tenant, TenantActivityStatus
@@ -267,3 +270,43 @@ def test_restore_into_a_fresh_data_directory_answers_the_same_queries(node, tmp_
     finally:
         other.close()
     c.collections.delete("BackupFresh")
+
+
+def _sha256_blocks(data: bytes) -> str:
+    """The checksum loomdb's first backups recorded: SHA-256 over the SHA-256 of each 8 MiB block."""
+    block = 8 << 20
+    return hashlib.sha256(b"".join(hashlib.sha256(data[i:i + block]).digest()
+                                   for i in range(0, max(len(data), 1), block))).hexdigest()
+
+
+def test_backups_record_xxh3_and_older_sha256_backups_still_restore_and_verify(node, backups):
+    """New backups name their checksum kind (xxh3-128) and record XXH3-128 of each stored file; a backup whose
+    descriptor says sha256-8MiB-blocks (what earlier loomdb wrote) restores, and is still verified byte for byte."""
+    c = node.client
+    col = _articles(c, "BackupHashes", 120)
+    before = _answers(col)
+    c.backup.create("hashes-1", BACKEND, include_collections="BackupHashes", wait_for_completion=True)
+    c.collections.delete("BackupHashes")
+    descriptor_path = backups / "hashes-1" / "backup_config.json"
+    descriptor = orjson.loads(descriptor_path.read_bytes())
+    assert descriptor["checksum"] == "xxh3-128"
+    files = descriptor["classes"][0]["files"]
+    for file in files:
+        data = (backups / "hashes-1" / "BackupHashes" / file["key"]).read_bytes()
+        assert (file["size"], file["checksum"]) == (len(data), xxhash.xxh3_128_hexdigest(data))
+        file["checksum"] = _sha256_blocks(data)
+    descriptor["checksum"] = "sha256-8MiB-blocks"
+    descriptor_path.write_bytes(orjson.dumps(descriptor))
+    assert c.backup.restore("hashes-1", BACKEND, wait_for_completion=True).status.value == "SUCCESS"
+    assert _answers(c.collections.get("BackupHashes")) == before
+    c.collections.delete("BackupHashes")
+    files[0]["checksum"] = _sha256_blocks(b"something else")
+    descriptor_path.write_bytes(orjson.dumps(descriptor))
+    with pytest.raises(BackupFailedError, match=f"backup hashes-1 is corrupted: file BackupHashes/{files[0]['key']}"):
+        c.backup.restore("hashes-1", BACKEND, wait_for_completion=True)
+    assert not c.collections.exists("BackupHashes")
+    descriptor["checksum"] = "md5"
+    descriptor_path.write_bytes(orjson.dumps(descriptor))
+    reply = node.rest.post("/v1/backups/filesystem/hashes-1/restore", json={})
+    assert reply.status_code == 422
+    assert reply.json()["error"][0]["message"].startswith("backup hashes-1 records checksums of kind 'md5'")

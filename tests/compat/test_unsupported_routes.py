@@ -21,10 +21,7 @@ def test_wrong_method_answers_go_swaggers_405(rest):
 
 
 NOT_YET = [
-    ("POST", "/v1/export/filesystem"), ("GET", "/v1/authz/roles"),
-    ("POST", "/v1/authz/roles/admin/add-permissions"),
-    ("GET", "/v1/authz/users/own-roles"), ("POST", "/v1/authz/users/alice/assign"), ("GET", "/v1/users/own-info"),
-    ("GET", "/v1/replication/replicate/list"),
+    ("POST", "/v1/export/filesystem"), ("GET", "/v1/replication/replicate/list"),
     ("POST", "/v1/replication/replicate"), ("GET", "/v1/replication/sharding-state"), ("POST", "/v1/classifications"),
     ("GET", "/v1/classifications/abc"), ("POST", "/v1/tokenize"), ("DELETE", "/v1/schema/Any/vectors/v/index"),
 ]
@@ -45,10 +42,11 @@ def test_served_routes_on_a_listed_path_keep_working(rest, collection_factory):
     assert rest.post("/v1/objects", json={"class": col.name, "properties": {}}).status_code == 200
 
 
-@pytest.mark.loomdb_only("Weaviate serves user management")
-def test_the_client_shows_the_501_message(client):
-    with pytest.raises(Exception, match="user management .* is not supported by loomdb yet"):
-        client.users.get_my_user()
+@pytest.mark.loomdb_only("Weaviate serves replication")
+def test_the_client_shows_the_501_message(client, collection_factory):
+    col = collection_factory()
+    with pytest.raises(Exception, match="replication .* is not supported by loomdb yet"):
+        client.cluster.query_sharding_state(collection=col.name)
 
 
 @pytest.mark.loomdb_only("inspects loomdb's gRPC service class")

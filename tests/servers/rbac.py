@@ -29,9 +29,9 @@ def rbac_env(users: tuple[str, ...] = USERS) -> dict[str, str]:
     }
 
 
-def start(data: Path, users: tuple[str, ...] = USERS) -> LoomServer:
-    settings = Settings.from_env(rbac_env(users)).with_overrides(data_path=data, host="127.0.0.1", port=0,
-                                                                 grpc_port=0)
+def start(data: Path, users: tuple[str, ...] = USERS, extra_env: dict[str, str] | None = None) -> LoomServer:
+    env = {**rbac_env(users), **(extra_env or {})}
+    settings = Settings.from_env(env).with_overrides(data_path=data, host="127.0.0.1", port=0, grpc_port=0)
     return LoomServer(settings).start()
 
 

@@ -1,7 +1,8 @@
 """/v1/authz/* and /v1/users/own-info: roles, permissions and assignments (client.roles, client.users.{db,oidc},
-client.groups.oidc), served when AUTHORIZATION_RBAC_ENABLED is on (otherwise the 501 table answers). Status codes
-as Weaviate's authz handlers: create 201, delete 204, a missing role 404 with an empty body, authz mistakes 400,
-invalid permissions on create 422, an existing role 409, a missing permission 403."""
+client.groups.oidc), with AUTHORIZATION_RBAC_ENABLED over the role book, without it over an empty one that keeps
+nothing (usecases/rbac/disabled.py), as Weaviate. Status codes as Weaviate's authz handlers: create 201, delete
+204, a missing role 404 with an empty body, authz mistakes 400, invalid permissions on create 422, an existing role
+409, a missing permission 403."""
 from __future__ import annotations
 
 import functools
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...entities.errors import NotFound
+from ...entities.errors import NotFound, Unauthenticated
 from ...usecases.rbac import RbacService
 from ...usecases.rbac.service import BadRequest, RoleConflict
 from ..auth import rest_principal
@@ -32,6 +33,8 @@ def _authz_errors(handler):
             return error_response(409, exc.message)
         except NotFound as exc:
             return error_response(404, exc.message) if exc.message else Response(status_code=404)
+        except Unauthenticated as exc:
+            return error_response(401, exc.message) if exc.message else Response(status_code=401)
     return wrapper
 
 

@@ -6,6 +6,7 @@ saved through the `PolicyStore` port (one document, written atomically) before t
 restart. Every change bumps `generation`, which is how the authorizer knows its caches are stale."""
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,16 +67,20 @@ class _State:
     groups: dict[str, list[str]] = field(default_factory=dict)     # "oidc:team" -> role names
 
 
+def _state_of(document: Json) -> _State:
+    """The stored policy document (store or backup) as the book holds it; built-in roles are never taken."""
+    return _State(
+        roles={name: [normalise(p) for p in perms] for name, perms in document.get("roles", {}).items()
+               if name not in BUILT_IN},
+        users={k: list(v) for k, v in document.get("users", {}).items()},
+        groups={k: list(v) for k, v in document.get("groups", {}).items()})
+
+
 class RoleBook:
     def __init__(self, store: PolicyStore, configured: ConfiguredAssignments) -> None:
         self._store = store
         self._lock = threading.RLock()
-        loaded = store.load() or {}
-        self._state = _State(
-            roles={name: [normalise(p) for p in perms] for name, perms in loaded.get("roles", {}).items()
-                   if name not in BUILT_IN},
-            users={k: list(v) for k, v in loaded.get("users", {}).items()},
-            groups={k: list(v) for k, v in loaded.get("groups", {}).items()})
+        self._state = _state_of(store.load() or {})
         self._configured = configured
         self._grants: dict[str, list[Grant]] = {}       # role -> its grants, until the next change
         self.generation = 0
@@ -205,9 +210,24 @@ class RoleBook:
                 table.pop(key, None)
             self._commit()
 
+    # ---- backups: the whole stored policy out, and back in place of the current one -----------------------------
+    def snapshot(self) -> Json:
+        """The stored policy (roles and assignments made through the API, not the configured ones)."""
+        with self._lock:
+            return copy.deepcopy(self._document())
+
+    def restore(self, document: Json) -> None:
+        """A backup's policy instead of the current one, wholly (as Weaviate's restore of its RBAC snapshot)."""
+        state = _state_of(document)
+        with self._lock:
+            self._state = state
+            self._commit()
+
+    def _document(self) -> Json:
+        return {"version": 1, "roles": self._state.roles, "users": self._state.users, "groups": self._state.groups}
+
     def _commit(self) -> None:
-        self._store.save({"version": 1, "roles": self._state.roles, "users": self._state.users,
-                          "groups": self._state.groups})
+        self._store.save(self._document())
         self._grants = {}
         self.generation += 1
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ...entities import permissions as paths
-from ...entities.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from ...entities.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ...entities.principal import Principal
 from .authorizer import RbacAuthorizer
 from .permissions import Grant, Json, grant_of, normalise
@@ -282,6 +282,7 @@ class RbacService:
         return [self._role(n) for n in self.authz.roles_of(principal)]   # type: ignore[arg-type]
 
     def own_info(self, principal: Principal | None) -> Json:
+        if principal is None:
+            raise Unauthenticated("")          # Weaviate: 401 without a body for a request without a user
         roles = self.own_roles(principal)
-        assert principal is not None
         return {"username": principal.username, "roles": roles, "groups": list(principal.groups)}
