@@ -183,7 +183,7 @@ def main() -> None:
                             name="default", vector_index_config=Reconfigure.VectorIndex.hnsw(ef=ef)))
                 for s in args.shares:
                     row = [ef, f"{s:.1%}", int(masks[s].sum())]
-                    for label, srv in servers.items():      # interleaved: the trees see the same load
+                    for srv in servers.values():      # interleaved: the trees see the same load
                         rec, qps, p50 = measure(srv.client.collections.get("Filtered"), qlist, FILTERS[s][0](),
                                                 gts[s])
                         row += [f"{rec:.3f}", round(qps), f"{p50:.2f}"]
