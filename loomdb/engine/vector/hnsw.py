@@ -49,12 +49,13 @@ _FAISS_METRIC = {"cosine": "METRIC_INNER_PRODUCT", "dot": "METRIC_INNER_PRODUCT"
 HNSW_METRICS = frozenset(_FAISS_METRIC)
 _MAX_EF = 4096
 # A filtered walk's beam starts at the ef where the graph reaches recall@10 0.95 for its maxConnections (~
-# _RECALL_EF_X_M / M, or the configured ef if wider) and widens by share**-_WIDEN. Measured 100k x 128, M=16
-# (faiss' selector walk): unfiltered recall 0.75 / 0.89 / 0.954 / 0.989 at ef 32 / 64 / 128 / 256, with 50%
-# allowed 0.70 / 0.85 / 0.94 / 0.984; with 10% allowed ef 128 x 0.1**-0.35 = 287 gave 0.957. The configured ef
-# alone (32) left every share at ~0.75, hence the floor.
-_RECALL_EF_X_M = 2560
-_RECALL_EF_MIN = 64
+# _RECALL_EF_X_M2 / M^2, at least _RECALL_EF_MIN, or the configured ef if wider) and widens by share**-_WIDEN.
+# Measured 100k x 128, efConstruction 128 (faiss' selector walk, recall at ef 32 / 64 / 128 / 256 / 512):
+# M=16 unfiltered 0.75 / 0.89 / 0.954 / 0.989, 50% allowed 0.70 / 0.85 / 0.94 / 0.984, 10% allowed ef 256 0.949,
+# 512 0.988; M=8 unfiltered 0.55 / 0.70 / 0.81 / 0.91 / 0.958, 50% ef 512 0.945, 10% ef 1024 0.944, 2048 0.976.
+# The configured ef alone (32) left every share at ~0.75 (M=16), hence the floor.
+_RECALL_EF_X_M2 = 40_960
+_RECALL_EF_MIN = 80
 _WIDEN = 0.5
 # A filtered search is exact when the allowed rows are fewer than the nodes the graph would visit (~ef x
 # maxConnections, both scaled by the dimension alike): measured 100k x 128, 10% allowed: exact over 10k rows
@@ -521,7 +522,7 @@ class HnswIndex:
     def _filtered_ef(self, k: int, allowed: int) -> int:
         """The beam for a graph search among `allowed` of its nodes: from the ef that reaches recall 0.95 (or the
         configured ef, if wider), the fewer allowed, the wider."""
-        base = max(self.ef_for(k), _RECALL_EF_MIN, _RECALL_EF_X_M // max(self.max_connections, 1))
+        base = max(self.ef_for(k), _RECALL_EF_MIN, _RECALL_EF_X_M2 // max(self.max_connections, 1) ** 2)
         share = allowed / max(self._index.ntotal, 1)
         return min(int(base / max(share, 1e-6) ** _WIDEN), _MAX_EF)
 
