@@ -146,3 +146,44 @@ def test_tombstone_cleanup_rebuilds_in_background_and_keeps_later_writes():
     assert recall(idx, exact, x[rng.integers(1600, 4000, 30)], 10) >= 0.95
     for s in (0, 700, 1500):
         assert s not in idx.search(x[s], 20, None)[0].tolist()
+
+
+def test_filtered_beam_starts_at_the_recall_ef_for_the_graph_and_widens_as_the_share_falls():
+    idx = HnswIndex("cosine", {"ef": 32, "maxConnections": 16})
+    idx.add(0, list(clustered(np.random.default_rng(4), 1000, 8)))
+    beams = [idx._filtered_ef(10, allowed) for allowed in (900, 500, 100, 10)]
+    assert beams[0] >= 160 and beams == sorted(beams) and beams[-1] <= 4096    # never the bare ef 32
+    assert HnswIndex("cosine", {"ef": 32, "maxConnections": 8}).max_connections == 8
+    wide = HnswIndex("cosine", {"ef": 32, "maxConnections": 8})
+    wide.add(0, list(clustered(np.random.default_rng(4), 1000, 8)))
+    assert wide._filtered_ef(10, 500) > idx._filtered_ef(10, 500)              # fewer links, wider beam
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_filtered_graph_search_maps_slots_to_labels(compact):
+    """Labels follow slots (the allow-list is the bitmap) until a compaction renumbers slots (scatter path); slots
+    without vectors sit between them. Either way only allowed slots come back, and the right ones."""
+    rng = np.random.default_rng(5)
+    x = clustered(rng, 2000, 16)
+    idx = HnswIndex("l2-squared", {"flatSearchCutoff": 0, "maxConnections": 16})
+    flat = FlatIndex("l2-squared")
+    for index in (idx, flat):
+        index.add(0, list(x[:1000]))
+        index.add(1100, list(x[1000:]))           # slots 1000..1099 without a vector
+        for s in range(0, 3100, 7):
+            index.remove(s)
+    n = 3100
+    if compact:
+        keep = np.ones(n, bool)
+        keep[::7] = False
+        remap = np.full(n, -1)
+        remap[keep] = np.arange(keep.sum())
+        for index in (idx, flat):
+            index.compact(keep, remap)
+        n = int(keep.sum())
+    allow = rng.random(n) < 0.3
+    for q in x[:10]:
+        got, _ = idx.search(q, 10, allow)
+        want, _ = flat.search(q, 10, allow)
+        assert allow[got].all() and idx.last_path == "graph"
+        assert len(set(got.tolist()) & set(want.tolist())) >= 9
