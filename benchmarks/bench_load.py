@@ -88,7 +88,8 @@ class Server:
             env["PYTHONPATH"] = self.src + os.pathsep + env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen([sys.executable, "-m", "loomdb", "serve", "--port", str(self.ports[0]),
                                       "--grpc-port", str(self.ports[1]), "--data", str(self.data)],
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     env=env, cwd=self.src or None,    # `-m` puts the cwd first on sys.path
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 300
         while True:
             try:
