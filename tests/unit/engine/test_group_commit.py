@@ -52,7 +52,7 @@ def test_concurrent_writers_commit_in_groups_and_reopen_identical(tmp_path):
     for t in threads:
         t.join()
     assert len(commits) < sum(commits), "no two writes ever shared a commit"
-    for t, outcomes in results.items():
+    for outcomes in results.values():
         for outcome in outcomes:
             assert outcome in ([None, None], [True, False]), outcome
     expected = {_uid(t * 1000 + k) for t in range(8) for k in range(20) if k % 4 != 2} | {_uid(5)}
