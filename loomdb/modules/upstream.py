@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from ..entities.errors import UpstreamFailure
+from ..entities.errors import ShuttingDown, UpstreamFailure
 from .capabilities import ModuleRequest
 
 # Weaviate's MODULES_CLIENT_TIMEOUT default (usecases/config): how long one provider call may take
@@ -183,6 +183,8 @@ def post_json(request: ModuleRequest, url: str, body: Mapping[str, Any], headers
     timeout = client_timeout(request.env)
     rate_limited = server_errors = 0
     while True:
+        if request.stopping():
+            raise ShuttingDown("the server is shutting down: the module call was abandoned")
         try:
             response = _client(timeout).post(url, json=dict(body), headers=dict(headers))
         except httpx.HTTPError as exc:
