@@ -1,8 +1,8 @@
 """Under load (issue 17), through the official client: a long read does not hold writers off, and concurrent
 writers are all acknowledged, stored and visible to their own next read.
 
-No absolute timings: a write's latency while a long aggregation runs is compared with that aggregation's own
-duration (measured alone in the same test)."""
+No absolute timings: a write's latency while a long aggregation runs is compared with the write alone and the
+aggregation alone, both measured in the same test."""
 from __future__ import annotations
 
 import statistics
@@ -65,15 +65,16 @@ def test_a_write_does_not_wait_for_a_long_aggregation(referencing):
     aggregate()
     write()
     alone = statistics.median(_timed(aggregate) for _ in range(3))
+    write_alone = statistics.median(_timed(write) for _ in range(5))
     during = []
     for _ in range(3):
         worker = threading.Thread(target=aggregate)
         worker.start()
-        time.sleep(alone * 0.2)                     # the aggregation is well under way
+        time.sleep(alone * 0.1)                     # the aggregation is under way
         during.append(_timed(write))
         worker.join()
-    # waiting for the aggregation's lock would take most of its remaining 80%
-    assert statistics.median(during) < alone * 0.4, (during, alone)
+    # waiting for the aggregation's lock would add most of its remaining 90% to the write
+    assert statistics.median(during) < 2 * write_alone + 0.4 * alone, (during, write_alone, alone)
 
 
 def test_concurrent_writers_are_acknowledged_stored_and_read_back(client, collection_factory):
