@@ -24,6 +24,7 @@ from ..entities.objects import IncomingObject, ObjectWrite, StoredObject, parse_
 from ..entities.search import Group, Hit, SearchParams
 from ..entities.shard_stats import ShardStats
 from .inverted.stopwords import stopword_set
+from .keyed_locks import KeyedLocks
 from .query import merge
 from .query.aggregate import aggregate_shards
 from .query.allowlist import FilterContext, allow_list
@@ -59,6 +60,14 @@ class WriteRules(Protocol):
         ...
 
 
+def _lock_key(uuid: str) -> str:
+    """The object lock key of a uuid as given: its canonical form (a malformed one fails later, as before)."""
+    try:
+        return parse_uuid(uuid)
+    except LoomError:
+        return uuid
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -82,7 +91,8 @@ class Collection:
 
     def __init__(self, path: Path, doc: dict, lookup: CollectionLookup | None = None) -> None:
         self.path = Path(path)
-        self._lock = threading.RLock()      # schema changes and read-modify-write object operations
+        self._lock = threading.RLock()      # schema changes and tenant state changes
+        self._object_locks = KeyedLocks()   # object writes, per object: read-modify-writes stay atomic
         self._lookup: CollectionLookup = lookup or self._self_only
         self._set_doc(doc)
         self.tenants: TenantShards | None = None
@@ -238,35 +248,35 @@ class Collection:
     def put_many(self, objects: list[IncomingObject], rules: WriteRules | None = None) -> list[str | None]:
         """Batch upsert: per-object error messages by position (None = stored). Nothing partial is stored.
         Objects go to their tenant's shard, or the shard owning their id; a tenant problem fails that tenant's
-        objects only. Several shards write side by side."""
-        with self._lock:
-            self._add_inferred(objects, rules)
-            errors: list[str | None] = [None] * len(objects)
-            by_tenant: dict[str, list[int]] = {}
-            for i, obj in enumerate(objects):
-                by_tenant.setdefault(obj.tenant, []).append(i)
-            now = now_ms()
-            for tenant, members in by_tenant.items():
-                try:
-                    self.shards.partition(tenant, [], create=True)     # tenant errors come first
-                except LoomError as exc:
-                    for i in members:
-                        errors[i] = exc.message
-                    continue
-                writes: list[ObjectWrite] = []
-                positions: list[int] = []
+        objects only. Several shards write side by side, and so do concurrent batches of other objects."""
+        self._add_inferred(objects, rules)
+        errors: list[str | None] = [None] * len(objects)
+        by_tenant: dict[str, list[int]] = {}
+        for i, obj in enumerate(objects):
+            by_tenant.setdefault(obj.tenant, []).append(i)
+        now = now_ms()
+        for tenant, members in by_tenant.items():
+            try:
+                self.shards.partition(tenant, [], create=True)     # tenant errors come first
+            except LoomError as exc:
                 for i in members:
-                    try:
-                        writes.append(self._prepare(objects[i], rules))
-                        positions.append(i)
-                    except (InvalidInput, Unsupported) as exc:     # fails this object only
-                        errors[i] = exc.message
+                    errors[i] = exc.message
+                continue
+            writes: list[ObjectWrite] = []
+            positions: list[int] = []
+            for i in members:
+                try:
+                    writes.append(self._prepare(objects[i], rules))
+                    positions.append(i)
+                except (InvalidInput, Unsupported) as exc:     # fails this object only
+                    errors[i] = exc.message
+            with self._object_locks.hold(w.uuid for w in writes):
                 parts = self.shards.partition(tenant, [w.uuid for w in writes], create=True)
                 outcomes = fan_out(lambda part, batch=writes: part[0].put([batch[k] for k in part[1]], now), parts)
-                for (_, owned), shard_errors in zip(parts, outcomes):
-                    for k, err in zip(owned, shard_errors):
-                        errors[positions[k]] = err
-            return errors
+            for (_, owned), shard_errors in zip(parts, outcomes):
+                for k, err in zip(owned, shard_errors):
+                    errors[positions[k]] = err
+        return errors
 
     def _put_one(self, shard: Shard, obj: IncomingObject, rules: WriteRules | None, keep_created: bool = True
                  ) -> None:
@@ -286,18 +296,19 @@ class Collection:
 
     def insert(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
         """Create; an existing id is an error (Weaviate's REST insert)."""
-        with self._lock:
-            shard = self.shards.owner(obj.tenant, obj.uuid, create=True)
-            uid = parse_uuid(obj.uuid)
+        shard = self.shards.owner(obj.tenant, obj.uuid, create=True)
+        uid = parse_uuid(obj.uuid)
+        with self._object_locks.hold([uid]):
             if shard.slot_of(uid) is not None:
                 raise AlreadyExists(f"id '{uid}' already exists")
             self._put_one(shard, obj, rules, keep_created=False)
 
     def replace(self, obj: IncomingObject, rules: WriteRules | None = None) -> None:
         """Overwrite an existing object completely (PUT)."""
-        with self._lock:
-            shard = self.shards.owner(obj.tenant, obj.uuid)
-            if shard.slot_of(parse_uuid(obj.uuid)) is None:
+        shard = self.shards.owner(obj.tenant, obj.uuid)
+        uid = parse_uuid(obj.uuid)
+        with self._object_locks.hold([uid]):
+            if shard.slot_of(uid) is None:
                 raise NotFound(f"object {obj.uuid} not found in class {self.name}")
             self._put_one(shard, obj, rules)
 
@@ -305,7 +316,7 @@ class Collection:
         """Merge properties into an existing object (PATCH); vectors not given are kept. Given values replace
         stored ones, but given references are appended to the stored list (Weaviate's shard mergeProps); stored
         references are kept as they are (not validated again), unless the property is set to null."""
-        with self._lock:
+        with self._object_locks.hold([_lock_key(obj.uuid)]):
             current = self.get(obj.uuid, with_vectors=True, tenant=obj.tenant)
             if current is None:
                 raise NotFound(f"object {obj.uuid} not found in class {self.name}")
@@ -324,11 +335,11 @@ class Collection:
             self._write_one(self.shards.owner(obj.tenant, obj.uuid), write)
 
     def update_objects(self, changes: dict[str, PropertiesChange], tenant: str = "") -> dict[str, str | None]:
-        """Read-modify-write of existing objects' properties under the collection lock, written together in one
+        """Read-modify-write of existing objects' properties under their object locks, written together in one
         Shard.put per shard (the one write path; vectors and creation times kept, values stored as `change`
         returns them). Returns uuid -> write error (None = written) for the uuids of `changes` that exist; missing
         ones are left out."""
-        with self._lock:
+        with self._object_locks.hold(map(_lock_key, changes)):
             uuids = list(changes)
             writes: list[ObjectWrite] = []
             for uuid, current in zip(uuids, self.fetch_by_uuids(uuids, with_vectors=True, tenant=tenant)):
@@ -352,8 +363,8 @@ class Collection:
         return True
 
     def delete(self, uuids: list[str], tenant: str = "") -> list[bool]:
-        with self._lock:
-            parsed = [parse_uuid(u) for u in uuids]
+        parsed = [parse_uuid(u) for u in uuids]
+        with self._object_locks.hold(parsed):
             existed = [False] * len(uuids)
             for shard, owned in self.shards.partition(tenant, parsed):
                 for k, found in zip(owned, shard.delete([parsed[k] for k in owned])):
@@ -364,19 +375,18 @@ class Collection:
         """Delete (or with dry_run just find) objects matching `flt`; at most `limit` per call, like Weaviate's
         QUERY_MAXIMUM_RESULTS bound (shard by shard, in name order). Returns (uuids matched and acted on, total
         matches)."""
-        with self._lock:
-            shards = self.shards.searched(tenant)
-            flt = prepare_filters(flt, self.filter_context, tenant)     # through references: before the read lock
-            uuids: list[str] = []
-            total = 0
-            for shard in shards:
-                with shard.read():
-                    slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
-                    uuids.extend(shard.uuids_of(slots[:max(limit - len(uuids), 0)]))
-                    total += len(slots)
-            if not dry_run and uuids:
-                self.delete(uuids, tenant)
-            return uuids, total
+        shards = self.shards.searched(tenant)
+        flt = prepare_filters(flt, self.filter_context, tenant)     # through references: before the read lock
+        uuids: list[str] = []
+        total = 0
+        for shard in shards:
+            with shard.read():
+                slots = np.flatnonzero(allow_list(shard, flt, self.filter_context))
+                uuids.extend(shard.uuids_of(slots[:max(limit - len(uuids), 0)]))
+                total += len(slots)
+        if not dry_run and uuids:
+            self.delete(uuids, tenant)
+        return uuids, total
 
     # ---- reads --------------------------------------------------------------------------------------------
     def get(self, uuid: str, with_vectors: bool | list[str] = False, tenant: str = "") -> StoredObject | None:

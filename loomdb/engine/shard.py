@@ -10,12 +10,16 @@ import hashlib
 import threading
 import time
 import uuid as uuid_mod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
 
-from ..entities.errors import InvalidInput
+from ..entities.errors import InvalidInput, ShardClosed
 from ..entities.objects import ObjectWrite, StoredObject, uuid_from_bytes, uuid_to_bytes
 from ..entities.shard_stats import INDEXING, READONLY, READY, ShardStats
 from .arrays import GrowableArray
@@ -27,7 +31,7 @@ from .inverted.searchable import SearchableIndex
 from .inverted.valuecolumn import ValueColumn
 from .rwlock import RWLock
 from .schema.model import PropertySpec, VectorSpec
-from .storage.object_store import ObjectRow, ObjectStore
+from .storage.object_store import ObjectRow, ObjectStore, StoreChange
 from .uuid_index import UuidIndex
 from .vector.factory import make_index
 from .vector.index import VectorIndex
@@ -72,6 +76,44 @@ def _finite_vectors(writes: list[ObjectWrite], positions: list[int]) -> dict[tup
     return finite
 
 
+@dataclass
+class _Group:
+    """What the writes committed together see of each other: keys written (doc, created) or deleted (None) by
+    earlier writes of the group, and vector dimensions fixed by them (an empty index takes the first)."""
+
+    written: dict[bytes, tuple[int, int] | None] = field(default_factory=dict)
+    pending_dims: dict[str, int] = field(default_factory=dict)
+
+    def current(self, key: bytes, stored: Callable[[bytes], tuple[int, int] | None]) -> tuple[int, int] | None:
+        """(doc, created) of the live object `key` once the group's earlier writes are applied."""
+        return self.written[key] if key in self.written else stored(key)
+
+
+@dataclass
+class _Prepared:
+    """One write of a group: its outcome, its part of the transaction and its memory apply (None: nothing to
+    write)."""
+
+    result: Any
+    change: StoreChange | None = None
+    apply: Callable[[], None] | None = None
+
+
+class _Queued:
+    """A write waiting for the group commit that takes it."""
+
+    __slots__ = ("prepare", "finished", "result", "error")
+
+    def __init__(self, prepare: Callable[[_Group], _Prepared]) -> None:
+        self.prepare = prepare
+        self.finished = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def finish(self, result: Any = None, error: BaseException | None = None) -> None:
+        self.result, self.error, self.finished = result, error, True
+
+
 STORE_READ_ONLY = "store is read-only"     # Weaviate's storagestate.ErrStatusReadOnly
 
 
@@ -89,7 +131,9 @@ class Shard:
         self.path.mkdir(parents=True, exist_ok=True)
         self.name = self.path.name      # Weaviate's shard name, set by the owner (tenancy.py); query profiles
         self.store = ObjectStore(self.path / "objects.sqlite")
-        self._write_lock = threading.Lock()   # serialises writers end to end (commit + apply)
+        self._write_lock = threading.Lock()   # held by the writer committing a group (commit + apply)
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Queued] = []       # writes waiting for the next group commit
         self._mem = RWLock()                  # readers vs the short in-memory apply step
         self._docs = GrowableArray(np.int64)          # slot -> store doc
         self._uuids = GrowableArray("S16")            # slot -> uuid bytes (sortable big-endian)
@@ -196,52 +240,129 @@ class Shard:
         Vectors must already be resolved to vector names. One bad object never fails the others."""
         if self.status == READONLY:
             return [read_only_message(self.status_reason)] * len(writes)
+        return self._commit(partial(self._prepare_put, writes, now_ms, keep_created))
+
+    def delete(self, uuids: list[str]) -> list[bool]:
+        """Delete objects by id; True for each id that existed."""
+        if self.status == READONLY:
+            raise InvalidInput(read_only_message(self.status_reason))
+        return self._commit(partial(self._prepare_delete, [uuid_mod.UUID(u).bytes for u in uuids]))
+
+    def _commit(self, prepare: Callable[[_Group], _Prepared]) -> Any:
+        """Group commit: queue the write, then whoever holds the write lock commits everything queued in ONE
+        transaction (one fsync) and applies it to memory in queue order. A writer whose write a previous holder
+        committed just returns its outcome, so concurrent writers share an fsync instead of queueing behind each
+        other's (each is still acknowledged only after its own rows are durable)."""
+        queued = _Queued(prepare)
+        with self._queue_lock:
+            self._queue.append(queued)
+        with self._write_lock:
+            if not queued.finished:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit_group(group)
+        if queued.error is not None:
+            raise queued.error
+        return queued.result
+
+    def _commit_group(self, group: list[_Queued]) -> None:
+        """Prepare each queued write against the state left by the ones before it, commit them together, then
+        apply them to memory under the write side of the readers-writer lock (readers see all or none)."""
+        try:
+            if self.store.closed:
+                raise ShardClosed("the shard was closed while the request ran (tenant deactivated or collection "
+                                  "deleted); retry the request")
+            state = _Group()
+            prepared: list[tuple[_Queued, _Prepared]] = []
+            for queued in group:
+                try:
+                    prepared.append((queued, queued.prepare(state)))
+                except Exception as exc:        # this writer's own failure; the others go on
+                    queued.finish(error=exc)
+            changes = [p.change for _, p in prepared if p.change is not None]
+            if changes:
+                seq = self._seq + 1
+                self.store.commit(changes, seq)
+                self._seq = seq
+                with self._mem.write():
+                    for _, p in prepared:
+                        if p.apply is not None:
+                            p.apply()
+                    self._uuid_order = None
+                    self._maybe_compact()
+                self._heap.wrote(sum(len(c.rows) for c in changes))
+            for queued, p in prepared:
+                queued.finish(result=p.result)
+        except BaseException as exc:
+            for queued in group:
+                if not queued.finished:
+                    queued.finish(error=exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    def _prepare_put(self, writes: list[ObjectWrite], now_ms: int, keep_created: bool, state: _Group) -> _Prepared:
+        """The rows of a put (docs assigned, overwrites found) and the memory apply that follows its commit."""
         errors: list[str | None] = [None] * len(writes)
         last = {uuid_to_bytes(w.uuid): i for i, w in enumerate(writes)}   # same id twice: last wins
-        with self._write_lock:
-            old_slots = dict(zip(last, self._slot_of.get_many(list(last))))
-            rows: list[ObjectRow] = []
-            applied: list[tuple[dict, dict[str, np.ndarray]]] = []
-            replaced: list[int] = []
-            pending_dims: dict[str, int] = {}
-            finite = _finite_vectors(writes, list(last.values()))
-            for uid, i in last.items():
-                w = writes[i]
-                try:
-                    vectors = self._check_vectors(w.vectors, pending_dims, finite, i)
-                except InvalidInput as exc:
-                    errors[i] = exc.message
-                    continue
-                old_slot = old_slots[uid]
-                if old_slot is not None:
-                    doc = int(self._docs[old_slot])
-                    created = int(self._created[old_slot]) if keep_created else now_ms
-                    replaced.append(doc)
-                else:
-                    doc, created = self._next_doc, now_ms
-                    self._next_doc += 1
-                rows.append(ObjectRow(doc, uid, created, now_ms, orjson.dumps(w.properties), vectors))
-                applied.append((w.properties, vectors))
-            if not rows:
-                return errors
-            seq = self._seq + 1
-            self.store.put_many(rows, replaced, seq)
-            self._seq = seq
-            with self._mem.write():
-                for row in rows:
-                    old_slot = old_slots[row.uuid]
-                    if old_slot is not None:
-                        self._kill(old_slot)
-                first = self._append_slots([r.doc for r in rows], [r.uuid for r in rows],
-                                           [r.created for r in rows], [r.updated for r in rows],
-                                           [props for props, _ in applied])
-                for name, index in self.indexes.items():
-                    index.add(first, [vectors.get(name) for _, vectors in applied])
-                self._vector_inserts += sum(len(vectors) for _, vectors in applied)
-                self._uuid_order = None
-                self._maybe_compact()
-            self._heap.wrote(len(rows))
-        return errors
+        rows: list[ObjectRow] = []
+        applied: list[tuple[dict, dict[str, np.ndarray]]] = []
+        replaced: list[int] = []
+        finite = _finite_vectors(writes, list(last.values()))
+        for uid, i in last.items():
+            w = writes[i]
+            try:
+                vectors = self._check_vectors(w.vectors, state.pending_dims, finite, i)
+            except InvalidInput as exc:
+                errors[i] = exc.message
+                continue
+            current = state.current(uid, self._stored_doc)
+            if current is not None:
+                doc, created = current
+                created = created if keep_created else now_ms
+                replaced.append(doc)
+            else:
+                doc, created = self._next_doc, now_ms
+                self._next_doc += 1
+            state.written[uid] = (doc, created)
+            rows.append(ObjectRow(doc, uid, created, now_ms, orjson.dumps(w.properties), vectors))
+            applied.append((w.properties, vectors))
+        if not rows:
+            return _Prepared(errors)
+
+        def apply() -> None:
+            for slot in self._slot_of.get_many([r.uuid for r in rows]):
+                if slot is not None:
+                    self._kill(slot)
+            first = self._append_slots([r.doc for r in rows], [r.uuid for r in rows], [r.created for r in rows],
+                                       [r.updated for r in rows], [props for props, _ in applied])
+            for name, index in self.indexes.items():
+                index.add(first, [vectors.get(name) for _, vectors in applied])
+            self._vector_inserts += sum(len(vectors) for _, vectors in applied)
+
+        return _Prepared(errors, StoreChange(rows, replaced), apply)
+
+    def _prepare_delete(self, keys: list[bytes], state: _Group) -> _Prepared:
+        """The docs a delete removes and the memory apply that follows its commit."""
+        currents = [state.current(key, self._stored_doc) for key in keys]
+        docs = list(dict.fromkeys(current[0] for current in currents if current is not None))
+        for key, current in zip(keys, currents):
+            if current is not None:
+                state.written[key] = None
+        existed = [current is not None for current in currents]
+        if not docs:
+            return _Prepared(existed)
+
+        def apply() -> None:
+            for slot in self._slot_of.get_many(keys):
+                if slot is not None:
+                    self._kill(slot)
+
+        return _Prepared(existed, StoreChange(deleted=docs), apply)
+
+    def _stored_doc(self, key: bytes) -> tuple[int, int] | None:
+        """(doc, created) of the live object `key` in memory (the last applied write), or None."""
+        slot = self._slot_of.get(key)
+        return None if slot is None else (int(self._docs[slot]), int(self._created[slot]))
 
     def _check_vectors(self, vectors: dict[str, np.ndarray], pending: dict[str, int],
                        finite: dict[tuple[str, int], bool], position: int) -> dict[str, np.ndarray]:
@@ -303,24 +424,6 @@ class Shard:
 
     def uuids_of(self, slots) -> list[str]:
         return [uuid_from_bytes(self._key(int(s))) for s in slots]
-
-    def delete(self, uuids: list[str]) -> list[bool]:
-        """Delete objects by id; True for each id that existed."""
-        if self.status == READONLY:
-            raise InvalidInput(read_only_message(self.status_reason))
-        keys = [uuid_mod.UUID(u).bytes for u in uuids]
-        with self._write_lock:
-            slots = self._slot_of.get_many(keys)
-            docs = [int(self._docs[s]) for s in slots if s is not None]
-            if docs:
-                self.store.delete_many(docs)
-                with self._mem.write():
-                    for s in slots:
-                        if s is not None and self._alive[s]:
-                            self._kill(s)
-                    self._uuid_order = None
-                    self._maybe_compact()
-        return [s is not None for s in slots]
 
     # ---- reads --------------------------------------------------------------------------------------------
     def read(self):

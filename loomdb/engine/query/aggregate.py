@@ -106,9 +106,8 @@ def _filter_column(shard: Shard, spec: PropertySpec, grouping: bool) -> ScalarCo
 
 def _values(shard: Shard, spec: PropertySpec, kind: str, slots: np.ndarray, pos_of: np.ndarray,
             grouping: bool = False) -> _Values:
-    """Values of one property over the matched slots (`pos_of`: slot -> matched position or -1)."""
-    if spec.is_reference:
-        return _beacons(shard, spec, slots)
+    """Values of one property over the matched slots (`pos_of`: slot -> matched position or -1). Call under
+    the shard's read lock; references are read from the store after it (`_beacons`)."""
     column = _filter_column(shard, spec, grouping)
     if isinstance(column, ScalarColumn):
         return _from_scalar(column, slots)
@@ -122,10 +121,11 @@ def _values(shard: Shard, spec: PropertySpec, kind: str, slots: np.ndarray, pos_
     return _Values(stored.converted(kind, convert)[found.values], found.owner)
 
 
-def _beacons(shard: Shard, spec: PropertySpec, slots: np.ndarray) -> _Values:
-    """The beacons of a reference property over the matched slots, read from the store (references keep no
-    value column: an aggregation over them is rare, and the store holds them as written)."""
-    stored = shard.property_values(shard.docs_of(slots).tolist(), spec.name)
+def _beacons(shard: Shard, spec: PropertySpec, docs: np.ndarray) -> _Values:
+    """The beacons of a reference property over the matched objects (their store keys, in matched order), read
+    from the store outside the read lock, like a page's objects (references keep no value column: an aggregation
+    over them is rare, and the store holds them as written)."""
+    stored = shard.property_values(docs.tolist(), spec.name)
     pairs = [(ref["beacon"], pos) for pos, refs in enumerate(stored) for ref in refs or ()
              if isinstance(ref, dict) and ref.get("beacon")]
     return _Values(np.asarray([b for b, _ in pairs], dtype=object), np.asarray([p for _, p in pairs], np.int64))
@@ -347,13 +347,19 @@ def aggregate_shards(shards: Sequence[Shard], params: AggregateParams, ctx: Filt
                 shard.ensure_value_column(spec.name)
 
     def shard_values(shard: Shard) -> tuple[int, list[_Values]]:
+        """The matched set and its values, the read lock held only for the in-memory columns: the store reads
+        of reference values come after it, so writers never wait for them."""
         with shard.read():
             slots = _matched_slots(shard, params, ctx, target, keyword)
             pos_of = np.full(shard.slot_count, -1, np.int64)
             pos_of[slots] = np.arange(len(slots))
-            found = [_values(shard, spec, spec.base_type if grouping else plan_kind, slots, pos_of, grouping)
-                     for (spec, grouping), plan_kind in zip(wanted, [p.kind for p in plans] + [""])]
-        return len(slots), found
+            found: list[_Values | None] = [
+                None if spec.is_reference else
+                _values(shard, spec, spec.base_type if grouping else plan_kind, slots, pos_of, grouping)
+                for (spec, grouping), plan_kind in zip(wanted, [p.kind for p in plans] + [""])]
+            docs = shard.docs_of(slots) if None in found else None
+        return len(slots), [_beacons(shard, spec, docs) if value is None else value
+                            for (spec, _), value in zip(wanted, found)]
 
     parts = fan_out(shard_values, shards)
     n = sum(matched for matched, _ in parts)

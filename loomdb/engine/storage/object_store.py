@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,16 @@ class ObjectRow:
     updated: int
     props: bytes
     vectors: dict[str, np.ndarray]     # float32: 1-D, or 2-D (token rows) for a multi-vector space
+
+
+@dataclass
+class StoreChange:
+    """One writer's part of a transaction: rows to insert or overwrite, docs they overwrite (their old vectors
+    go), docs to delete."""
+
+    rows: list[ObjectRow] = field(default_factory=list)
+    replaced: list[int] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
 
 
 def decode_vector(data: bytes, dim: int) -> np.ndarray:
@@ -97,40 +107,36 @@ class ObjectStore:
         return con
 
     # ---- writes -------------------------------------------------------------------------------------------
-    def put_many(self, rows: list[ObjectRow], replaced_docs: Iterable[int] = (), seq: int = 0) -> None:
-        """Insert or overwrite `rows` (keyed by doc) in one durable transaction.
-
-        `replaced_docs` are docs whose old vectors must go (an overwrite replaces the whole object)."""
+    def commit(self, changes: list[StoreChange], seq: int = 0) -> None:
+        """Apply `changes` in order in ONE durable transaction (one fsync for all of them: the shard's group
+        commit of concurrent writers). `seq` is the write sequence stamped on every row written."""
         con = self._writer
         con.execute("BEGIN IMMEDIATE")
         try:
-            replaced = [(d,) for d in replaced_docs]
-            if replaced:
-                con.executemany("DELETE FROM vectors WHERE doc = ?", replaced)
+            for change in changes:
+                self._apply(con, change, seq)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _apply(con: sqlite3.Connection, change: StoreChange, seq: int) -> None:
+        """One change inside the open transaction: old vectors of overwritten and deleted docs go first (an
+        overwrite replaces the whole object), then deleted objects, then the new rows."""
+        gone = [(d,) for d in (*change.replaced, *change.deleted)]
+        if gone:
+            con.executemany("DELETE FROM vectors WHERE doc = ?", gone)
+        if change.deleted:
+            con.executemany("DELETE FROM objects WHERE doc = ?", [(d,) for d in change.deleted])
+        if change.rows:
             con.executemany(
                 "INSERT OR REPLACE INTO objects (doc, uuid, created, updated, props, seq) VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.doc, r.uuid, r.created, r.updated, r.props, seq) for r in rows])
+                [(r.doc, r.uuid, r.created, r.updated, r.props, seq) for r in change.rows])
             con.executemany(
                 "INSERT OR REPLACE INTO vectors (doc, name, data, dim) VALUES (?, ?, ?, ?)",
                 [(r.doc, name, vec.astype(np.float32).tobytes(), vec.shape[1] if vec.ndim == 2 else 0)
-                 for r in rows for name, vec in r.vectors.items()])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-
-    def delete_many(self, docs: list[int]) -> None:
-        """Remove objects and their vectors in one durable transaction."""
-        con = self._writer
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            params = [(d,) for d in docs]
-            con.executemany("DELETE FROM vectors WHERE doc = ?", params)
-            con.executemany("DELETE FROM objects WHERE doc = ?", params)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+                 for r in change.rows for name, vec in r.vectors.items()])
 
     # ---- reads --------------------------------------------------------------------------------------------
     def max_seq(self) -> int:

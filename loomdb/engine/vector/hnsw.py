@@ -35,6 +35,7 @@ from .checks import check_query, check_vector
 from .distances import distances, normalise
 from .flat import gathered_distances
 from .index import VectorIndexStats
+from .omp import threads_for_add
 from .quantizers import Quantizer, code_distances, configured, rescore_candidates, sample_rows
 from .rebuild import BackgroundBuild
 from .stored import StoredVectors
@@ -180,7 +181,8 @@ class HnswIndex:
         if self._codec is not None:
             block = self._codec.prepare(block)
         start = self._index.ntotal
-        self._index.add(np.ascontiguousarray(block))
+        with threads_for_add(len(block)):
+            self._index.add(np.ascontiguousarray(block))
         self._label_slot.extend(slots)
         self._live += len(block)
         return np.arange(start, start + len(block), dtype=np.int64)
