@@ -7,16 +7,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..toolkit import Report
-from ..toolkit.advise import Plan, advise_compression, advise_embedding, advise_hnsw, advise_resources
-from ..toolkit.advise.sample import SampleError, from_endpoint, from_file
 from ..toolkit.sizing import DEFAULT_MAX_CONNECTIONS
 from .render import print_report, progress
 from .toolkit_options import ToolkitCommand, build_target
+
+if TYPE_CHECKING:
+    from ..toolkit.advise import Plan
 
 _DISTANCES = ("cosine", "dot", "l2-squared", "manhattan", "hamming")
 
@@ -54,6 +55,8 @@ def _plan(objects: int, dims: int | None, distance: str, max_connections: int, r
           name: str, **extra: Any) -> Plan:
     if dims is None:
         raise click.UsageError("--dims is required (or give --vectors / URL --collection to read it from)")
+    from ..toolkit.advise import Plan  # numpy: loaded when an advise subcommand runs
+
     return Plan(objects=objects, dims=dims, distance=distance, max_connections=max_connections,
                 recall_target=recall_target, k=k, collection=name, **extra)
 
@@ -80,6 +83,8 @@ def hnsw(objects, dims, distance, max_connections, recall_target, k, name, as_js
          recalibrate) -> None:
     """ef / efConstruction / maxConnections for --recall-target, and latency estimates from constants measured
     on this machine."""
+    from ..toolkit.advise import advise_hnsw
+
     started = time.perf_counter()
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name, ef=ef,
                  filter_share=filter_share, qps=qps)
@@ -107,6 +112,9 @@ def compression(objects, dims, distance, max_connections, recall_target, k, name
                 vectors_path, sample, queries, rescore, seed, timeout) -> None:
     """PQ / SQ / BQ / RQ side by side: memory at --objects and, with a sample of your vectors, the recall each
     keeps (exact numpy brute force as the reference)."""
+    from ..toolkit.advise import advise_compression
+    from ..toolkit.advise.sample import SampleError, from_endpoint, from_file
+
     started = time.perf_counter()
     if vectors_path and url:
         raise click.UsageError("give either --vectors or URL --collection, not both")
@@ -141,6 +149,8 @@ def compression(objects, dims, distance, max_connections, recall_target, k, name
 def embedding(objects, dims, distance, max_connections, recall_target, k, name, as_json) -> None:
     """Embedding models measured for this project: dimensions, quality, speed, cost, offline availability, and
     the memory each needs at --objects."""
+    from ..toolkit.advise import advise_embedding
+
     started = time.perf_counter()
     report = Report("advise", f"embedding models for {objects} objects")
     advise_embedding(objects, max_connections, report)
@@ -155,6 +165,8 @@ def embedding(objects, dims, distance, max_connections, recall_target, k, name, 
 def resources(objects, dims, distance, max_connections, recall_target, k, name, as_json, object_bytes,
               memory_gib) -> None:
     """Memory and disk for --objects x --dims, uncompressed and with each compression."""
+    from ..toolkit.advise import advise_resources
+
     started = time.perf_counter()
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name)
     report = Report("advise", f"resources for {objects} x {plan.dims}-d")

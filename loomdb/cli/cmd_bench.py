@@ -7,28 +7,16 @@ from pathlib import Path
 
 import click
 
-from ..toolkit.bench import (
-    WORKLOADS,
-    BenchOptions,
-    Thresholds,
-    compare,
-    default_history_dir,
-    load_baseline,
-    save_baseline,
-)
-from ..toolkit.bench import bench as run_bench
-from ..toolkit.bench.history import baseline_path
-from ..toolkit.bench.plot import INSTALL_HINT, plot_recall_qps, plotting_available
-from .bench_table import print_bench
 from .render import progress
 from .toolkit_commands import _int_list
-from .toolkit_options import ToolkitCommand, build_target, endpoint_options
+from .toolkit_options import LazyChoice, ToolkitCommand, build_target, endpoint_options
 
 
 @click.command(cls=ToolkitCommand)
 @endpoint_options
-@click.option("--workload", "workloads", multiple=True, type=click.Choice(WORKLOADS), default=("near_vector",),
-              show_default=True, help="Workload preset (repeatable; reads run before writes).")
+@click.option("--workload", "workloads", multiple=True, type=LazyChoice("loomdb.toolkit.bench", "WORKLOADS"),
+              default=("near_vector",), show_default=True,
+              help="Workload preset (repeatable; reads run before writes).")
 @click.option("--collection", help="Run read-only workloads (near_vector, bm25, hybrid) on this existing "
               "collection instead of a generated data set.")
 @click.option("--duration", type=click.FloatRange(0.1, 86_400), default=10.0, show_default=True,
@@ -72,6 +60,13 @@ def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, work
           ef_sweep, plot, keep, baseline_name, compare_name, threshold, recall_threshold, history_dir) -> None:
     """Measure throughput, latency percentiles and recall of workload presets; save baselines and flag
     regressions for CI. URL defaults to http://localhost:8080 (env LOOMDB_URL)."""
+    # the workloads import numpy and the official client: paid when bench runs, not by every `loomdb` start
+    from ..toolkit.bench import BenchOptions, Thresholds, compare, default_history_dir, load_baseline, save_baseline
+    from ..toolkit.bench import bench as run_bench
+    from ..toolkit.bench.history import baseline_path
+    from ..toolkit.bench.plot import INSTALL_HINT, plot_recall_qps, plotting_available
+    from .bench_table import print_bench
+
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
     options = BenchOptions(workloads=tuple(workloads), duration_s=duration, warmup_s=warmup, concurrency=concurrency,
                            rate=rate, collection=collection, objects=objects, dims=dims, k=k, selectivity=selectivity,
