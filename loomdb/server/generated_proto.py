@@ -31,6 +31,9 @@ def load() -> None:
     sys.modules.update(stand_ins)
     try:
         importlib.import_module("weaviate.proto.v1")
+    except Exception:       # a client release whose proto package needs more than this: the ordinary import then
+        for name in [name for name in sys.modules if name.startswith("weaviate.")]:
+            del sys.modules[name]
     finally:
         for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:
