@@ -92,7 +92,7 @@ def build(data: Path, n: int, tree: Path | None) -> None:
     stop(proc)
 
 
-def wait_ready(proc: subprocess.Popen, rest: int, timeout: float = 60) -> None:
+def wait_ready(proc: subprocess.Popen, rest: int, timeout: float = 600) -> None:
     deadline = time.perf_counter() + timeout
     with httpx.Client(timeout=1.0) as http:
         while time.perf_counter() < deadline:
