@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 
 from ..entities.backup import CollectionSnapshot
-from ..entities.errors import NameTaken, NotFound
+from ..entities.errors import NameTaken, NotFound, ShuttingDown
 from . import backup
 from .aliases import AliasRegistry
 from .collection import CLASS_FILE, OFFLOAD_DIR, Collection
@@ -89,6 +89,7 @@ class Database:
         doc = class_document.normalize_class(body)
         name = doc["class"]
         with self._schema_lock:
+            self._check_open()
             self._check_name_free(name)
             self._check_reference_targets(list(class_document.property_specs(doc).values()), name)
             folder = self._root / name.lower()
@@ -121,12 +122,19 @@ class Database:
         return next((c for n, c in self._collections.items() if n.lower() == lower), None)
 
     def collection(self, name: str) -> Collection:
+        self._check_open()
         found = self._collections.get(name) or self.find_collection(name)
         if found is None and (target := self.aliases.resolve(name)) is not None:   # aliases resolve here only
             found = self.find_collection(target)
         if found is None:
             raise NotFound(f"could not find class {name} in schema")
         return found
+
+    def _check_open(self) -> None:
+        """After close() began, a request that reaches the database (a handler outliving the stop grace period)
+        gets ShuttingDown, not "class not found" nor a write into a closed store."""
+        if self._stopping.is_set():
+            raise ShuttingDown("the server is shutting down")
 
     def has_collection(self, name: str) -> bool:
         return self.find_collection(name) is not None or self.aliases.resolve(name) is not None

@@ -45,6 +45,12 @@ class ShardClosed(InvalidInput):
     """A request reached a shard that was closed meanwhile (tenant deactivated, collection dropped)."""
 
 
+class ShuttingDown(LoomError):
+    """The server is stopping and abandons work it has not acknowledged (a vectorising batch past the grace period,
+    a request reaching a closed database): REST 503, gRPC UNAVAILABLE, because it is not the user's mistake and
+    the client's retry reaches the restarted server."""
+
+
 class DataDirLocked(LoomError):
     """Another process holds the data directory."""
 

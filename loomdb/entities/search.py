@@ -267,6 +267,8 @@ class ProviderChoice:
     module: str
     options: Mapping[str, Any] = field(default_factory=dict)
     return_metadata: bool = False
+    images: tuple[str, ...] = ()             # base64 images sent with the prompt
+    image_properties: tuple[str, ...] = ()   # blob properties whose stored images are sent with it
 
 
 @dataclass(frozen=True)

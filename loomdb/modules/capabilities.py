@@ -3,7 +3,7 @@ interfaces). The use cases own Weaviate's rules (which text is embedded, prompts
 talks to its model or provider. Modules depend on `entities` only, never on the engine, server or use cases."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,14 +16,18 @@ Settings = Mapping[str, Any]     # a module's block of the class config (default
 @dataclass(frozen=True)
 class ModuleRequest:
     """What one request hands a module: its headers (names lower-cased: REST headers and gRPC metadata alike,
-    e.g. "x-openai-api-key") and the server's environment (API-key fallbacks such as OPENAI_APIKEY)."""
+    e.g. "x-openai-api-key"), the server's environment (API-key fallbacks such as OPENAI_APIKEY), and whether the
+    server is stopping (a long model call checks it between runs and gives up with ShuttingDown)."""
     headers: Mapping[str, str] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
+    stopping: Callable[[], bool] = field(default=lambda: False)
 
     @classmethod
-    def of(cls, headers: Mapping[str, str], env: Mapping[str, str]) -> ModuleRequest:
-        """A request's headers as given (REST or gRPC, any case) and the server's environment."""
-        return cls({name.lower(): value for name, value in headers.items()}, env)
+    def of(cls, headers: Mapping[str, str], env: Mapping[str, str],
+           stopping: Callable[[], bool] | None = None) -> ModuleRequest:
+        """A request's headers as given (REST or gRPC, any case), the server's environment and its stop flag."""
+        return cls({name.lower(): value for name, value in headers.items()}, env,
+                   stopping if stopping is not None else (lambda: False))
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..entities.errors import UpstreamFailure
+from ..entities.errors import ShuttingDown, UpstreamFailure
 from .capabilities import ModuleRequest
 
 if TYPE_CHECKING:        # httpx (with rich and pygments) is imported by the first provider call, not at start
@@ -188,6 +188,8 @@ def post_json(request: ModuleRequest, url: str, body: Mapping[str, Any], headers
     timeout = client_timeout(request.env)
     rate_limited = server_errors = 0
     while True:
+        if request.stopping():
+            raise ShuttingDown("the server is shutting down: the module call was abandoned")
         try:
             response = _client(timeout).post(url, json=dict(body), headers=dict(headers))
         except httpx.HTTPError as exc:

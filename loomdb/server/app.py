@@ -104,7 +104,9 @@ class LoomServer:
         ttl_schedule = Schedule(settings.objects_ttl_delete_schedule)     # ValueError before the data dir is locked
         modules = ModuleRegistry(settings.enable_modules, settings.default_vectorizer_module, env=settings.module_env)
         module_config = ModuleConfig(modules)
-        vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input)
+        self._stopping = threading.Event()      # set once the stop grace period is over: module calls give up
+        vectorization = Vectorization(modules, settings.module_env, settings.lowercase_vectorization_input,
+                                      stopping=self._stopping.is_set)
         try:                                    # configuration errors before the data directory is locked
             static = static_keys(settings.auth)
             oidc = oidc_tokens(settings.auth)
@@ -131,7 +133,8 @@ class LoomServer:
         objects = ObjectService(self.db, settings.query_maximum_results, settings.autoschema_enabled,
                                 vectorization, module_config, authz=authz)
         search = SearchService(self.db, settings.query_defaults_limit, settings.query_maximum_results,
-                               vectorization, QueryModules(modules.get, modules.names, settings.module_env),
+                               vectorization, QueryModules(modules.get, modules.names, settings.module_env,
+                                            self._stopping.is_set),
                                authz=authz)
         references = ReferenceService(self.db, authz=authz)
         schema = SchemaService(self.db, module_config, authz=authz, async_indexing=settings.async_indexing)
@@ -239,6 +242,7 @@ class LoomServer:
             self._rest_thread.join(grace)
         if done is not None:
             done.wait(grace)
+        self._stopping.set()        # handlers still running (a long vectorising batch) abandon unacknowledged work
         if self.metrics is not None:
             self.metrics.stop()
         self._ttl_sweeper.stop()

@@ -32,42 +32,62 @@ def generate(search: GenerativeSearch, properties: Sequence[Mapping[str, Any]], 
     keep = search.errors_in_results
     singles = None
     if search.single is not None and properties:
-        singles = _singles(search.single, [_texts(p, types, None) for p in properties], class_doc, modules,
+        singles = _singles(search.single, [_texts(p, types, None) for p in properties],
+                           [_images(search.single.provider, [p]) for p in properties], class_doc, modules,
                            request, keep)
     grouped = None
     if search.grouped is not None and properties:
-        grouped = _grouped(search.grouped, [_texts(p, types, search.grouped.properties) for p in properties],
-                           class_doc, modules, request, keep)
+        listed = _grouped_properties(search.grouped)
+        grouped = _grouped(search.grouped, [_texts(p, types, listed) for p in properties],
+                           _images(search.grouped.provider, properties), class_doc, modules, request, keep)
     return singles, grouped
 
 
-def _singles(single: SinglePrompt, texts: list[dict[str, str]], class_doc: Mapping[str, Any],
-             modules: QueryModules, request: ModuleRequest, keep_errors: bool) -> list[Generation]:
+def _singles(single: SinglePrompt, texts: list[dict[str, str]], images: list[list[str]],
+             class_doc: Mapping[str, Any], modules: QueryModules, request: ModuleRequest, keep_errors: bool
+             ) -> list[Generation]:
     module, settings = _generative(single.provider, class_doc, modules)
 
-    def one(result_texts: dict[str, str]) -> Generation:
-        return _run(module, lambda: single_prompt(single.prompt, result_texts), settings, single.provider,
-                    single.debug, request, keep_errors)
+    def one(position: int) -> Generation:
+        return _run(module, lambda: single_prompt(single.prompt, texts[position]), images[position], settings,
+                    single.provider, single.debug, request, keep_errors)
     if len(texts) == 1:
-        return [one(texts[0])]
+        return [one(0)]
     with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_SINGLE, len(texts))) as pool:
-        return list(pool.map(one, texts))
+        return list(pool.map(one, range(len(texts))))
 
 
-def _grouped(grouped: GroupedTask, texts: list[dict[str, str]], class_doc: Mapping[str, Any],
+def _grouped(grouped: GroupedTask, texts: list[dict[str, str]], images: list[str], class_doc: Mapping[str, Any],
              modules: QueryModules, request: ModuleRequest, keep_errors: bool) -> Generation:
     module, settings = _generative(grouped.provider, class_doc, modules)
-    return _run(module, lambda: task_prompt(grouped.task, texts), settings, grouped.provider, grouped.debug,
-                request, keep_errors)
+    return _run(module, lambda: task_prompt(grouped.task, texts), images, settings, grouped.provider,
+                grouped.debug, request, keep_errors)
 
 
-def _run(module: Generative, prompt_of: Callable[[], str], settings: Mapping[str, Any],
+def _grouped_properties(grouped: GroupedTask) -> tuple[str, ...]:
+    """The properties a grouped task lists: Weaviate adds the provider's image properties to the task's own, so
+    a task that names only image properties lists no text (blobs never go into prompts)."""
+    image_properties = grouped.provider.image_properties if grouped.provider is not None else ()
+    return image_properties + grouped.properties
+
+
+def _images(provider: ProviderChoice | None, properties: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What goes with a prompt as images: the stored base64 value of each image property of each object the
+    prompt is about (in that order), then the images given with the request."""
+    if provider is None:
+        return []
+    stored = [p[name] for p in properties for name in provider.image_properties if isinstance(p.get(name), str)]
+    return stored + list(provider.images)
+
+
+def _run(module: Generative, prompt_of: Callable[[], str], images: Sequence[str], settings: Mapping[str, Any],
          provider: ProviderChoice | None, debug: bool, request: ModuleRequest, keep_errors: bool) -> Generation:
     """One generation; its prompt built here, so a prompt that cannot be filled fails this generation alone
     (Weaviate fills it inside the provider call) when errors are kept in the results."""
     try:
         prompt = prompt_of()
-        generated = module.generate(prompt, settings, provider.options if provider is not None else {}, request)
+        generated = module.generate(prompt, settings, provider.options if provider is not None else {}, request,
+                                    images)
     except LoomError as exc:
         if not keep_errors:
             raise

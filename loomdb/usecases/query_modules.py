@@ -15,9 +15,10 @@ class QueryModules:
     lookup: Callable[[str], Module | None]          # None = unknown or not enabled
     enabled: Callable[[], Sequence[str]]
     env: Mapping[str, str] = field(default_factory=dict)
+    stopping: Callable[[], bool] | None = None      # the server's stop flag, handed to every module call
 
     def request(self, headers: Mapping[str, str]) -> ModuleRequest:
-        return ModuleRequest.of(headers, self.env)
+        return ModuleRequest.of(headers, self.env, self.stopping)
 
     def enabled_of_kind(self, prefix: str) -> list[str]:
         """The enabled module names of one kind ("generative-", "reranker-")."""

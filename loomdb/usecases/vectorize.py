@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -102,14 +102,16 @@ class Vectorization:
     """The vectorizer modules of the server's classes, applied to objects and query texts."""
 
     def __init__(self, modules: ModuleLookup, env: Mapping[str, str] | None = None,
-                 lowercase_all: bool = False) -> None:
+                 lowercase_all: bool = False, stopping: Callable[[], bool] | None = None) -> None:
         self.modules = modules
         self.env = dict(env or {})
         self.lowercase_all = lowercase_all
+        self.stopping = stopping
 
     def request(self, headers: Mapping[str, str]) -> ModuleRequest:
-        """Headers (REST headers or gRPC metadata) and the server's environment, as modules read them."""
-        return ModuleRequest.of(headers, self.env)
+        """Headers (REST headers or gRPC metadata), the server's environment and its stop flag, as modules read
+        them."""
+        return ModuleRequest.of(headers, self.env, self.stopping)
 
     def sources(self, doc: JsonObject) -> list[VectorSource]:
         return list(vector_sources(doc))

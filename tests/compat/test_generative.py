@@ -220,3 +220,33 @@ def test_mistral_speaks_the_chat_completions_shape(connect, katan):
     res = col.generate.fetch_objects(limit=1, single_prompt="M {title}")
     assert "max_tokens=32" in res.objects[0].generated.splitlines()[0]
     assert res.objects[0].generated.splitlines()[-1] == "User: M fast cars"
+
+
+def test_images_from_blob_properties_and_the_request_reach_the_provider(connect):
+    """images / image_properties on a prompt: each object's stored image (its blob property), then the images
+    given with the request, sent as the provider's images (Ollama's `images` field)."""
+    posters = {1: "UE9TVEVSMQ==", 2: "UE9TVEVSMg=="}
+    given = "R0lWRU4="
+    with ollama.serve(("llava",)) as provider:
+        client = connect()
+        client.collections.delete("GenImages")
+        col = client.collections.create(
+            "GenImages", vector_config=Configure.Vectors.self_provided(),
+            generative_config=Configure.Generative.ollama(api_endpoint=provider.url, model="llava"),
+            properties=[Property(name="title", data_type=DataType.TEXT),
+                        Property(name="poster", data_type=DataType.BLOB)])
+        for n, poster in posters.items():
+            col.data.insert({"title": f"film {n}", "poster": poster}, uuid=uuid_mod.UUID(int=n), vector=[1.0, n])
+        runtime = GenerativeConfig.ollama(api_endpoint=provider.url, model="llava")
+        res = col.generate.fetch_objects(
+            limit=1, generative_provider=runtime,
+            single_prompt=GenerativeParameters.single_prompt("Describe {title}", images=[given],
+                                                             image_properties=["poster"]))
+        assert res.objects[0].generative.text == "ollama(llava, t=None): Describe film 1"
+        assert provider.requests[-1].body["images"] == [posters[1], given]
+        col.generate.fetch_objects(
+            limit=2, generative_provider=runtime,
+            grouped_task=GenerativeParameters.grouped_task("Compare", image_properties=["poster"]))
+        grouped = provider.requests[-1].body
+        assert grouped["images"] == [posters[1], posters[2]]
+        assert grouped["prompt"] == "Compare: []"       # Weaviate lists only the image properties: no text

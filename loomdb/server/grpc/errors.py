@@ -13,6 +13,7 @@ from ...entities.errors import (
     InvalidInput,
     LoomError,
     NotFound,
+    ShuttingDown,
     Unauthenticated,
     Unsupported,
     UpstreamFailure,
@@ -28,8 +29,7 @@ _CODES: list[tuple[type[LoomError], grpc.StatusCode]] = [
     (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
     (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
     (UpstreamFailure, grpc.StatusCode.UNKNOWN),     # a module's provider failed: Weaviate's plain error status
-    (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
-    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
+    (ShuttingDown, grpc.StatusCode.UNAVAILABLE),    # the one server-side UNAVAILABLE: the retry finds the restart
 ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from weaviate.proto.v1 import generative_pb2, search_get_pb2
 
-from ...entities.errors import InvalidInput, Unsupported
+from ...entities.errors import InvalidInput
 from ...entities.search import GenerativeSearch, GroupedTask, ProviderChoice, Rerank, SinglePrompt
 
 _IMAGE_FIELDS = ("images", "image_properties")
@@ -42,15 +42,24 @@ def _provider(queries) -> ProviderChoice | None:
     kind = query.WhichOneof("kind")
     if kind is None:
         return None
-    return ProviderChoice(f"generative-{kind}", _options(getattr(query, kind)), query.return_metadata)
+    message = getattr(query, kind)
+    return ProviderChoice(f"generative-{kind}", _options(message), query.return_metadata,
+                          _text_array(message, "images"), _text_array(message, "image_properties"))
+
+
+def _text_array(message, name: str) -> tuple[str, ...]:
+    """A provider's images / image_properties (providers without images have neither field)."""
+    if name not in message.DESCRIPTOR.fields_by_name or not message.HasField(name):
+        return ()
+    return tuple(getattr(message, name).values)
 
 
 def _options(message) -> dict[str, Any]:
     """The provider message's set fields, renamed to the class config's keys (max_tokens -> maxTokens)."""
     options: dict[str, Any] = {}
     for field, value in message.ListFields():
-        if field.name in _IMAGE_FIELDS:
-            raise Unsupported("images in generative queries are not supported by loomdb yet")
+        if field.name in _IMAGE_FIELDS:         # ProviderChoice.images / image_properties
+            continue
         if field.type == field.TYPE_MESSAGE:        # TextArray
             value = list(value.values)
         elif field.type == field.TYPE_ENUM:         # e.g. REASONING_EFFORT_LOW -> "low"

@@ -15,6 +15,7 @@ from ...entities.errors import (
     InvalidInput,
     LoomError,
     NotFound,
+    ShuttingDown,
     Unauthenticated,
     Unsupported,
     UpstreamFailure,
@@ -26,7 +27,7 @@ _STATUS: list[tuple[type[LoomError], int]] = [
     (InvalidInput, 422), (AlreadyExists, 422), (NotFound, 404), (Unsupported, 501), (Forbidden, 403),
     (Unauthenticated, 401),
     (UpstreamFailure, 500),     # a module's provider failed (Weaviate answers vectorisation errors with 500)
-    (Forbidden, 403), (Unauthenticated, 401),
+    (ShuttingDown, 503),
 ]
 
 

@@ -119,3 +119,23 @@ def test_batches_hold_at_most_32_texts_of_similar_length():
     assert model_module._batches([2, 9, 8, 300, 256, 40, 41, 17]) == [[0, 2, 1, 7], [5, 6], [4, 3]]
     assert [len(rows) for rows in model_module._batches([12] * 70)] == [32, 32, 6]
     assert model_module._batches([]) == []
+
+
+@needs_model
+def test_a_stopping_server_abandons_the_batch_before_and_during_a_model_run():
+    """A long vectorising batch must not keep a stopping server's threads (and its exit) busy for minutes: the
+    flag is asked before each model run, and a run already going is terminated between its graph nodes."""
+    from loomdb.entities.errors import ShuttingDown
+
+    long_texts = [" ".join(f"word{i}x{j}" for j in range(300)) for i in range(32)]    # one run of 32 x 256 pieces
+    model = model_module.shared_model()
+    with pytest.raises(ShuttingDown, match="shutting down"):
+        model.embed(long_texts, stopping=lambda: True)
+    asked: list[int] = []
+
+    def stops_after_the_first_question() -> bool:     # the loop's check passes; the run watch's poll says stop
+        asked.append(1)
+        return len(asked) > 1
+    with pytest.raises(ShuttingDown, match="shutting down"):
+        model.embed(long_texts, stopping=stops_after_the_first_question)
+    assert model.embed(["still answers"]).shape == (1, 384)      # the model itself is unharmed
