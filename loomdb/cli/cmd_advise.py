@@ -7,16 +7,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..toolkit import Report
-from ..toolkit.advise import Plan, advise_compression, advise_embedding, advise_hnsw, advise_resources
-from ..toolkit.advise.sample import SampleError, from_endpoint, from_file
 from ..toolkit.sizing import DEFAULT_MAX_CONNECTIONS
 from .render import print_report, progress
 from .toolkit_options import ToolkitCommand, build_target
+
+if TYPE_CHECKING:
+    from ..toolkit.advise import Plan
 
 _DISTANCES = ("cosine", "dot", "l2-squared", "manhattan", "hamming")
 
@@ -52,6 +53,8 @@ def _plan_options(objects_required: bool) -> Callable[[Callable[..., Any]], Call
 
 def _plan(objects: int, dims: int | None, distance: str, max_connections: int, recall_target: float, k: int,
           name: str, **extra: Any) -> Plan:
+    from ..toolkit.advise import Plan
+
     if dims is None:
         raise click.UsageError("--dims is required (or give --vectors / URL --collection to read it from)")
     return Plan(objects=objects, dims=dims, distance=distance, max_connections=max_connections,
@@ -79,6 +82,8 @@ def _sample_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _read_sample(url: str | None, collection: str | None, vectors_path: Path | None, sample: int, timeout: float,
                  dims: int | None, distance: str) -> tuple[Any, str, int | None, str]:
     """(vectors or None, where they came from, dims, distance): a live collection brings its own metric."""
+    from ..toolkit.advise.sample import SampleError, from_endpoint, from_file
+
     if vectors_path and url:
         raise click.UsageError("give either --vectors or URL --collection, not both")
     if url and not collection:
@@ -124,6 +129,8 @@ def hnsw(objects, dims, distance, max_connections, recall_target, k, name, as_js
     """ef / efConstruction / maxConnections for --recall-target, and latency estimates from constants measured
     on this machine. With a sample of your vectors (--vectors FILE.npy, or URL --collection), the recall of each
     parameter tier is measured on it and the cheapest tier reaching the target is advised."""
+    from ..toolkit.advise import advise_hnsw
+
     started = time.perf_counter()
     matrix, source, dims, distance = _read_sample(url, collection, vectors_path, sample, timeout, dims, distance)
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name, ef=ef,
@@ -150,6 +157,8 @@ def compression(objects, dims, distance, max_connections, recall_target, k, name
                 vectors_path, sample, queries, rescore, seed, timeout) -> None:
     """PQ / SQ / BQ / RQ side by side: memory at --objects and, with a sample of your vectors, the recall each
     keeps (exact numpy brute force as the reference)."""
+    from ..toolkit.advise import advise_compression
+
     started = time.perf_counter()
     matrix, source, dims, distance = _read_sample(url, collection, vectors_path, sample, timeout, dims, distance)
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name)
@@ -167,6 +176,8 @@ def compression(objects, dims, distance, max_connections, recall_target, k, name
 def embedding(objects, dims, distance, max_connections, recall_target, k, name, as_json) -> None:
     """Embedding models measured for this project: dimensions, quality, speed, cost, offline availability, and
     the memory each needs at --objects."""
+    from ..toolkit.advise import advise_embedding
+
     started = time.perf_counter()
     report = Report("advise", f"embedding models for {objects} objects")
     advise_embedding(objects, max_connections, report)
@@ -181,6 +192,8 @@ def embedding(objects, dims, distance, max_connections, recall_target, k, name, 
 def resources(objects, dims, distance, max_connections, recall_target, k, name, as_json, object_bytes,
               memory_gib) -> None:
     """Memory and disk for --objects x --dims, uncompressed and with each compression."""
+    from ..toolkit.advise import advise_resources
+
     started = time.perf_counter()
     plan = _plan(objects, dims, distance, max_connections, recall_target, k, name)
     report = Report("advise", f"resources for {objects} x {plan.dims}-d")

@@ -6,36 +6,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..toolkit import Report
-from ..toolkit.bench import (
-    WORKLOADS,
-    BenchOptions,
-    Thresholds,
-    compare,
-    default_history_dir,
-    load_baseline,
-    save_baseline,
-)
-from ..toolkit.bench import bench as run_bench
-from ..toolkit.bench.history import baseline_path, read_runs, record_run, trend_findings, trend_rows
-from ..toolkit.bench.html import write_history_html, write_run_html
-from ..toolkit.bench.plot import (
-    INSTALL_HINT,
-    latency_figure,
-    plotting_available,
-    recall_qps_figure,
-    save,
-    trend_figure,
-)
-from ..toolkit.bench.presets import PRESETS, preset_help
-from .bench_table import print_bench, print_history
 from .render import progress
 from .toolkit_commands import _int_list
-from .toolkit_options import ToolkitCommand, build_target, endpoint_options
+from .toolkit_options import LazyChoice, ToolkitCommand, build_target, endpoint_options
+
+if TYPE_CHECKING:
+    from ..toolkit.bench import Thresholds
 
 # CLI parameter -> BenchOptions field, for the options a preset may set (an explicit option wins over it)
 _OPTION_FIELDS = {"workloads": "workloads", "duration": "duration_s", "warmup": "warmup_s",
@@ -47,9 +27,10 @@ _OPTION_FIELDS = {"workloads": "workloads", "duration": "duration_s", "warmup": 
 
 @click.command(cls=ToolkitCommand)
 @endpoint_options
-@click.option("--preset", type=click.Choice(list(PRESETS)), help="Named settings of a repository benchmark "
-              "(explicit options win): " + preset_help() + ".")
-@click.option("--workload", "workloads", multiple=True, type=click.Choice(WORKLOADS), default=("near_vector",),
+@click.option("--preset", type=LazyChoice("loomdb.toolkit.bench.presets", "PRESETS"),
+              help="Named settings of a repository benchmark (explicit options win; README: what each runs).")
+@click.option("--workload", "workloads", multiple=True, type=LazyChoice("loomdb.toolkit.bench", "WORKLOADS"),
+              default=("near_vector",),
               show_default=True, help="Workload (repeatable; reads run before writes). tenants: near_vector over "
               "--tenants tenants, with activation costs; load: issue 17's mix of reads and writes.")
 @click.option("--collection", help="Run read-only workloads (near_vector, bm25, hybrid) on this existing "
@@ -110,6 +91,28 @@ def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, pres
     """Measure throughput, latency percentiles and recall of workloads (or a --preset), from threads and
     processes; save baselines, flag regressions for CI, keep a history of runs and show its trend. URL defaults
     to http://localhost:8080 (env LOOMDB_URL)."""
+    # the workloads import numpy and the official client: paid when bench runs, not by every `loomdb` start
+    from ..toolkit.bench import (
+        BenchOptions,
+        Thresholds,
+        compare,
+        default_history_dir,
+        load_baseline,
+        save_baseline,
+    )
+    from ..toolkit.bench import bench as run_bench
+    from ..toolkit.bench.history import baseline_path, record_run
+    from ..toolkit.bench.html import write_run_html
+    from ..toolkit.bench.plot import (
+        INSTALL_HINT,
+        latency_figure,
+        plotting_available,
+        recall_qps_figure,
+        save,
+    )
+    from ..toolkit.bench.presets import PRESETS
+    from .bench_table import print_bench
+
     if (plot or html_path) and not plotting_available():
         raise click.UsageError(INSTALL_HINT)
     history = history_dir or default_history_dir()
@@ -156,6 +159,15 @@ def bench(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, pres
 
 def _history(history: Path, preset: str | None, workloads: tuple[str, ...], last: int, thresholds: Thresholds,
              plot: Path | None, html_path: Path | None, as_json: bool) -> None:
+    from ..toolkit import Report
+    from ..toolkit.bench.history import read_runs, trend_findings, trend_rows
+    from ..toolkit.bench.html import write_history_html
+    from ..toolkit.bench.plot import (
+        save,
+        trend_figure,
+    )
+    from .bench_table import print_history
+
     report = Report("bench", f"history {history}")
     runs = read_runs(history)
     rows = trend_rows(runs, workloads, preset, last)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..toolkit import lint as tk_lint
 from .render import print_report
 from .toolkit_options import ToolkitCommand, build_target, endpoint_options
 
@@ -19,6 +18,8 @@ def _is_url(source: str | None) -> bool:
 
 
 def _explain(key: str) -> None:
+    from ..toolkit import lint as tk_lint
+
     rule = tk_lint.BY_KEY.get(key) or tk_lint.BY_KEY.get(key.upper())
     if rule is None:
         raise click.UsageError(f"unknown rule {key!r} (see `loomdb lint --list-rules`)")
@@ -26,6 +27,8 @@ def _explain(key: str) -> None:
 
 
 def _list_rules() -> None:
+    from ..toolkit import lint as tk_lint
+
     for rule in tk_lint.RULES:
         live = "  (live endpoint only)" if rule.live_only else ""
         click.echo(f"{rule.id}  {rule.severity.name:<8} {rule.name:<30} {rule.title}{live}")
@@ -46,6 +49,8 @@ def lint(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, confi
     `-` reads stdin) or a live endpoint URL (adds the rules that need object counts).
 
     URL defaults to http://localhost:8080 (env LOOMDB_URL)."""
+    from ..toolkit import lint as tk_lint  # loaded when lint runs, not by every `loomdb` start
+
     if explain:
         _explain(explain)
         return

@@ -8,11 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-import httpx
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..toolkit.migrate import CopyOptions
-from ..toolkit.migrate import copy as run_copy
 from .render import print_report
 from .toolkit_options import ToolkitCommand, ToolkitUsageError, build_target
 
@@ -56,6 +52,9 @@ def copy(src_url, dst_url, collections, api_key, src_api_key, dst_api_key, batch
     SRC_URL to DST_URL; references after all objects exist; then validate. COLLECTION... defaults to all.
 
     URLs as http[s]://host:port?grpc_port=N."""
+    from ..toolkit.migrate import CopyOptions  # the official client and httpx: paid when migrate runs
+    from ..toolkit.migrate import copy as run_copy
+
     source = build_target(src_url, None, src_api_key or api_key, {}, None, timeout)
     destination = build_target(dst_url, None, dst_api_key or api_key, {}, None, timeout)
     if source.base_url == destination.base_url:
@@ -76,6 +75,7 @@ class _progress_bar:
             self._bar = None
             return None
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._bar = Progress(TextColumn("copying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                              console=Console(stderr=True))
@@ -100,6 +100,8 @@ class _progress_bar:
 def schema(v3_file, apply_url, api_key, as_json) -> None:
     """Convert Weaviate v3 class JSON (V3_FILE, '-' for stdin) to the v4 collection config: printed as Python
     (`client.collections.create(...)`), created on --apply URL. Exit 2 when a construct has no mapping."""
+    import httpx
+
     from ..toolkit.migrate import schema_copy, v3schema
 
     try:

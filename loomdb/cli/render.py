@@ -7,9 +7,6 @@ import sys
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from ..toolkit import Report, Severity
 
 _STYLE = {Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red", Severity.MEDIUM: "yellow",
@@ -29,10 +26,15 @@ def progress(description: str) -> AbstractContextManager[Any]:
     """A spinner on stderr while a step runs, only when stderr is a terminal."""
     if not sys.stderr.isatty():
         return nullcontext()
+    from rich.console import Console
+
     return Console(stderr=True).status(description)
 
 
 def _print_table(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     table = Table(title=f"loomdb {report.command}: {report.target}", show_lines=True)
     for column in ("severity", "finding", "evidence", "next action"):

@@ -3,16 +3,15 @@ report's code (0 good, 1 below HIGH, 2 HIGH, 3 CRITICAL/unreachable; 4 usage, fr
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ..toolkit.audit import AuditOptions
-from ..toolkit.audit import audit as run_audit
-from ..toolkit.doctor import SYMPTOMS
-from ..toolkit.doctor import doctor as run_doctor
-from ..toolkit.fix import PRESETS, Change, audit_and_fix
 from .render import print_report, progress
-from .toolkit_options import ToolkitCommand, build_target, endpoint_options
+from .toolkit_options import LazyChoice, ToolkitCommand, build_target, endpoint_options
+
+if TYPE_CHECKING:
+    from ..toolkit.fix import Change
 
 
 def _confirm(changes: list[Change], yes: bool) -> bool:
@@ -38,12 +37,14 @@ def _int_list(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @click.command(cls=ToolkitCommand)
 @endpoint_options
-@click.option("--symptom", "symptoms", multiple=True, type=click.Choice(SYMPTOMS),
+@click.option("--symptom", "symptoms", multiple=True, type=LazyChoice("loomdb.toolkit.doctor_checks", "SYMPTOMS"),
               help="Add the targeted checks for a symptom (repeatable).")
 def doctor(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, symptoms) -> None:
     """Triage a Weaviate-compatible endpoint in seconds: REST, gRPC, versions, auth, nodes, shards, smoke queries.
 
     URL defaults to http://localhost:8080 (env LOOMDB_URL); ?grpc_port=N sets the gRPC port."""
+    from ..toolkit.doctor_checks import doctor as run_doctor  # the official client: paid by doctor only
+
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
     with progress(f"loomdb doctor {target.describe()}"):
         report = run_doctor(target, symptoms=tuple(symptoms))
@@ -66,9 +67,9 @@ def doctor(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, sym
 @click.option("--profile-rounds", type=click.IntRange(1, 10_000), default=20, show_default=True,
               help="Queries per shape in the latency profile.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Sampling seed (reproducible runs).")
-@click.option("--fix", "preset", type=click.Choice(PRESETS), help="Plan changes of mutable settings from the "
-              "measurements, apply them after confirmation, and audit again (recall: raise ef to the smallest "
-              "swept value reaching --target-recall).")
+@click.option("--fix", "preset", type=LazyChoice("loomdb.toolkit.fix", "PRESETS"),
+              help="Plan changes of mutable settings from the measurements, apply them after confirmation, and "
+              "audit again (recall: raise ef to the smallest swept value reaching --target-recall).")
 @click.option("--target-recall", type=click.FloatRange(0.0, 1.0), default=0.95, show_default=True,
               help="Recall@k the recall preset aims for.")
 @click.option("--yes", is_flag=True, help="Apply the --fix plan without asking.")
@@ -76,6 +77,10 @@ def audit(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, coll
           selectivities, ef_sweep, profile_rounds, seed, preset, target_recall, yes) -> None:
     """Review collections' configuration against their real size, measure the live index's recall and the query
     latency profile. COLLECTION... defaults to all collections."""
+    from ..toolkit.audit_checks import AuditOptions
+    from ..toolkit.audit_checks import audit as run_audit
+    from ..toolkit.fix import audit_and_fix
+
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
     options = AuditOptions(k=k, queries=queries, max_vectors=max_vectors, selectivities=tuple(selectivities),
                            ef_sweep=ef_sweep, profile_rounds=profile_rounds, seed=seed)

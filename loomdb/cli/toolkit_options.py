@@ -3,14 +3,31 @@ environment variables, and exit code 4 for every usage error (click's own defaul
 for HIGH findings)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..toolkit import Target, TargetError
+if TYPE_CHECKING:
+    from ..toolkit.remote.target import Target
 
 USAGE_EXIT = 4
+
+
+class LazyChoice(click.Choice):
+    """A click.Choice whose values are a constant of the module that implements the command: imported when the
+    option is parsed or its help shown, so registering the command (`loomdb --help`) does not import it."""
+
+    def __init__(self, module: str, name: str) -> None:       # noqa: D107 - no super().__init__: choices is lazy
+        self._source = (module, name)
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> Sequence[str]:  # type: ignore[override]
+        module, name = self._source
+        return tuple(getattr(import_module(module), name))
 
 
 class ToolkitUsageError(click.UsageError):
@@ -72,6 +89,8 @@ def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_target(url: str | None, grpc_port: int | None, api_key: str | None, headers: dict[str, str],
                  metrics_port: int | None, timeout: float) -> Target:
+    from ..toolkit.remote.target import Target, TargetError  # httpx: paid by the command that runs
+
     try:
         target = Target.from_url(url, grpc_port=grpc_port)
     except TargetError as exc:

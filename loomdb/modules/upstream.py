@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..entities.errors import ShuttingDown, UpstreamFailure
 from .capabilities import ModuleRequest
+
+if TYPE_CHECKING:        # httpx (with rich and pygments) is imported by the first provider call, not at start
+    import httpx
 
 # Weaviate's MODULES_CLIENT_TIMEOUT default (usecases/config): how long one provider call may take
 DEFAULT_TIMEOUT_SECONDS = 50.0
@@ -119,6 +120,8 @@ _DIRECT = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None
 
 def _client(timeout: float | None) -> httpx.Client:
     """One pooled client per timeout for the process: connections to a provider are reused across calls."""
+    import httpx
+
     with _client_lock:
         client = _clients.get(timeout)
         if client is None:
@@ -180,6 +183,8 @@ def post_json(request: ModuleRequest, url: str, body: Mapping[str, Any], headers
     non-200 reply (after the policy's retries), or a 200 whose body `failed` calls a failure (a provider that
     reports errors with a 200), raises UpstreamFailure(wording(refusal)); an unreachable or too slow provider
     raises it with the transport's text."""
+    import httpx
+
     timeout = client_timeout(request.env)
     rate_limited = server_errors = 0
     while True:

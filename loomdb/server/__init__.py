@@ -9,3 +9,7 @@ try:
 except ImportError:  # pragma: no cover - authlib is a weaviate-client dependency
     pass
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+
+from . import generated_proto  # noqa: E402 - after the warning filters above
+
+generated_proto.load()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from .audit import AuditOptions, audit
+from .audit_checks import AuditOptions, audit
 from .remote.reconfigure import set_ef
 from .remote.target import Target
 from .report import Finding, Report, Severity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loomdb.toolkit.doctor import outward_address
+from loomdb.toolkit.doctor_checks import outward_address
 
 KEYED = {"AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": "s3cret",
          "AUTHENTICATION_APIKEY_USERS": "admin", "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false"}

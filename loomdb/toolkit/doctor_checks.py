@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import queries
-from .audit import review_memory
+from .audit_checks import review_memory
 from .index_config import IndexConfig
 from .remote import inventory, probes
 from .remote.inventory import Reply
