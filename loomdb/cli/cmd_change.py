@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..toolkit.change import ChangeOptions, DesiredStateError, apply, load, rollback
-from ..toolkit.change import desired as desired_file
-from ..toolkit.change.ledger import DEFAULT_NAME
-from ..toolkit.change.planning import make, short
 from ..toolkit.report import Report
 from .render import print_report, progress
 from .toolkit_options import ToolkitCommand, ToolkitUsageError, build_target, endpoint_options
+
+if TYPE_CHECKING:
+    from ..toolkit.change import ChangeOptions
 
 _EXIT_CODES = """\b
 Exit codes (like terraform plan -detailed-exitcode):
@@ -64,6 +63,8 @@ def _paths(url: str | None, file: str | None) -> tuple[str | None, str]:
 
 
 def _load(file: str) -> Any:
+    from ..toolkit.change import DesiredStateError, load
+
     try:
         return load(file)
     except DesiredStateError as exc:
@@ -72,6 +73,8 @@ def _load(file: str) -> Any:
 
 def _options(prune: bool, allow_destructive: bool, adopt_alias: bool, copy_rate: float | None,
              **more: Any) -> ChangeOptions:
+    from ..toolkit.change import ChangeOptions
+
     return ChangeOptions(prune=prune, allow_destructive=allow_destructive, adopt_alias=adopt_alias,
                          copy_rate=copy_rate, **more)
 
@@ -85,6 +88,8 @@ def plan(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, file,
     change: in place, new collection + copy + alias swap, or destructive; estimate the copies. `loomdb change
     format` describes FILE."""
     url, file = _paths(url, file)
+    from ..toolkit.change.planning import make
+
     desired = _load(file)
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
     with progress("loomdb change plan"):
@@ -98,12 +103,14 @@ def plan(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, file,
 @_plan_options
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"Ledger file (JSON Lines) [default: {DEFAULT_NAME} next to FILE].")
+              help="Ledger file (JSON Lines) [default: .loomdb/change-ledger.jsonl next to FILE].")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True,
               help="Objects per read page and write batch when copying.")
 def apply_command(url, grpc_port, api_key, headers, metrics_port, timeout, as_json, file, prune, allow_destructive,
                   adopt_alias, copy_rate, yes, ledger, batch_size) -> None:
     """Plan, confirm, then run each step and check the live state after it; every step goes to the ledger."""
+    from ..toolkit.change import apply
+
     url, file = _paths(url, file)
     desired = _load(file)
     target = build_target(url, grpc_port, api_key, headers, metrics_port, timeout)
@@ -117,8 +124,9 @@ def apply_command(url, grpc_port, api_key, headers, metrics_port, timeout, as_js
 
 @change.command("rollback", cls=ToolkitCommand, epilog=_EXIT_CODES)
 @endpoint_options
-@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_NAME, show_default=True,
-              help="The ledger apply wrote (it sits next to the desired-state file).")
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path),
+              help="The ledger apply wrote [default: .loomdb/change-ledger.jsonl, where apply writes it next to the "
+              "desired-state file].")
 @click.option("--drop-new", is_flag=True, help="Also drop the collections (and delete the tenants) the apply "
               "created, after confirmation.")
 @click.option("--yes", is_flag=True, help="Confirm --drop-new without asking.")
@@ -126,6 +134,10 @@ def rollback_command(url, grpc_port, api_key, headers, metrics_port, timeout, as
                      yes) -> None:
     """Undo the newest apply in the ledger: aliases swapped back, in-place settings put back where Weaviate allows;
     the collections it created are kept unless --drop-new."""
+    from ..toolkit.change import rollback
+    from ..toolkit.change.ledger import DEFAULT_NAME
+
+    ledger = ledger or DEFAULT_NAME
     if not ledger.exists():
         raise ToolkitUsageError(f"no ledger at {ledger} (pass --ledger; apply writes {DEFAULT_NAME} next to FILE)")
     if drop_new and not yes:
@@ -142,6 +154,8 @@ def rollback_command(url, grpc_port, api_key, headers, metrics_port, timeout, as
 @change.command("format")
 def file_format() -> None:
     """Print the desired-state file format."""
+    from ..toolkit.change import desired as desired_file
+
     click.echo(desired_file.__doc__)
 
 
@@ -169,6 +183,8 @@ def _show(report: Report, as_json: bool) -> None:
 def _changes_table(report: Report, err: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from ..toolkit.change.planning import short
 
     rows = report.measurements.get("changes") or []
     if not rows:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Reply:
 
 
 def get(http: httpx.Client, path: str, **params: str) -> Reply:
+    import httpx  # on first use: CLI commands that never ask a target do not load it
+
     start = time.perf_counter()
     try:
         reply = http.get(path, params=params or None)

@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import httpx
-
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)')
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
@@ -51,6 +49,8 @@ class Metrics:
 
 def scrape(url: str, timeout_s: float = 2.0) -> tuple[Metrics | None, str]:
     """(metrics, "") or (None, why not): a server without monitoring enabled is normal, not an error."""
+    import httpx  # on first use: CLI commands that never scrape do not load it
+
     try:
         reply = httpx.get(url, timeout=timeout_s)
     except httpx.HTTPError as exc:

@@ -4,10 +4,11 @@ public API, so the same code checks loomdb, `connect_embedded()` and a real Weav
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_URL = "http://localhost:8080"
 DEFAULT_GRPC_PORT = 50051          # Weaviate's; what every client assumes unless told
@@ -81,6 +82,8 @@ class Target:
 
     def http(self, anonymous: bool = False) -> httpx.Client:
         """A raw REST client (status codes and bodies the official client hides)."""
+        import httpx  # on first use: a Target is built by every toolkit command
+
         return httpx.Client(base_url=self.base_url, headers=self.request_headers(anonymous), timeout=self.timeout_s)
 
     def connect(self) -> Any:
