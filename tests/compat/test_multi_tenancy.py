@@ -319,8 +319,8 @@ def test_ten_thousand_inactive_tenants_are_cheap(server, collection_factory):
     engine = server.db.collection(col.name)
     assert len(engine.tenants) == 10_000 and all(t.shard is None for t in engine.tenants.values())
     assert not (engine.path / "tenants" / f"{names[-1]}@0").exists()     # an unused tenant has no files
+    # the time is printed, not asserted (a timing assert fails on a loaded machine): benchmarks/bench_tenants.py
     print(f"\n10k tenants: create+deactivate {elapsed:.1f} s, RSS growth {rss_growth / 2**20:.1f} MiB")
-    assert elapsed < 20
     assert rss_growth < 40 * 2**20
     col.tenants.activate(names[3])
     assert len(col.with_tenant(names[3])) == 50
