@@ -36,7 +36,3 @@ PRESETS: dict[str, Preset] = {
                    {"workloads": ("load",), "processes": 4, "concurrency": 4, "objects": 50_000, "dims": 128,
                     "duration_s": 180.0, "selectivity": 0.1}),
 }
-
-
-def preset_help() -> str:
-    return "; ".join(f"{name}: {preset.description}" for name, preset in PRESETS.items())
